@@ -1,0 +1,33 @@
+"""Import optional dependencies with an error that names the extra to install."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from bakeoff.exceptions import MissingExtraError
+
+__all__ = ["import_optional"]
+
+
+def import_optional(module: str, *, extra: str, purpose: str) -> ModuleType:
+    """Import ``module`` or raise :class:`MissingExtraError` naming ``extra``.
+
+    Args:
+        module: The module to import, e.g. ``"xgboost"``.
+        extra: The bakeoff extra that installs it, e.g. ``"xgboost"``.
+        purpose: What needs it, for the message, e.g. ``"the 'xgboost' model"``.
+
+    Returns:
+        The imported module.
+
+    Raises:
+        MissingExtraError: If the import fails.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(
+            f"{purpose} needs the Python package '{module}', which is not installed. "
+            f'Install it with: pip install "bakeoff[{extra}]"'
+        ) from exc

@@ -1,0 +1,117 @@
+"""A name → object registry with "did you mean" errors and plug-in discovery."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import warnings
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from typing import Generic, TypeVar
+
+from bakeoff.exceptions import BakeoffWarning, UnknownNameError
+
+__all__ = ["Registry", "load_plugins", "suggest"]
+
+T = TypeVar("T")
+
+#: Entry-point group through which installed packs register their components.
+PLUGIN_GROUP = "bakeoff.plugins"
+_plugins_loaded = False
+
+
+def suggest(name: str, candidates: list[str]) -> str:
+    """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""``."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def load_plugins() -> None:
+    """Import every module advertised under the ``bakeoff.plugins`` entry-point group.
+
+    A plug-in that fails to import is reported with a :class:`BakeoffWarning` and skipped,
+    so one broken pack never stops the others.
+    """
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    for entry_point in sorted(metadata.entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+        try:
+            entry_point.load()
+        except Exception as exc:
+            warnings.warn(
+                f"bakeoff plug-in '{entry_point.name}' ({entry_point.value}) failed to import "
+                f"and was skipped: {type(exc).__name__}: {exc}",
+                BakeoffWarning,
+                stacklevel=2,
+            )
+
+
+def import_modules(modules: list[str]) -> None:
+    """Import user modules named in a study's ``imports`` (they register components)."""
+    for module in modules:
+        importlib.import_module(module)
+
+
+class Registry(Generic[T]):
+    """Components of one kind, by name.
+
+    Args:
+        kind: What the registry holds, for messages (``"model"``).
+        list_command: The CLI command that lists them, for messages.
+    """
+
+    def __init__(self, kind: str, list_command: str) -> None:
+        self.kind = kind
+        self.list_command = list_command
+        self._items: dict[str, T] = {}
+
+    def add(self, name: str, item: T, *, replace: bool = False) -> None:
+        """Register ``item`` under ``name``; refuse a silent overwrite unless ``replace``."""
+        if name in self._items and not replace and self._items[name] is not item:
+            raise ValueError(
+                f"A {self.kind} named '{name}' is already registered. "
+                f"Pick another name, or pass replace=True to override it."
+            )
+        self._items[name] = item
+
+    def get(self, name: str) -> T:
+        """Return the item named ``name``.
+
+        Raises:
+            UnknownNameError: With the closest registered name and the listing command.
+        """
+        load_plugins()
+        try:
+            return self._items[name]
+        except KeyError:
+            hint = suggest(name, list(self._items))
+            raise UnknownNameError(
+                f"{self.kind.capitalize()} '{name}' is not registered.{hint} "
+                f"See: {self.list_command}"
+            ) from None
+
+    def decorator(self, name: str, *, replace: bool = False) -> Callable[[T], T]:
+        """Return a decorator that registers its target under ``name``."""
+
+        def register(item: T) -> T:
+            self.add(name, item, replace=replace)
+            return item
+
+        return register
+
+    def names(self) -> list[str]:
+        """Registered names, sorted."""
+        load_plugins()
+        return sorted(self._items)
+
+    def __contains__(self, name: object) -> bool:
+        load_plugins()
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self.names())

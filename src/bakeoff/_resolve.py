@@ -1,0 +1,252 @@
+"""Turn a validated spec into a design: load data, look up names, check what needs both.
+
+Everything that can be wrong with a study is found here, before the store is touched.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bakeoff import datasets as dataset_registry
+from bakeoff import metrics as metric_registry
+from bakeoff import models as model_registry
+from bakeoff._registry import suggest
+from bakeoff.datasets import Dataset
+from bakeoff.design import Cell, ResolvedModel, build_cells
+from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
+from bakeoff.spec import ModelSpec, StudySpec
+from bakeoff.tuning import SearchSpace
+
+__all__ = ["DEFAULT_METRICS", "Resolution", "resolve"]
+
+DEFAULT_METRICS = {
+    "classification": ["accuracy", "f1_macro", "roc_auc_ovr"],
+    "regression": ["rmse", "r2", "mae"],
+}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A study ready to run."""
+
+    spec: StudySpec
+    datasets: dict[str, Dataset]
+    models: list[ResolvedModel]
+    metrics: dict[str, list[str]]
+    n_trials: dict[str, int]
+    cells: list[Cell]
+    protocol: dict[str, Any]
+    skipped_pairs: list[tuple[str, str]]
+
+
+def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
+    """Check and load everything the spec names.
+
+    Raises:
+        SpecError: With the field path, the bad value and the fix.
+    """
+    for i, module in enumerate(spec.imports):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise SpecError(
+                f"imports[{i}]: cannot import module '{module}': {exc}. Make sure it is "
+                f"installed or on PYTHONPATH."
+            ) from None
+    datasets = {d.name: _load_dataset(i, d, base_dir) for i, d in enumerate(spec.datasets)}
+    models = [_resolve_model(i, m, spec) for i, m in enumerate(spec.models)]
+    tasks = sorted({str(d.task) for d in datasets.values()})
+    metrics = _resolve_metrics(spec, tasks, datasets)
+    _check_budgets(spec, datasets)
+    skipped = [
+        (m.label, d.name)
+        for d in datasets.values()
+        for m in models
+        if str(d.task) not in m.model.tasks
+    ]
+    n_trials = {
+        m.label: _trial_count(i, m, spec) for i, m in enumerate(models)
+    }
+    protocol = {
+        "split": spec.split.model_dump(),
+        "tuning": spec.tuning.model_dump(),
+    }
+    cells = []
+    for model in models:
+        model_protocol = protocol | {"n_trials": n_trials[model.label]}
+        cells += build_cells(
+            study_seed=spec.seed,
+            models=[model],
+            datasets=list(datasets.values()),
+            budgets=list(spec.budgets),
+            seeds=list(spec.seeds),
+            metrics=metrics,
+            protocol=model_protocol,
+        )
+    if not cells:
+        pairs = ", ".join(f"{m} × {d}" for m, d in skipped)
+        raise SpecError(
+            f"the design is empty: no model handles the task of any dataset ({pairs}). "
+            f"Add a model for each dataset's task (see: bakeoff models list)."
+        )
+    order = {name: i for i, name in enumerate(datasets)}
+    cells.sort(key=lambda c: (order[c.dataset], str(c.budget), c.seed))
+    return Resolution(spec, datasets, models, metrics, n_trials, cells, protocol, skipped)
+
+
+def _load_dataset(index: int, entry: Any, base_dir: Path) -> Dataset:
+    field = f"datasets[{index}]"
+    try:
+        if entry.path is None:
+            dataset = dataset_registry.load(entry.name)
+            if entry.drop:
+                dataset = Dataset(
+                    dataset.name, dataset.frame, dataset.target, dataset.task,
+                    dataset.description, dataset.source, list(entry.drop),
+                )
+            return dataset
+        path = Path(entry.path)
+        if not path.is_absolute():
+            path = base_dir / path
+        return dataset_registry.load_file(
+            path, target=entry.target, name=entry.name, task=entry.task, drop=list(entry.drop)
+        )
+    except UnknownNameError as exc:
+        raise UnknownNameError(
+            f"{field}: {exc} To use a file instead, write "
+            f"{{name: {entry.name}, path: <file>, target: <column>}}."
+        ) from None
+    except SpecError as exc:
+        raise type(exc)(f"{field}: {exc}") from None
+
+
+def _accepted_params(model: Any, task: str) -> set[str] | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            estimator = model.build(model.default_params(), task=task, random_state=0)
+    except Exception:
+        return None
+    names = set(estimator.get_params(deep=False))
+    inner = estimator.get_params(deep=False).get("estimator")
+    if inner is not None and hasattr(inner, "get_params"):
+        names |= set(inner.get_params(deep=False))
+    return names - {"estimator"}
+
+
+def _resolve_model(index: int, entry: ModelSpec, spec: StudySpec) -> ResolvedModel:
+    field = f"models[{index}]"
+    try:
+        model = model_registry.get(entry.name)
+    except UnknownNameError as exc:
+        raise UnknownNameError(f"{field}.name: {exc}") from None
+    fixed = model.default_params() | entry.params
+    accepted = _accepted_params(model, model.tasks[0])
+    if accepted is not None and not _takes_any_kwargs(model):
+        for where, names in (("params", entry.params), ("search_space", entry.search_space)):
+            for name in names:
+                if name not in accepted:
+                    raise SpecError(
+                        f"{field}.{where}.{name}: model '{entry.name}' takes no parameter "
+                        f"'{name}'.{suggest(name, sorted(accepted))} "
+                        f"See: bakeoff models show {entry.name}"
+                    )
+    try:
+        space = _final_space(model.search_space(), entry.search_space, fixed)
+    except ValueError as exc:
+        raise SpecError(f"{field}.search_space: {exc}") from None
+    return ResolvedModel(entry.display_name, model, fixed, space)
+
+
+def _takes_any_kwargs(model: Any) -> bool:
+    return not getattr(model, "check_param_names", True)
+
+
+def _final_space(default: SearchSpace, overrides: dict[str, Any], fixed: dict[str, Any]) -> SearchSpace:
+    """Default space with overrides, minus fixed params and what they switch off."""
+    merged: dict[str, Any] = dict(default.items()) | dict(overrides)
+    final: dict[str, Any] = {}
+    for name, param in merged.items():
+        if name in fixed:
+            continue
+        condition = param.when or {}
+        fixed_parents = {p: v for p, v in condition.items() if p in fixed}
+        if any(fixed[p] not in allowed for p, allowed in fixed_parents.items()):
+            continue  # switched off by a fixed value
+        if fixed_parents:
+            rest = {p: v for p, v in condition.items() if p not in fixed}
+            param = param.model_copy(update={"when": rest or None})
+        final[name] = param
+    return SearchSpace(final)
+
+
+def _trial_count(index: int, model: ResolvedModel, spec: StudySpec) -> int:
+    method = spec.tuning.method
+    if method == "none" or not model.space:
+        return 1
+    if method == "grid":
+        try:
+            return min(spec.tuning.n_trials, model.space.grid_size())
+        except ValueError as exc:
+            raise SpecError(f"models[{index}].search_space: {exc}") from None
+    return spec.tuning.n_trials
+
+
+def _resolve_metrics(
+    spec: StudySpec, tasks: list[str], datasets: dict[str, Dataset]
+) -> dict[str, list[str]]:
+    if spec.metrics is None:
+        return {task: DEFAULT_METRICS[task] for task in tasks}
+    if isinstance(spec.metrics, dict):
+        per_task = {task: list(names) for task, names in spec.metrics.items()}
+        for task in tasks:
+            if task not in per_task:
+                per_task[task] = DEFAULT_METRICS[task]
+    else:
+        per_task = {task: list(spec.metrics) for task in tasks}
+    for task, names in per_task.items():
+        if not names:
+            raise SpecError(f"metrics.{task}: list at least one metric")
+        for i, name in enumerate(names):
+            field = f"metrics[{i}]" if isinstance(spec.metrics, list) else f"metrics.{task}[{i}]"
+            try:
+                metric = metric_registry.get(name)
+            except UnknownNameError as exc:
+                raise UnknownNameError(f"{field}: {exc}") from None
+            if task in tasks and task not in metric.tasks:
+                example = next(d for d in datasets.values() if d.task == task)
+                raise SpecError(
+                    f"{field}: metric '{name}' does not apply to {task} (dataset "
+                    f"'{example.name}'). Give metrics per task, e.g. metrics: "
+                    f"{{classification: [accuracy], regression: [rmse]}}"
+                )
+    return {task: per_task[task] for task in tasks}
+
+
+def _check_budgets(spec: StudySpec, datasets: dict[str, Dataset]) -> None:
+    for dataset in datasets.values():
+        n_test = math.ceil(spec.split.test_size * dataset.n_rows)
+        n_train = dataset.n_rows - n_test
+        n_classes = len(dataset.classes) if dataset.task == "classification" else 1
+        minimum = max(spec.tuning.cv, n_classes, 2)
+        for i, budget in enumerate(spec.budgets):
+            if budget == "full":
+                budget = n_train
+            if budget > n_train:
+                raise SpecError(
+                    f"budgets[{i}]: {budget} is larger than the training split of dataset "
+                    f"'{dataset.name}' ({n_train} of {dataset.n_rows} rows with test_size "
+                    f"{spec.split.test_size}). Use at most {n_train}, or \"full\"."
+                )
+            if budget < minimum:
+                raise SpecError(
+                    f"budgets[{i}]: {budget} rows are too few for dataset '{dataset.name}' "
+                    f"with cv={spec.tuning.cv}"
+                    + (f" and {n_classes} classes" if n_classes > 1 else "")
+                    + f". Use at least {minimum}."
+                )

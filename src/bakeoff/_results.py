@@ -1,0 +1,157 @@
+"""Tables of a stored study: one row per cell, per trial, or per outer-test prediction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bakeoff.store import DEFAULT_STORAGE, Store
+
+__all__ = ["predictions", "results", "trials"]
+
+_DESIGN = ["study", "model", "dataset", "budget", "seed"]
+
+
+def _budget_value(budget: str) -> Any:
+    return int(budget) if budget.isdigit() else budget
+
+
+def _open(storage: str | None) -> Store:
+    return Store(storage or DEFAULT_STORAGE)
+
+
+def results(name: str, *, storage: str | None = None, include_set_aside: bool = False) -> pd.DataFrame:
+    """One row per cell of study ``name``.
+
+    Columns: study, model, dataset, budget, seed, status, n_train, n_test, n_trials,
+    n_failed_trials, best_params (JSON text), cv_<objective>, test_<metric> for every
+    metric, tune_seconds, refit_seconds, error, artifact_path, cell_key.
+
+    Example:
+        >>> results("quickstart", storage="sqlite:///bakeoff.db")  # doctest: +SKIP
+    """
+    with _open(storage) as store:
+        raw = store.cells_frame(name, include_set_aside=include_set_aside)
+    rows = []
+    for cell in raw.itertuples(index=False):
+        definition = json.loads(cell.definition_json)
+        objective = definition["metrics"][0]
+        row: dict[str, Any] = {
+            "study": name,
+            "model": cell.model,
+            "dataset": cell.dataset,
+            "budget": _budget_value(cell.budget),
+            "seed": cell.seed,
+            "status": cell.status,
+            "n_train": cell.n_train,
+            "n_test": cell.n_test,
+            "n_trials": cell.n_trials,
+            "n_failed_trials": cell.n_failed_trials,
+            "best_params": cell.best_params_json,
+            f"cv_{objective}": cell.cv_value,
+        }
+        scores = json.loads(cell.test_scores_json) if cell.test_scores_json else {}
+        for metric in definition["metrics"]:
+            value = scores.get(metric)
+            row[f"test_{metric}"] = np.nan if value is None else value
+        row.update(
+            tune_seconds=cell.tune_seconds,
+            refit_seconds=cell.refit_seconds,
+            error=cell.error,
+            artifact_path=cell.artifact_path,
+            cell_key=cell.cell_key,
+        )
+        if include_set_aside:
+            row["in_design"] = bool(cell.in_design)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    # Score columns after the design, test_ columns together.
+    cv_cols = sorted(c for c in frame.columns if c.startswith("cv_"))
+    test_cols = [c for c in frame.columns if c.startswith("test_")]
+    head = [*_DESIGN, "status", "n_train", "n_test", "n_trials", "n_failed_trials", "best_params"]
+    tail = [c for c in frame.columns if c not in head + cv_cols + test_cols]
+    return frame[head + cv_cols + test_cols + tail]
+
+
+def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
+    """One row per trial: design columns, number, state, value, params (JSON), duration."""
+    with _open(storage) as store:
+        raw = store.trials_frame(name)
+    if raw.empty:
+        return pd.DataFrame(
+            columns=[*_DESIGN, "cell_key", "number", "state", "value", "params", "duration"]
+        )
+    values = raw["values_json"].map(lambda v: json.loads(v)[0] if v else np.nan)
+    frame = pd.DataFrame(
+        {
+            "study": name,
+            "model": raw["model"],
+            "dataset": raw["dataset"],
+            "budget": raw["budget"].map(_budget_value),
+            "seed": raw["seed"],
+            "cell_key": raw["cell_key"],
+            "number": raw["number"],
+            "state": raw["state"],
+            "value": values.astype(float),
+            "params": raw["params_json"],
+            "fold_scores": raw["user_attrs_json"].map(
+                lambda v: json.dumps(json.loads(v).get("fold_scores"))
+            ),
+            "duration": raw["duration"],
+            "started_at": raw["started_at"],
+            "finished_at": raw["finished_at"],
+            "error": raw["error"],
+        }
+    )
+    return frame
+
+
+def predictions(name: str, *, storage: str | None = None) -> pd.DataFrame:
+    """One row per outer-test row per finished cell.
+
+    Columns: model, dataset, budget, seed, cell_key, row (position in the loaded
+    dataset), y_true, y_pred, and proba_<class> for classifiers.
+    """
+    with _open(storage) as store:
+        raw = store.predictions_frame(name)
+    base_columns = [*_DESIGN, "cell_key", "row", "y_true", "y_pred"]
+    if raw.empty:
+        return pd.DataFrame(columns=base_columns)
+    frame = pd.DataFrame(
+        {
+            "study": name,
+            "model": raw["model"],
+            "dataset": raw["dataset"],
+            "budget": raw["budget"].map(_budget_value),
+            "seed": raw["seed"],
+            "cell_key": raw["cell_key"],
+            "row": raw["row"],
+            "y_true": raw["y_true"].map(json.loads),
+            "y_pred": raw["y_pred"].map(json.loads),
+        }
+    )
+    classes_of = {}
+    for key, definition in zip(raw["cell_key"], raw["definition_json"], strict=True):
+        if key not in classes_of:
+            classes_of[key] = json.loads(definition)["dataset"].get("classes")
+    has_proba = raw["proba_json"].notna()
+    if has_proba.any():
+        probas = raw["proba_json"].map(lambda v: json.loads(v) if isinstance(v, str) else None)
+        labels: list[str] = []
+        for key in dict.fromkeys(raw["cell_key"]):
+            for label in classes_of.get(key) or []:
+                if str(label) not in labels:
+                    labels.append(str(label))
+        columns: dict[str, list[float]] = {f"proba_{label}": [] for label in labels}
+        for key, proba in zip(raw["cell_key"], probas, strict=True):
+            cell_labels = [str(c) for c in classes_of.get(key) or []]
+            lookup = dict(zip(cell_labels, proba, strict=True)) if proba else {}
+            for label in labels:
+                columns[f"proba_{label}"].append(lookup.get(label, np.nan))
+        frame = pd.concat([frame, pd.DataFrame(columns)], axis=1)
+    return frame

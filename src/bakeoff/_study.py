@@ -1,0 +1,281 @@
+"""The Study: a validated spec that can run, resume and report where it stands."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bakeoff._provenance import collect_provenance
+from bakeoff._resolve import Resolution, resolve
+from bakeoff._version import __version__
+from bakeoff.design import Cell
+from bakeoff.executors import Executor, LocalExecutor
+from bakeoff.protocol import CellOutcome, CellTask, Event
+from bakeoff.spec import StudySpec, parse_spec, read_yaml
+from bakeoff.store import DEFAULT_STORAGE, CellDefinition, CellStatus, Store
+
+__all__ = ["RunSummary", "Study"]
+
+
+@dataclass
+class RunSummary:
+    """How a run of a study went.
+
+    Attributes:
+        study: The study's name.
+        storage: The store's URL.
+        n_cells: Cells in the design.
+        n_skipped: Cells already complete before this run (not run again).
+        outcomes: Outcomes of the cells this run worked on.
+        interrupted: Whether the run was stopped early (Ctrl-C).
+        seconds: Wall time of the run.
+        failed_before: Failed cells from earlier runs that this run left alone.
+    """
+
+    study: str
+    storage: str
+    n_cells: int
+    n_skipped: int
+    outcomes: list[CellOutcome] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+    failed_before: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[CellOutcome]:
+        return [o for o in self.outcomes if o.status == CellStatus.FAILED]
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and not self.failed and not self.failed_before
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every cell is complete, 130 when interrupted, 1 when cells failed."""
+        if self.interrupted:
+            return 130
+        return 0 if self.ok else 1
+
+
+class Study:
+    """A study: models × datasets × budgets × seeds, plus how to tune, run and store it.
+
+    Args:
+        spec: A validated :class:`~bakeoff.spec.StudySpec`, or ``None`` to build one
+            from ``fields``.
+        base_dir: Folder that relative dataset paths start from (the study file's).
+        **fields: The study's fields, as in ``study.yaml``.
+
+    Raises:
+        SpecError: If the fields are invalid.
+
+    Example:
+        >>> study = Study(study="demo", datasets=["iris"], models=["random_forest"],
+        ...               tuning={"n_trials": 2, "cv": 2})
+        >>> study.name
+        'demo'
+    """
+
+    def __init__(
+        self, spec: StudySpec | None = None, *, base_dir: str | Path | None = None, **fields: Any
+    ) -> None:
+        self.spec = spec if spec is not None else parse_spec(fields)
+        self.base_dir = Path(base_dir) if base_dir is not None else Path.cwd()
+        self._resolution: Resolution | None = None
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Study:
+        """Read and validate a study file; relative paths in it start from its folder."""
+        path = Path(path)
+        spec = parse_spec(read_yaml(path), source=str(path))
+        return cls(spec, base_dir=path.resolve().parent)
+
+    @property
+    def name(self) -> str:
+        return self.spec.study
+
+    def resolve(self) -> Resolution:
+        """Load the datasets, look up every name and build the cells (cached).
+
+        Raises:
+            SpecError: If anything the spec names is missing or does not fit.
+        """
+        if self._resolution is None:
+            self._resolution = resolve(self.spec, base_dir=self.base_dir)
+        return self._resolution
+
+    def cells(self) -> list[Cell]:
+        """The design's cells, in the order they are scheduled."""
+        return self.resolve().cells
+
+    def storage_url(self, storage: str | None = None) -> str:
+        """The store URL: the argument, else the spec's ``storage``, else the default."""
+        return storage or self.spec.storage or DEFAULT_STORAGE
+
+    def spec_json(self) -> str:
+        return json.dumps(self.spec.model_dump(mode="json"), sort_keys=True)
+
+    def run(
+        self,
+        *,
+        storage: str | None = None,
+        n_jobs: int | None = None,
+        retry_failed: bool = False,
+        on_event: Callable[[Event], None] | None = None,
+        executor: Executor | None = None,
+    ) -> RunSummary:
+        """Run the cells not yet complete; resume interrupted ones from their trials.
+
+        Args:
+            storage: Store URL; overrides the spec's ``storage``.
+            n_jobs: Worker processes; overrides ``execution.n_jobs``.
+            retry_failed: Run failed cells again from scratch (their trials are dropped).
+            on_event: Called in this process for every progress event.
+            executor: Where cells run; a :class:`LocalExecutor` by default.
+
+        Returns:
+            A :class:`RunSummary`; its ``exit_code`` is what the CLI exits with.
+
+        Raises:
+            SpecError: Before anything is written, if the study is invalid.
+            StoreError: If the store cannot be opened.
+        """
+        resolution = self.resolve()
+        url = self.storage_url(storage)
+        started = time.perf_counter()
+        with Store(url) as store:
+            prepared = store.prepare_study(
+                name=self.name,
+                spec_json=self.spec_json(),
+                spec_hash=hashlib.sha256(self.spec_json().encode()).hexdigest(),
+                seed=self.spec.seed,
+                bakeoff_version=__version__,
+                provenance=collect_provenance(self.base_dir),
+                datasets=[
+                    {
+                        "name": d.name,
+                        "fingerprint": d.fingerprint,
+                        "task": str(d.task),
+                        "target": d.target,
+                        "n_rows": d.n_rows,
+                        "n_features": d.n_features,
+                        "source": d.source,
+                    }
+                    for d in resolution.datasets.values()
+                ],
+                cell_definitions=[
+                    CellDefinition(c.key, c.model, c.dataset, str(c.budget), c.seed, c.definition)
+                    for c in resolution.cells
+                ],
+            )
+            if retry_failed:
+                failed = [
+                    prepared.cell_ids[k]
+                    for k, s in prepared.statuses.items()
+                    if s == CellStatus.FAILED
+                ]
+                store.reset_cells(failed)
+                statuses = {
+                    k: (CellStatus.PENDING if s == CellStatus.FAILED else s)
+                    for k, s in prepared.statuses.items()
+                }
+            else:
+                statuses = dict(prepared.statuses)
+            summary = RunSummary(
+                study=self.name,
+                storage=url,
+                n_cells=len(resolution.cells),
+                n_skipped=sum(s == CellStatus.COMPLETE for s in statuses.values()),
+                failed_before=[
+                    _describe(c) for c in resolution.cells if statuses[c.key] == CellStatus.FAILED
+                ],
+            )
+            if prepared.n_set_aside:
+                summary.notes.append(
+                    f"the spec changed: {prepared.n_set_aside} stored cells no longer match it "
+                    f"and were set aside (kept, not reused)"
+                )
+            for label, dataset in resolution.skipped_pairs:
+                summary.notes.append(
+                    f"model '{label}' does not handle the task of dataset '{dataset}'; "
+                    f"those cells are left out"
+                )
+            tasks = [
+                self._task(c, prepared.cell_ids[c.key], resolution, url)
+                for c in resolution.cells
+                if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
+            ]
+            runner = executor or LocalExecutor(n_jobs or self.spec.execution.n_jobs)
+            outcomes, interrupted = runner.run(
+                tasks,
+                datasets=resolution.datasets,
+                storage=url,
+                imports=self.spec.imports,
+                on_event=on_event or (lambda event: None),
+            )
+            summary.outcomes = outcomes
+            summary.interrupted = interrupted
+            summary.seconds = time.perf_counter() - started
+            status = (
+                "interrupted" if interrupted else ("complete" if summary.ok else "failed")
+            )
+            store.finish_study(prepared.study_id, status)
+        return summary
+
+    def _task(self, cell: Cell, cell_id: int, resolution: Resolution, url: str) -> CellTask:
+        model = next(m for m in resolution.models if m.label == cell.model)
+        dataset = resolution.datasets[cell.dataset]
+        tuning = self.spec.tuning
+        return CellTask(
+            cell_id=cell_id,
+            cell_key=cell.key,
+            label=cell.model,
+            model=model.model,
+            fixed_params=model.fixed_params,
+            space=model.space,
+            dataset=cell.dataset,
+            budget=cell.budget,
+            seed=cell.seed,
+            study_seed=self.spec.seed,
+            fingerprint=dataset.fingerprint,
+            metrics=tuple(resolution.metrics[str(dataset.task)]),
+            method=tuning.method if model.space else "none",
+            n_trials=resolution.n_trials[cell.model],
+            cv=tuning.cv,
+            test_size=self.spec.split.test_size,
+            timeout=tuning.timeout,
+            sampler_options=tuning.sampler_options,
+            artifacts_dir=self._artifacts_dir(url),
+        )
+
+    def _artifacts_dir(self, url: str) -> str | None:
+        artifacts = self.spec.artifacts
+        if not artifacts.models:
+            return None
+        if artifacts.path:
+            root = Path(artifacts.path)
+            root = root if root.is_absolute() else self.base_dir / root
+        else:
+            from sqlalchemy.engine import make_url
+
+            parsed = make_url(url)
+            database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+            root = (
+                Path(database).resolve().parent / "bakeoff-artifacts"
+                if database and database != ":memory:"
+                else Path.cwd() / "bakeoff-artifacts"
+            )
+        return str(root / self.name)
+
+
+def _describe(cell: Cell) -> str:
+    return f"{cell.model} · {cell.dataset} · {cell.budget} · seed {cell.seed}"

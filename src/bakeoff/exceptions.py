@@ -1,0 +1,72 @@
+"""Errors and warnings raised by bakeoff.
+
+The hierarchy::
+
+    BakeoffError
+    ├── SpecError            the study file or Python spec is invalid (exit status 2)
+    │   ├── UnknownNameError a model, dataset or metric name is not registered
+    │   └── DatasetError     a dataset cannot be loaded or does not fit the spec
+    ├── MissingExtraError    an optional dependency is not installed (exit status 2)
+    ├── StoreError           the results database cannot be opened or is out of date
+    └── StudyNotFoundError   no study of that name in the store
+
+Every message names the field, the bad value, the rule and the fix, so that the CLI can
+print it as a single line without a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BakeoffError",
+    "BakeoffWarning",
+    "DatasetError",
+    "MissingExtraError",
+    "SpecError",
+    "StoreError",
+    "StudyNotFoundError",
+    "UnknownNameError",
+]
+
+
+class BakeoffError(Exception):
+    """Base class of every error bakeoff raises on purpose."""
+
+    #: Exit status the CLI uses for this error.
+    exit_code: int = 1
+
+
+class SpecError(BakeoffError, ValueError):
+    """The study specification is invalid; nothing has been written to the store."""
+
+    exit_code = 2
+
+
+class UnknownNameError(SpecError, KeyError):
+    """A name is not in its registry."""
+
+    def __str__(self) -> str:  # KeyError would quote the message.
+        return str(self.args[0]) if self.args else ""
+
+
+class DatasetError(SpecError):
+    """A dataset cannot be loaded, or it does not fit what the study asks of it."""
+
+
+class MissingExtraError(BakeoffError, ImportError):
+    """An optional dependency is missing; the message names the extra to install."""
+
+    exit_code = 2
+
+
+class StoreError(BakeoffError):
+    """The results store cannot be opened, or its schema is not the expected one."""
+
+    exit_code = 2
+
+
+class StudyNotFoundError(StoreError):
+    """No study of the given name exists in the store."""
+
+
+class BakeoffWarning(UserWarning):
+    """A warning about something bakeoff changed or could not do as asked."""

@@ -1,0 +1,161 @@
+"""The local executor: cells in this process (n_jobs=1) or in a pool of worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from bakeoff._registry import import_modules
+from bakeoff.datasets import Dataset
+from bakeoff.executors._base import Executor
+from bakeoff.protocol import CellOutcome, CellTask, Event, run_cell
+from bakeoff.store import CellStatus, Store
+
+__all__ = ["LocalExecutor"]
+
+
+class LocalExecutor(Executor):
+    """Run cells on this machine.
+
+    Args:
+        n_jobs: Worker processes. With 1, cells run one after another in this process.
+            Workers are spawned (not forked), so they start clean of the parent's threads.
+    """
+
+    def __init__(self, n_jobs: int = 1) -> None:
+        self.n_jobs = n_jobs
+
+    def run(
+        self,
+        tasks: Sequence[CellTask],
+        *,
+        datasets: dict[str, Dataset],
+        storage: str,
+        imports: Sequence[str],
+        on_event: Callable[[Event], None],
+    ) -> tuple[list[CellOutcome], bool]:
+        if self.n_jobs == 1 or len(tasks) <= 1:
+            return self._run_inline(tasks, datasets, storage, on_event)
+        return self._run_pool(tasks, datasets, storage, imports, on_event)
+
+    @staticmethod
+    def _run_inline(
+        tasks: Sequence[CellTask],
+        datasets: dict[str, Dataset],
+        storage: str,
+        on_event: Callable[[Event], None],
+    ) -> tuple[list[CellOutcome], bool]:
+        outcomes: list[CellOutcome] = []
+        store = Store(storage, migrate_schema=False)
+        try:
+            for task in tasks:
+                outcome = run_cell(task, datasets[task.dataset], store, on_event)
+                outcomes.append(outcome)
+                if outcome.status == CellStatus.INTERRUPTED:
+                    return outcomes, True
+        except KeyboardInterrupt:
+            return outcomes, True
+        finally:
+            store.close()
+        return outcomes, False
+
+    def _run_pool(
+        self,
+        tasks: Sequence[CellTask],
+        datasets: dict[str, Dataset],
+        storage: str,
+        imports: Sequence[str],
+        on_event: Callable[[Event], None],
+    ) -> tuple[list[CellOutcome], bool]:
+        context = multiprocessing.get_context("spawn")
+        events: Any = context.Queue()
+        drainer = threading.Thread(target=_drain, args=(events, on_event), daemon=True)
+        drainer.start()
+        outcomes: list[CellOutcome] = []
+        interrupted = False
+        pool = ProcessPoolExecutor(
+            max_workers=min(self.n_jobs, len(tasks)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(storage, datasets, events, list(imports)),
+        )
+        pending: set[Future[CellOutcome]] = set()
+        try:
+            pending = {pool.submit(_run_in_worker, task) for task in tasks}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = future.result()
+                    outcomes.append(outcome)
+                    interrupted |= outcome.status == CellStatus.INTERRUPTED
+                if interrupted:
+                    break
+        except KeyboardInterrupt:
+            interrupted = True
+        if interrupted:
+            for future in pending:
+                future.cancel()
+            # Workers share the terminal's process group and usually got the signal
+            # too; tell them anyway in case only the parent was signalled.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                try:
+                    os.kill(process.pid, signal.SIGINT)
+                except (ProcessLookupError, TypeError):
+                    pass
+            for future in pending:
+                if not future.cancelled():
+                    try:
+                        outcomes.append(future.result())
+                    except Exception:
+                        pass
+        pool.shutdown(wait=True, cancel_futures=True)
+        events.put(None)
+        drainer.join()
+        return outcomes, interrupted
+
+
+def _drain(events: Any, on_event: Callable[[Event], None]) -> None:
+    while True:
+        event = events.get()
+        if event is None:
+            return
+        on_event(event)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(
+    storage: str, datasets: dict[str, Dataset], events: Any, imports: list[str]
+) -> None:
+    import_modules(imports)
+    _WORKER.update(storage=storage, datasets=datasets, events=events, running=False)
+    signal.signal(signal.SIGINT, _on_sigint)
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    # Interrupt a running cell once (it records its trial as interrupted); ignore the
+    # signal while idle or already stopping, so the pool itself is not torn down.
+    if _WORKER.get("running") and not _WORKER.get("stopping"):
+        _WORKER["stopping"] = True
+        raise KeyboardInterrupt
+
+
+def _run_in_worker(task: CellTask) -> CellOutcome:
+    if _WORKER.get("stopping"):
+        return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted")
+    store = _WORKER.get("store")
+    if store is None:
+        store = _WORKER["store"] = Store(_WORKER["storage"], migrate_schema=False)
+    _WORKER["running"] = True
+    try:
+        return run_cell(task, _WORKER["datasets"][task.dataset], store, _WORKER["events"].put)
+    except KeyboardInterrupt:
+        return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted")
+    finally:
+        _WORKER["running"] = False

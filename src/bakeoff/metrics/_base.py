@@ -1,0 +1,109 @@
+"""The Metric contract and its registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from bakeoff._registry import Registry
+
+__all__ = ["Metric", "get", "list_metrics", "register_metric"]
+
+Direction = Literal["maximize", "minimize"]
+MetricFunction = Callable[..., float]
+
+_REGISTRY: Registry[Metric] = Registry("metric", "bakeoff metrics list")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A scoring function with a direction.
+
+    The function is called as ``func(y_true, y_pred, y_proba, labels)``: ``y_proba`` is an
+    ``(n_samples, n_classes)`` array whose columns follow ``labels`` (``None`` for
+    regression or when ``needs_proba`` is false).
+
+    Attributes:
+        name: Registry name, used in study files and result columns (``test_<name>``).
+        direction: ``"maximize"`` or ``"minimize"``.
+        needs_proba: Whether the function reads class probabilities.
+        tasks: Task kinds the metric applies to.
+        func: The scoring function.
+        description: One line for ``bakeoff metrics list``.
+    """
+
+    name: str
+    direction: Direction
+    func: MetricFunction
+    needs_proba: bool = False
+    tasks: tuple[str, ...] = ("classification",)
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __call__(
+        self,
+        y_true: Sequence[Any] | np.ndarray,
+        y_pred: Sequence[Any] | np.ndarray,
+        y_proba: np.ndarray | None = None,
+        *,
+        labels: Sequence[Any] | None = None,
+    ) -> float:
+        """Score predictions; ``labels`` orders ``y_proba``'s columns (all classes)."""
+        if self.needs_proba and y_proba is None:
+            raise ValueError(f"metric '{self.name}' needs class probabilities (y_proba)")
+        return float(self.func(np.asarray(y_true), np.asarray(y_pred), y_proba, labels))
+
+    def better(self, a: float, b: float) -> bool:
+        """Whether score ``a`` is strictly better than ``b``."""
+        return a > b if self.direction == "maximize" else a < b
+
+
+def register_metric(
+    name: str,
+    *,
+    direction: Direction,
+    needs_proba: bool = False,
+    tasks: tuple[str, ...] = ("classification",),
+    description: str = "",
+    replace: bool = False,
+) -> Callable[[MetricFunction], MetricFunction]:
+    """Register ``func(y_true, y_pred, y_proba, labels) -> float`` as a metric.
+
+    Example:
+        >>> @register_metric("error_rate", direction="minimize", replace=True)
+        ... def error_rate(y_true, y_pred, y_proba, labels):
+        ...     return float((y_true != y_pred).mean())
+        >>> get("error_rate").direction
+        'minimize'
+    """
+
+    def decorate(func: MetricFunction) -> MetricFunction:
+        metric = Metric(
+            name=name,
+            direction=direction,
+            func=func,
+            needs_proba=needs_proba,
+            tasks=tasks,
+            description=description or (func.__doc__ or "").strip().split("\n")[0],
+        )
+        _REGISTRY.add(name, metric, replace=replace)
+        return func
+
+    return decorate
+
+
+def get(name: str) -> Metric:
+    """Return the registered metric ``name``.
+
+    Raises:
+        UnknownNameError: With a suggestion when the name is close to a registered one.
+    """
+    return _REGISTRY.get(name)
+
+
+def list_metrics() -> list[Metric]:
+    """Every registered metric, sorted by name."""
+    return [_REGISTRY.get(name) for name in _REGISTRY.names()]

@@ -1,0 +1,194 @@
+"""The Model contract and its registry.
+
+A Model is a named factory of scikit-learn-compatible estimators plus a default search
+space. bakeoff wraps what :meth:`Model.build` returns in a preprocessing pipeline
+(imputation, one-hot encoding, scaling when ``needs_scaling``) fitted inside each fold,
+so a model only has to handle a numeric matrix.
+
+Any scikit-learn estimator joins a study through :func:`register_estimator`; a model
+that needs more logic (translating parameters, wrapping) subclasses :class:`Model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sklearn.base import BaseEstimator
+
+from bakeoff._registry import Registry
+from bakeoff.tuning import SearchSpace
+
+__all__ = ["EstimatorModel", "Model", "get", "list_models", "register_estimator", "register_model"]
+
+_REGISTRY: Registry[Model] = Registry("model", "bakeoff models list")
+
+
+class Model:
+    """Base class of every model.
+
+    Attributes:
+        name: Registry name, used in study files and results.
+        tasks: Task kinds the model handles.
+        needs_scaling: Whether numeric features are standardised before the estimator.
+        description: One line for ``bakeoff models list``.
+        check_param_names: Refuse parameter names the estimator does not list.
+    """
+
+    name: str = ""
+    tasks: tuple[str, ...] = ("classification", "regression")
+    needs_scaling: bool = False
+    description: str = ""
+    #: Whether study files may only name parameters the estimator's ``get_params`` lists.
+    #: False for estimators that accept any keyword (XGBoost forwards them).
+    check_param_names: bool = True
+
+    def default_params(self) -> dict[str, Any]:
+        """Fixed parameters applied to every configuration (a study may override them)."""
+        return {}
+
+    def search_space(self) -> SearchSpace:
+        """The default search space (with grid values for ``method: grid``)."""
+        return SearchSpace()
+
+    def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
+        """Return an unfitted estimator for ``params`` (fixed and tuned, merged).
+
+        Args:
+            params: Parameter values; fixed parameters already merged in.
+            task: ``"classification"`` or ``"regression"``.
+            random_state: Seed to pass to the estimator if it takes one.
+        """
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r})"
+
+
+class EstimatorModel(Model):
+    """A model made from scikit-learn estimator classes.
+
+    Args:
+        name: Registry name.
+        estimators: Task kind to estimator class (or factory), e.g.
+            ``{"classification": RandomForestClassifier}``.
+        search_space: Default search space (YAML-style dicts accepted).
+        fixed_params: Parameters passed to every build.
+        needs_scaling: Standardise numeric features first.
+        description: One line for listings.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        estimators: Mapping[str, Callable[..., BaseEstimator]],
+        *,
+        search_space: Mapping[str, Any] | SearchSpace | None = None,
+        fixed_params: Mapping[str, Any] | None = None,
+        needs_scaling: bool = False,
+        description: str = "",
+    ) -> None:
+        self.name = name
+        self.estimators = dict(estimators)
+        self.tasks = tuple(sorted(self.estimators))
+        self._space = (
+            search_space if isinstance(search_space, SearchSpace) else SearchSpace(search_space)
+        )
+        self._fixed = dict(fixed_params or {})
+        self.needs_scaling = needs_scaling
+        self.description = description
+
+    def default_params(self) -> dict[str, Any]:
+        return dict(self._fixed)
+
+    def search_space(self) -> SearchSpace:
+        return self._space
+
+    def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
+        estimator = self.estimators[task](**params)
+        if "random_state" in estimator.get_params() and "random_state" not in params:
+            estimator.set_params(random_state=random_state)
+        return estimator
+
+
+def register_model(model: Model, *, replace: bool = False) -> Model:
+    """Register a :class:`Model` instance under its ``name``."""
+    if not model.name:
+        raise ValueError(f"{model!r} has no name; set its `name` attribute")
+    _REGISTRY.add(model.name, model, replace=replace)
+    return model
+
+
+def register_estimator(
+    name: str,
+    estimator: Callable[..., BaseEstimator] | Mapping[str, Callable[..., BaseEstimator]],
+    *,
+    search_space: Mapping[str, Any] | None = None,
+    task: str | None = None,
+    fixed_params: Mapping[str, Any] | None = None,
+    needs_scaling: bool = False,
+    description: str = "",
+    replace: bool = False,
+) -> Model:
+    """Register any scikit-learn-compatible estimator as a model.
+
+    Args:
+        name: Name for study files.
+        estimator: An estimator class, or a mapping of task kind to class.
+        search_space: Parameter name to ``{type: int|float|categorical, ...}``.
+        task: With a single class, its task kind; inferred from scikit-learn's
+            ``ClassifierMixin``/``RegressorMixin`` when ``None``.
+        fixed_params: Parameters passed to every build.
+        needs_scaling: Standardise numeric features first.
+        description: One line for listings.
+        replace: Replace a model already registered under ``name``.
+
+    Example:
+        >>> from sklearn.neighbors import KNeighborsClassifier
+        >>> m = register_estimator(
+        ...     "knn", KNeighborsClassifier, needs_scaling=True, replace=True,
+        ...     search_space={"n_neighbors": {"type": "int", "low": 1, "high": 30}},
+        ... )
+        >>> m.tasks
+        ('classification',)
+    """
+    if isinstance(estimator, Mapping):
+        estimators = dict(estimator)
+    else:
+        kind = task or _task_of(estimator)
+        estimators = {kind: estimator}
+    model = EstimatorModel(
+        name,
+        estimators,
+        search_space=search_space,
+        fixed_params=fixed_params,
+        needs_scaling=needs_scaling,
+        description=description,
+    )
+    return register_model(model, replace=replace)
+
+
+def _task_of(estimator: Callable[..., BaseEstimator]) -> str:
+    kind = getattr(estimator, "_estimator_type", None)
+    if kind is None and isinstance(estimator, type):
+        from sklearn.base import ClassifierMixin, RegressorMixin
+
+        if issubclass(estimator, ClassifierMixin):
+            kind = "classifier"
+        elif issubclass(estimator, RegressorMixin):
+            kind = "regressor"
+    if kind == "classifier":
+        return "classification"
+    if kind == "regressor":
+        return "regression"
+    raise ValueError(f"cannot tell the task of {estimator!r}; pass task='classification' or task='regression'")
+
+
+def get(name: str) -> Model:
+    """Return the registered model ``name`` (with a "did you mean" error)."""
+    return _REGISTRY.get(name)
+
+
+def list_models() -> list[Model]:
+    """Every registered model, sorted by name."""
+    return [_REGISTRY.get(name) for name in _REGISTRY.names()]

@@ -1,0 +1,162 @@
+"""scikit-learn models shipped with the core."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.linear_model import LogisticRegression, Ridge
+
+from bakeoff.models._base import EstimatorModel, Model, register_model
+from bakeoff.tuning import SearchSpace
+
+
+class LogisticRegressionModel(Model):
+    """L1, L2 or elastic-net logistic regression.
+
+    ``penalty`` and ``l1_ratio`` are searched as a conditional space (``l1_ratio`` only
+    with ``elasticnet``). The solver follows from them: liblinear for an L1 or L2
+    penalty on two classes, saga otherwise, so no sampled combination is invalid.
+    scikit-learn 1.8 expresses the penalty through ``l1_ratio`` alone; this model
+    translates, so study files keep the familiar names.
+    """
+
+    name = "logistic_regression"
+    tasks = ("classification",)
+    needs_scaling = True
+    description = "Logistic regression (L1 / L2 / elastic net, C on a log scale)"
+
+    def default_params(self) -> dict[str, Any]:
+        return {"max_iter": 2000}
+
+    def search_space(self) -> SearchSpace:
+        return SearchSpace(
+            {
+                "C": {
+                    "type": "float",
+                    "low": 1e-3,
+                    "high": 100.0,
+                    "log": True,
+                    "grid": [0.001, 0.01, 0.1, 1.0, 10.0, 100.0],
+                },
+                "penalty": {"type": "categorical", "choices": ["l1", "l2", "elasticnet"]},
+                "l1_ratio": {
+                    "type": "float",
+                    "low": 0.1,
+                    "high": 0.9,
+                    "grid": [0.1, 0.5, 0.9],
+                    "when": {"penalty": ["elasticnet"]},
+                },
+            }
+        )
+
+    def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
+        return _PenaltyLogisticRegression(**params, random_state=random_state)
+
+
+class _PenaltyLogisticRegression(ClassifierMixin, BaseEstimator):
+    """LogisticRegression that takes ``penalty`` and picks a compatible solver in ``fit``."""
+
+    def __init__(
+        self,
+        penalty: str = "l2",
+        *,
+        C: float = 1.0,  # noqa: N803  (scikit-learn's name)
+        l1_ratio: float | None = None,
+        solver: str = "auto",
+        max_iter: int = 100,
+        tol: float = 1e-4,
+        class_weight: Any = None,
+        random_state: Any = None,
+    ) -> None:
+        self.penalty = penalty
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.solver = solver
+        self.max_iter = max_iter
+        self.tol = tol
+        self.class_weight = class_weight
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> _PenaltyLogisticRegression:
+        import numpy as np
+
+        if self.penalty not in ("l1", "l2", "elasticnet"):
+            raise ValueError(f"penalty must be 'l1', 'l2' or 'elasticnet', got {self.penalty!r}")
+        ratio = self.l1_ratio if self.penalty == "elasticnet" else self._L1_RATIO[self.penalty]
+        if ratio is None:
+            raise ValueError("penalty='elasticnet' needs l1_ratio between 0 and 1")
+        binary = len(np.unique(y)) <= 2
+        solver = self.solver
+        if solver == "auto":
+            solver = "liblinear" if binary and self.penalty != "elasticnet" else "saga"
+        inner = LogisticRegression(
+            C=self.C,
+            l1_ratio=ratio,
+            solver=solver,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            class_weight=self.class_weight,
+            random_state=self.random_state,
+        )
+        inner.fit(X, y, sample_weight=sample_weight)
+        self.estimator_ = inner
+        self.classes_ = inner.classes_
+        self.coef_ = inner.coef_
+        self.solver_ = solver
+        return self
+
+    def predict(self, X: Any) -> Any:
+        return self.estimator_.predict(X)
+
+    def predict_proba(self, X: Any) -> Any:
+        return self.estimator_.predict_proba(X)
+
+    def decision_function(self, X: Any) -> Any:
+        return self.estimator_.decision_function(X)
+
+    _L1_RATIO = {"l1": 1.0, "l2": 0.0}
+
+
+register_model(LogisticRegressionModel())
+
+register_model(
+    EstimatorModel(
+        "random_forest",
+        {"classification": RandomForestClassifier, "regression": RandomForestRegressor},
+        fixed_params={"n_jobs": 1},
+        description="Random forest (scikit-learn), classification and regression",
+        search_space={
+            "n_estimators": {
+                "type": "int",
+                "low": 50,
+                "high": 500,
+                "grid": [100, 200, 300, 500],
+            },
+            "max_depth": {"type": "categorical", "choices": [None, 10, 20, 30]},
+            "min_samples_split": {"type": "int", "low": 2, "high": 20, "grid": [2, 5, 10]},
+            "min_samples_leaf": {"type": "int", "low": 1, "high": 10, "grid": [1, 2, 4]},
+            "max_features": {"type": "categorical", "choices": ["sqrt", "log2", 0.5, 0.8]},
+        },
+    )
+)
+
+register_model(
+    EstimatorModel(
+        "ridge",
+        {"regression": Ridge},
+        needs_scaling=True,
+        description="Ridge regression (L2-penalised least squares)",
+        search_space={
+            "alpha": {
+                "type": "float",
+                "low": 1e-3,
+                "high": 1e3,
+                "log": True,
+                "grid": [0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0],
+            }
+        },
+    )
+)

@@ -1,0 +1,92 @@
+"""XGBoost models (optional extra ``bakeoff[xgboost]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+
+from bakeoff._optional import import_optional
+from bakeoff.models._base import Model, register_model
+from bakeoff.tuning import SearchSpace
+
+
+class ContiguousLabelClassifier(ClassifierMixin, BaseEstimator):
+    """Fit a classifier on labels re-coded to ``0..k-1`` and decode its predictions.
+
+    XGBoost insists that training labels be exactly ``0..k-1``; a small budget or an
+    inner fold may miss a class, which this wrapper makes harmless. ``classes_`` holds
+    the labels seen in ``fit``.
+    """
+
+    def __init__(self, estimator: BaseEstimator) -> None:
+        self.estimator = estimator
+
+    def fit(self, X: Any, y: Any, **fit_params: Any) -> ContiguousLabelClassifier:
+        self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
+        self.estimator_ = clone(self.estimator).fit(X, codes, **fit_params)
+        return self
+
+    def predict(self, X: Any) -> Any:
+        if len(self.classes_) == 1:
+            return np.full(len(X), self.classes_[0])
+        return self.classes_[np.asarray(self.estimator_.predict(X), dtype=int)]
+
+    def predict_proba(self, X: Any) -> Any:
+        if len(self.classes_) == 1:
+            return np.ones((len(X), 1))
+        return self.estimator_.predict_proba(X)
+
+
+class XGBoostModel(Model):
+    """Gradient-boosted trees from XGBoost (histogram method, one thread per cell)."""
+
+    name = "xgboost"
+    tasks = ("classification", "regression")
+    description = "XGBoost gradient-boosted trees (needs bakeoff[xgboost])"
+    # XGBoost takes any keyword and forwards it to the booster.
+    check_param_names = False
+
+    def default_params(self) -> dict[str, Any]:
+        return {"tree_method": "hist", "n_jobs": 1, "verbosity": 0}
+
+    def search_space(self) -> SearchSpace:
+        return SearchSpace(
+            {
+                "max_depth": {"type": "int", "low": 2, "high": 12, "grid": [3, 6, 9, 12]},
+                "learning_rate": {
+                    "type": "float",
+                    "low": 0.01,
+                    "high": 0.3,
+                    "log": True,
+                    "grid": [0.01, 0.05, 0.1, 0.3],
+                },
+                "n_estimators": {
+                    "type": "int",
+                    "low": 50,
+                    "high": 500,
+                    "grid": [100, 200, 300, 500],
+                },
+                "subsample": {"type": "float", "low": 0.5, "high": 1.0, "grid": [0.6, 0.8, 1.0]},
+                "colsample_bytree": {
+                    "type": "float",
+                    "low": 0.5,
+                    "high": 1.0,
+                    "grid": [0.6, 0.8, 1.0],
+                },
+                "reg_alpha": {"type": "float", "low": 0.0, "high": 1.0, "grid": [0, 0.01, 0.1, 1.0]},
+                "reg_lambda": {"type": "float", "low": 1.0, "high": 10.0, "grid": [1, 2, 5, 10]},
+            }
+        )
+
+    def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
+        xgboost = import_optional("xgboost", extra="xgboost", purpose="the 'xgboost' model")
+        params = {"random_state": random_state, **params}
+        if task == "classification":
+            return ContiguousLabelClassifier(xgboost.XGBClassifier(**params))
+        return xgboost.XGBRegressor(**params)
+
+
+register_model(XGBoostModel())

@@ -1,0 +1,258 @@
+"""The protocol of one cell: split → budget → tune on inner CV → refit → score on test."""
+
+from __future__ import annotations
+
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import optuna
+from sklearn.pipeline import Pipeline
+
+from bakeoff import metrics as metric_registry
+from bakeoff._seeding import derive_seed
+from bakeoff.datasets import Dataset
+from bakeoff.protocol._preprocess import make_pipeline
+from bakeoff.protocol._split import budget_rows, inner_folds, outer_split
+from bakeoff.protocol._task import CellTask
+from bakeoff.protocol._tuner import TuningOutcome, tune
+from bakeoff.store import CellResult, CellStatus, Store, TrialRecord
+
+__all__ = ["CellOutcome", "Event", "run_cell"]
+
+Event = dict[str, Any]
+
+
+@dataclass
+class CellOutcome:
+    """How a cell ended, for the executor and the summary."""
+
+    cell_key: str
+    label: str
+    status: str
+    error: str | None = None
+    test_scores: dict[str, float] = field(default_factory=dict)
+    n_trials: int = 0
+
+
+def _seeds(task: CellTask) -> dict[str, int]:
+    # Splits depend on the data and the repetition only (not on the model or budget), so
+    # all models of a seed meet the same rows; the sampler and the model take the cell's.
+    data = (task.study_seed, task.fingerprint, task.seed)
+    return {
+        "outer": derive_seed(*data, "outer-split"),
+        "budget": derive_seed(*data, "budget-order"),
+        "inner": derive_seed(*data, "inner-cv", task.budget),
+        "cell": derive_seed(task.study_seed, task.cell_key),
+        "model": derive_seed(task.study_seed, task.cell_key, "model"),
+    }
+
+
+def _pipeline(task: CellTask, dataset: Dataset, params: dict[str, Any], seed: int) -> Pipeline:
+    estimator = task.model.build(
+        {**task.fixed_params, **params}, task=str(dataset.task), random_state=seed
+    )
+    categorical = dataset.categorical_columns
+    numeric = [c for c in dataset.X.columns if c not in categorical]
+    return make_pipeline(
+        estimator, numeric=numeric, categorical=categorical, scale=task.model.needs_scaling
+    )
+
+
+def _predict(
+    pipeline: Pipeline, X: Any, labels: list[Any] | None, need_proba: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    y_pred = np.asarray(pipeline.predict(X))
+    if labels is None or not need_proba or not hasattr(pipeline, "predict_proba"):
+        return y_pred, None
+    raw = np.asarray(pipeline.predict_proba(X), dtype=float)
+    # A model fitted on rows that miss a class has fewer columns: align to every class.
+    proba = np.zeros((len(y_pred), len(labels)))
+    fitted = list(pipeline.classes_)
+    for j, label in enumerate(fitted):
+        proba[:, labels.index(label)] = raw[:, j]
+    return y_pred, proba
+
+
+def run_cell(
+    task: CellTask, dataset: Dataset, store: Store, emit: Callable[[Event], None]
+) -> CellOutcome:
+    """Run (or resume) one cell and store everything it produces.
+
+    Never raises for a failure of the model: failed trials and cells are stored and
+    reported in the returned outcome. A ``KeyboardInterrupt`` during a trial marks the
+    trial and the cell interrupted and returns.
+    """
+    seeds = _seeds(task)
+    classification = dataset.task == "classification"
+    labels = dataset.classes if classification else None
+    y_all = dataset.y.to_numpy()
+    X_all = dataset.X
+    train, test = outer_split(
+        y_all, test_size=task.test_size, seed=seeds["outer"], stratify=classification
+    )
+    rows = budget_rows(train, y_all, task.budget, seed=seeds["budget"], stratify=classification)
+    X_train, y_train = X_all.iloc[rows], y_all[rows]
+    folds = inner_folds(y_train, n_splits=task.cv, seed=seeds["inner"], stratify=classification)
+    metric = metric_registry.get(task.objective)
+
+    def objective(params: dict[str, Any], trial: optuna.Trial) -> float:
+        scores = []
+        for fold, (fit_idx, val_idx) in enumerate(folds):
+            pipeline = _pipeline(task, dataset, params, seeds["model"])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pipeline.fit(X_train.iloc[fit_idx], y_train[fit_idx])
+                y_pred, proba = _predict(pipeline, X_train.iloc[val_idx], labels, metric.needs_proba)
+            scores.append(metric(y_train[val_idx], y_pred, proba, labels=labels))
+            trial.report(float(np.mean(scores)), fold)
+        trial.set_user_attr("fold_scores", [float(s) for s in scores])
+        return float(np.mean(scores))
+
+    replayed = store.start_cell(task.cell_id)
+    emit({"event": "cell_started", "key": task.cell_key, "label": task.describe(),
+          "n_replayed": len(replayed), "n_trials": task.n_trials})
+    best_so_far: list[float | None] = [None]
+    for record in replayed:
+        _track_best(best_so_far, record, metric)
+
+    def on_trial(record: TrialRecord) -> None:
+        store.add_trial(task.cell_id, record)
+        _track_best(best_so_far, record, metric)
+        emit({"event": "trial", "key": task.cell_key, "number": record.number,
+              "state": record.state, "best": best_so_far[0], "n_trials": task.n_trials})
+
+    try:
+        outcome = tune(
+            space=task.space,
+            objective=objective,
+            direction=metric.direction,
+            method=task.method,
+            n_trials=task.n_trials,
+            cell_seed=seeds["cell"],
+            replayed=replayed,
+            on_trial=on_trial,
+            timeout=task.timeout,
+            sampler_options=task.sampler_options,
+        )
+    except KeyboardInterrupt:
+        return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", None)
+    except Exception:
+        return _end(task, store, emit, CellStatus.FAILED, traceback.format_exc(), None)
+    if outcome.interrupted:
+        return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)
+    best = outcome.best(metric.direction)
+    if best is None:
+        last_error = next((r.error for r in reversed(outcome.records) if r.error), "")
+        reason = (
+            f"all {len(outcome.records)} trials failed; last error:\n{last_error}"
+            if outcome.records
+            else "no trial ran (timeout reached before the first trial)"
+        )
+        return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
+    try:
+        result, prediction_rows = _refit_and_score(
+            task, dataset, best, outcome, X_all, y_all, rows, test, labels, seeds["model"]
+        )
+    except KeyboardInterrupt:
+        return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)
+    except Exception:
+        reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
+        return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
+    store.finish_cell(task.cell_id, result, prediction_rows)
+    emit({"event": "cell_finished", "key": task.cell_key, "status": CellStatus.COMPLETE,
+          "test_scores": result.test_scores})
+    return CellOutcome(
+        task.cell_key, task.label, CellStatus.COMPLETE,
+        test_scores=result.test_scores, n_trials=result.n_trials,
+    )
+
+
+def _track_best(best: list[float | None], record: TrialRecord, metric: Any) -> None:
+    if record.state == "COMPLETE" and record.values:
+        value = record.values[0]
+        if best[0] is None or metric.better(value, best[0]):
+            best[0] = value
+
+
+def _end(
+    task: CellTask,
+    store: Store,
+    emit: Callable[[Event], None],
+    status: str,
+    reason: str,
+    outcome: TuningOutcome | None,
+) -> CellOutcome:
+    n_trials = len(outcome.records) if outcome else None
+    n_failed = outcome.n_failed if outcome else None
+    store.end_cell(task.cell_id, status, error=reason, n_trials=n_trials, n_failed_trials=n_failed)
+    emit({"event": "cell_finished", "key": task.cell_key, "status": status, "error": reason})
+    return CellOutcome(task.cell_key, task.label, status, error=reason, n_trials=n_trials or 0)
+
+
+def _refit_and_score(
+    task: CellTask,
+    dataset: Dataset,
+    best: TrialRecord,
+    outcome: TuningOutcome,
+    X_all: Any,
+    y_all: np.ndarray,
+    rows: np.ndarray,
+    test: np.ndarray,
+    labels: list[Any] | None,
+    model_seed: int,
+) -> tuple[CellResult, list[dict[str, Any]]]:
+    clock = time.perf_counter()
+    pipeline = _pipeline(task, dataset, best.params, model_seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipeline.fit(X_all.iloc[rows], y_all[rows])
+        y_pred, proba = _predict(pipeline, X_all.iloc[test], labels, need_proba=True)
+    refit_seconds = time.perf_counter() - clock
+    y_test = y_all[test]
+    scores: dict[str, float] = {}
+    for name in task.metrics:
+        metric = metric_registry.get(name)
+        if metric.needs_proba and proba is None:
+            scores[name] = float("nan")
+            continue
+        scores[name] = metric(y_test, y_pred, proba, labels=labels)
+    artifact = None
+    if task.artifacts_dir is not None:
+        folder = Path(task.artifacts_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        artifact = str(folder / f"{task.cell_key}.joblib")
+        joblib.dump(pipeline, artifact)
+    prediction_rows = [
+        {
+            "row": int(row),
+            "y_true": _scalar(y_test[i]),
+            "y_pred": _scalar(y_pred[i]),
+            "proba": proba[i].round(10).tolist() if proba is not None else None,
+        }
+        for i, row in enumerate(test)
+    ]
+    result = CellResult(
+        n_train=len(rows),
+        n_test=len(test),
+        n_trials=len(outcome.records),
+        n_failed_trials=outcome.n_failed,
+        best_trial=best.number,
+        best_params=best.params,
+        cv_value=float(best.values[0]) if best.values else float("nan"),
+        test_scores=scores,
+        tune_seconds=sum(r.duration for r in outcome.records),
+        refit_seconds=refit_seconds,
+        artifact_path=artifact,
+    )
+    return result, prediction_rows
+
+
+def _scalar(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value

@@ -1,0 +1,73 @@
+"""Seeded splits: the outer hold-out, nested training budgets and inner CV folds."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+
+__all__ = ["budget_rows", "inner_folds", "outer_split"]
+
+
+def outer_split(
+    y: np.ndarray, *, test_size: float, seed: int, stratify: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split row positions into (train, test), stratified for classification.
+
+    The seed depends on the dataset and the study seed only, so every model and budget
+    of one seed is scored on the same test rows.
+    """
+    positions = np.arange(len(y))
+    stratify_by = y if stratify and _stratifiable(y, 2) else None
+    train, test = train_test_split(
+        positions, test_size=test_size, random_state=seed, stratify=stratify_by
+    )
+    return np.sort(train), np.sort(test)
+
+
+def budget_rows(
+    train: np.ndarray, y: np.ndarray, budget: int | str, *, seed: int, stratify: bool
+) -> np.ndarray:
+    """The first ``budget`` rows of a seeded, stratified ordering of ``train``.
+
+    One ordering per (dataset, seed) serves every budget, so budgets are nested: the rows
+    of budget 100 are among those of budget 200. scikit-learn has no nested stratified
+    subsample, hence this: within each class, rows are shuffled and given evenly spaced
+    positions in [0, 1); sorting all rows by position interleaves the classes, so any
+    prefix holds each class in close to its share of ``train``.
+    """
+    if budget == "full":
+        return train
+    rng = np.random.default_rng(seed)
+    if not stratify:
+        return np.sort(rng.permutation(train)[: int(budget)])
+    labels = y[train]
+    position = np.empty(len(train))
+    for label in _unique(labels):
+        members = np.flatnonzero(labels == label)
+        order = rng.permutation(len(members))
+        # Rank within the class, offset by a random phase, scaled to [0, 1).
+        position[members[order]] = (np.arange(len(members)) + rng.random()) / len(members)
+    tie_break = rng.random(len(train))
+    ordering = np.lexsort((tie_break, position))
+    return np.sort(train[ordering[: int(budget)]])
+
+
+def inner_folds(
+    y: np.ndarray, *, n_splits: int, seed: int, stratify: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Inner CV folds over positions ``0..len(y)-1``; stratified when each class allows."""
+    splitter: KFold | StratifiedKFold
+    if stratify and _stratifiable(y, n_splits):
+        splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    else:
+        splitter = KFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros(len(y)), y))
+
+
+def _unique(values: np.ndarray) -> list[object]:
+    return sorted(set(values.tolist()), key=lambda v: (str(type(v)), v))
+
+
+def _stratifiable(y: np.ndarray, n_splits: int) -> bool:
+    _, counts = np.unique(y.astype(str), return_counts=True)
+    return bool(counts.min() >= n_splits)

@@ -1,0 +1,66 @@
+"""What a worker needs to run one cell: a picklable description."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bakeoff.models import Model
+from bakeoff.tuning import SearchSpace
+
+__all__ = ["CellTask"]
+
+
+@dataclass(frozen=True)
+class CellTask:
+    """One cell, resolved: everything that determines its result, plus where to write.
+
+    Attributes:
+        cell_id: The cell's row id in the store.
+        cell_key: Content hash of the cell's definition.
+        label: The model's name in results.
+        model: The model.
+        fixed_params: Parameters passed to every build.
+        space: The search space (fixed parameters removed).
+        dataset: Dataset name (the worker holds the loaded data).
+        budget: Training rows, or ``"full"``.
+        seed: The repetition's seed.
+        study_seed: The study's master seed.
+        fingerprint: The dataset's content hash.
+        metrics: Metric names scored on the test rows; the first is the objective.
+        method: Tuning method.
+        n_trials: Trials to run (the grid size, if smaller).
+        cv: Inner folds.
+        test_size: Outer hold-out share.
+        timeout: Seconds of tuning per cell, or ``None``.
+        sampler_options: Keyword arguments for the Optuna sampler.
+        artifacts_dir: Folder for the refitted model, or ``None`` to keep none.
+    """
+
+    cell_id: int
+    cell_key: str
+    label: str
+    model: Model
+    fixed_params: dict[str, Any]
+    space: SearchSpace
+    dataset: str
+    budget: int | str
+    seed: int
+    study_seed: int
+    fingerprint: str
+    metrics: tuple[str, ...]
+    method: str
+    n_trials: int
+    cv: int
+    test_size: float
+    timeout: float | None = None
+    sampler_options: dict[str, Any] = field(default_factory=dict)
+    artifacts_dir: str | None = None
+
+    @property
+    def objective(self) -> str:
+        return self.metrics[0]
+
+    def describe(self) -> str:
+        """``model · dataset · budget · seed`` for progress lines and messages."""
+        return f"{self.label} · {self.dataset} · {self.budget} · seed {self.seed}"

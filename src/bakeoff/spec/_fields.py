@@ -1,0 +1,211 @@
+"""The study specification: pydantic models with the rules next to the fields."""
+
+from __future__ import annotations
+
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bakeoff._registry import suggest
+from bakeoff.tuning import METHODS, Param
+
+__all__ = [
+    "ArtifactsSpec",
+    "DatasetSpec",
+    "ExecutionSpec",
+    "ModelSpec",
+    "SplitSpec",
+    "StudySpec",
+    "TuningSpec",
+]
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+
+
+class _Strict(BaseModel):
+    """Refuses unknown keys with the closest valid one and the full list."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            valid = sorted(
+                {field.alias or name for name, field in cls.model_fields.items()}
+            )
+            unknown = [key for key in data if key not in valid and key not in cls.model_fields]
+            if unknown:
+                key = unknown[0]
+                raise ValueError(
+                    f"unknown key '{key}'.{suggest(str(key), valid)} "
+                    f"Valid keys here: {', '.join(valid)}"
+                )
+        return data
+
+
+class DatasetSpec(_Strict):
+    """A dataset: a registered name, or a CSV/Parquet file with its target."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    path: str | None = None
+    target: str | None = None
+    task: Literal["classification", "regression"] | None = None
+    drop: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _file_needs_target(self) -> DatasetSpec:
+        if self.path is not None and self.target is None:
+            raise ValueError(
+                f"dataset '{self.name}' reads '{self.path}' but names no target; "
+                f"add `target: <column>`"
+            )
+        if self.path is None and (self.target is not None or self.task is not None):
+            raise ValueError(
+                f"dataset '{self.name}': `target` and `task` apply to files only; "
+                f"add `path: <file>` or drop them"
+            )
+        return self
+
+
+class ModelSpec(_Strict):
+    """A model: a registered name, fixed parameters and search-space overrides."""
+
+    name: str
+    label: str | None = Field(
+        None,
+        pattern=NAME_PATTERN,
+        description="name in results, to use one model twice with different settings",
+    )
+    params: dict[str, Any] = Field(default_factory=dict)
+    search_space: dict[str, Param] = Field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.name
+
+
+class SplitSpec(_Strict):
+    """The outer hold-out split, the same for every model and budget of a seed."""
+
+    test_size: float = Field(0.25, gt=0, lt=1)
+
+
+class TuningSpec(_Strict):
+    """How each cell is tuned."""
+
+    method: str = "tpe"
+    n_trials: int = Field(50, ge=1)
+    timeout: float | None = Field(None, gt=0)
+    cv: int = Field(5, ge=2)
+    sampler_options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, method: str) -> str:
+        if method not in METHODS:
+            raise ValueError(
+                f"unknown tuning method '{method}'.{suggest(method, list(METHODS))} "
+                f"Choose one of: {', '.join(sorted(METHODS))}"
+            )
+        return method
+
+
+class ExecutionSpec(_Strict):
+    """Where and how cells run."""
+
+    n_jobs: int = Field(1, ge=1)
+
+
+class ArtifactsSpec(_Strict):
+    """What to keep besides the database."""
+
+    models: bool = False
+    path: str | None = None
+
+
+Budget = Annotated[int, Field(gt=0)] | Literal["full"]
+
+
+class StudySpec(_Strict):
+    """A whole study, as written in ``study.yaml``."""
+
+    study: str = Field(pattern=NAME_PATTERN)
+    description: str = ""
+    seed: int = Field(0, ge=0)
+    imports: list[str] = Field(default_factory=list)
+    datasets: list[DatasetSpec] = Field(min_length=1)
+    models: list[ModelSpec] = Field(min_length=1)
+    budgets: list[Budget] = Field(default_factory=lambda: ["full"], min_length=1)
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    split: SplitSpec = Field(default_factory=SplitSpec)
+    metrics: list[str] | dict[Literal["classification", "regression"], list[str]] | None = None
+    tuning: TuningSpec = Field(default_factory=TuningSpec)
+    execution: ExecutionSpec = Field(default_factory=ExecutionSpec)
+    storage: str | None = None
+    artifacts: ArtifactsSpec = Field(default_factory=ArtifactsSpec)
+
+    @field_validator("datasets", "models", mode="before")
+    @classmethod
+    def _names_to_dicts(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _metrics_shape(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(f"must be a list of metric names, e.g. [{value}], but got {value!r}")
+        return value
+
+    @field_validator("seeds", mode="before")
+    @classmethod
+    def _count_to_list(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            if value < 1:
+                raise ValueError(f"seeds must be a positive count or a list, but got {value}")
+            return list(range(value))
+        return value
+
+    @field_validator("seeds")
+    @classmethod
+    def _distinct_seeds(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError(f"seeds must be distinct, but got {value}")
+        return value
+
+    @field_validator("budgets", mode="before")
+    @classmethod
+    def _check_budgets(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        for i, budget in enumerate(value):
+            ok = budget == "full" or (
+                isinstance(budget, int) and not isinstance(budget, bool) and budget > 0
+            )
+            if not ok:
+                raise ValueError(
+                    f"budgets[{i}] must be a positive int or \"full\", but got {budget!r}. "
+                    f"Remove it, or use \"full\""
+                )
+        if len({str(b) for b in value}) != len(value):
+            raise ValueError(f"budgets must be distinct, but got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_names(self) -> StudySpec:
+        for what, names in (
+            ("datasets", [d.name for d in self.datasets]),
+            ("models", [m.display_name for m in self.models]),
+        ):
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                hint = " Give each a distinct `label`." if what == "models" else ""
+                raise ValueError(f"{what} names must be distinct, but {repeated} repeat.{hint}")
+        return self
+
+

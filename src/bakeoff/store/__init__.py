@@ -1,0 +1,18 @@
+"""The results store: SQLAlchemy tables, Alembic migrations and queries."""
+
+from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate, schema_revision
+from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
+from bakeoff.store._store import CellStatus, PreparedStudy, Store
+
+__all__ = [
+    "DEFAULT_STORAGE",
+    "CellDefinition",
+    "CellResult",
+    "CellStatus",
+    "PreparedStudy",
+    "Store",
+    "TrialRecord",
+    "create_engine",
+    "migrate",
+    "schema_revision",
+]

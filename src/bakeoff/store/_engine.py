@@ -1,0 +1,117 @@
+"""Opening a database: URL checks, SQLite pragmas, drivers and schema migrations."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from bakeoff.exceptions import MissingExtraError, StoreError
+from bakeoff.store._schema import VERSION_TABLE
+
+__all__ = ["DEFAULT_STORAGE", "create_engine", "migrate", "schema_revision"]
+
+DEFAULT_STORAGE = "sqlite:///bakeoff.db"
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_engine(url: str) -> sa.Engine:
+    """Create an engine for ``url``: SQLite with WAL, or PostgreSQL through psycopg.
+
+    Raises:
+        StoreError: If the URL is malformed or names an unsupported database.
+        MissingExtraError: If the PostgreSQL driver is not installed.
+    """
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(
+            f"storage URL {url!r} is not a database URL. Use e.g. 'sqlite:///bakeoff.db' or "
+            f"'postgresql://user:password@host/dbname'."
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed)
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            if importlib.util.find_spec("psycopg") is None:
+                raise MissingExtraError(
+                    "a PostgreSQL store needs the driver 'psycopg', which is not installed. "
+                    'Install it with: pip install "bakeoff[postgres]"'
+                )
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    raise StoreError(
+        f"storage URL {url!r}: database '{backend}' is not supported; use sqlite or postgresql."
+    )
+
+
+def _sqlite_engine(url: sa.engine.URL) -> sa.Engine:
+    database = url.database
+    if database and database != ":memory:":
+        folder = Path(database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise StoreError(
+                f"storage URL '{url}': folder '{folder}' does not exist. Create it first, "
+                f"or point the URL at an existing folder."
+            )
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        # WAL lets workers write trials while others read; NORMAL keeps every committed
+        # trial through a process crash (SIGKILL), fsyncing only at checkpoints.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _alembic_config(connection: sa.Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def schema_revision(engine: sa.Engine) -> tuple[str | None, str]:
+    """Return (the store's schema revision or ``None`` if new, this bakeoff's head)."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        current = context.get_current_revision()
+        head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
+    return current, head or ""
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the store's schema to this bakeoff's head revision.
+
+    Raises:
+        StoreError: If the store was written by a newer bakeoff.
+    """
+    try:
+        current, head = schema_revision(engine)
+    except sa.exc.OperationalError as exc:
+        raise StoreError(f"cannot open the store at '{engine.url}': {exc.orig}") from None
+    if current == head:
+        return
+    with engine.connect() as connection:
+        config = _alembic_config(connection)
+        known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
+        if current is not None and current not in known:
+            raise StoreError(
+                f"the store at '{engine.url}' has schema revision {current}, which this "
+                f"version of bakeoff does not know; it was written by a newer bakeoff. "
+                f"Upgrade with: pip install -U bakeoff"
+            )
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")

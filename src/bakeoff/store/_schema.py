@@ -1,0 +1,123 @@
+"""The store's tables (SQLAlchemy Core), prefixed ``bakeoff_`` so Optuna's can share a DB.
+
+JSON values are kept in Text columns and decoded by the queries: portable between SQLite
+and PostgreSQL and cheap to write, which matters for one insert per trial.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = ["PREFIX", "VERSION_TABLE", "cells", "metadata", "predictions", "studies", "trials"]
+
+PREFIX = "bakeoff_"
+VERSION_TABLE = f"{PREFIX}alembic_version"
+
+metadata = sa.MetaData()
+
+studies = sa.Table(
+    f"{PREFIX}studies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("spec_json", sa.Text, nullable=False),
+    sa.Column("spec_hash", sa.String(64), nullable=False),
+    sa.Column("seed", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("bakeoff_version", sa.String(40), nullable=False),
+    sa.Column("provenance_json", sa.Text, nullable=False),
+)
+
+study_datasets = sa.Table(
+    f"{PREFIX}study_datasets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "study_id", sa.Integer, sa.ForeignKey(f"{PREFIX}studies.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("task", sa.String(20), nullable=False),
+    sa.Column("target", sa.String(200), nullable=False),
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("n_features", sa.Integer, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.UniqueConstraint("study_id", "name", "fingerprint", name=f"{PREFIX}uq_study_dataset"),
+)
+
+cells = sa.Table(
+    f"{PREFIX}cells",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "study_id", sa.Integer, sa.ForeignKey(f"{PREFIX}studies.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("cell_key", sa.String(64), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("dataset", sa.String(200), nullable=False),
+    sa.Column("budget", sa.String(20), nullable=False),
+    sa.Column("seed", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("in_design", sa.Boolean, nullable=False),
+    sa.Column("definition_json", sa.Text, nullable=False),
+    sa.Column("n_train", sa.Integer),
+    sa.Column("n_test", sa.Integer),
+    sa.Column("n_trials", sa.Integer),
+    sa.Column("n_failed_trials", sa.Integer),
+    sa.Column("best_trial", sa.Integer),
+    sa.Column("best_params_json", sa.Text),
+    sa.Column("cv_value", sa.Float),
+    sa.Column("test_scores_json", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("tune_seconds", sa.Float),
+    sa.Column("refit_seconds", sa.Float),
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("artifact_path", sa.Text),
+    sa.UniqueConstraint("study_id", "cell_key", name=f"{PREFIX}uq_study_cell"),
+    sa.Index(f"{PREFIX}ix_cells_study_status", "study_id", "status"),
+)
+
+trials = sa.Table(
+    f"{PREFIX}trials",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "cell_id", sa.Integer, sa.ForeignKey(f"{PREFIX}cells.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("params_json", sa.Text, nullable=False),
+    sa.Column("distributions_json", sa.Text, nullable=False),
+    sa.Column("values_json", sa.Text),
+    sa.Column("intermediate_json", sa.Text, nullable=False),
+    sa.Column("user_attrs_json", sa.Text, nullable=False),
+    sa.Column("system_attrs_json", sa.Text, nullable=False),
+    sa.Column("study_attrs_json", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("duration", sa.Float, nullable=False),
+    sa.UniqueConstraint("cell_id", "number", name=f"{PREFIX}uq_cell_trial"),
+)
+
+predictions = sa.Table(
+    f"{PREFIX}predictions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "cell_id", sa.Integer, sa.ForeignKey(f"{PREFIX}cells.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("row", sa.Integer, nullable=False),
+    sa.Column("y_true", sa.Text, nullable=False),
+    sa.Column("y_pred", sa.Text, nullable=False),
+    sa.Column("proba_json", sa.Text),
+    sa.Index(f"{PREFIX}ix_predictions_cell", "cell_id"),
+)

@@ -1,0 +1,436 @@
+"""The Store: every write bakeoff makes and the queries analysis and the CLI need."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from bakeoff._registry import suggest
+from bakeoff.exceptions import StudyNotFoundError
+from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate
+from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
+from bakeoff.store._schema import cells, predictions, studies, study_datasets, trials
+
+__all__ = ["CellStatus", "PreparedStudy", "Store"]
+
+#: Trial states kept for replay; an interrupted trial is run again on resume.
+REPLAYED_STATES = ("COMPLETE", "FAIL", "PRUNED")
+
+
+class CellStatus:
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class PreparedStudy:
+    """A study registered in the store, with its cells' ids and statuses by key."""
+
+    study_id: int
+    cell_ids: dict[str, int]
+    statuses: dict[str, str]
+    n_new: int
+    n_set_aside: int
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):  # NumPy scalars
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+class Store:
+    """The results database.
+
+    Args:
+        url: A SQLAlchemy URL; ``sqlite:///bakeoff.db`` by default.
+        migrate_schema: Create or upgrade the schema on open. Workers pass ``False``:
+            the parent has already done it.
+
+    Example:
+        >>> store = Store("sqlite://")  # in memory
+        >>> store.study_names()
+        []
+    """
+
+    def __init__(self, url: str = DEFAULT_STORAGE, *, migrate_schema: bool = True) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        if migrate_schema:
+            migrate(self.engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------
+
+    def prepare_study(
+        self,
+        *,
+        name: str,
+        spec_json: str,
+        spec_hash: str,
+        seed: int,
+        bakeoff_version: str,
+        provenance: dict[str, Any],
+        datasets: Sequence[dict[str, Any]],
+        cell_definitions: Sequence[CellDefinition],
+    ) -> PreparedStudy:
+        """Create or update a study and its cells in one transaction.
+
+        Cells already stored under the same key are kept with their trials (resume);
+        stored cells whose key is no longer in the design are set aside (``in_design``
+        false), never reused.
+        """
+        now = _now()
+        with self.engine.begin() as connection:
+            row = connection.execute(
+                sa.select(studies.c.id).where(studies.c.name == name)
+            ).first()
+            values = {
+                "spec_json": spec_json,
+                "spec_hash": spec_hash,
+                "seed": seed,
+                "status": "running",
+                "started_at": now,
+                "finished_at": None,
+                "bakeoff_version": bakeoff_version,
+                "provenance_json": _dumps(provenance),
+            }
+            if row is None:
+                study_id = connection.execute(
+                    studies.insert().values(name=name, created_at=now, **values)
+                ).inserted_primary_key[0]
+            else:
+                study_id = row[0]
+                connection.execute(studies.update().where(studies.c.id == study_id), values)
+            known = {
+                (r.name, r.fingerprint)
+                for r in connection.execute(
+                    sa.select(study_datasets.c.name, study_datasets.c.fingerprint).where(
+                        study_datasets.c.study_id == study_id
+                    )
+                )
+            }
+            new_datasets = [
+                d | {"study_id": study_id}
+                for d in datasets
+                if (d["name"], d["fingerprint"]) not in known
+            ]
+            if new_datasets:
+                connection.execute(study_datasets.insert(), new_datasets)
+            existing = {
+                r.cell_key: (r.id, r.status)
+                for r in connection.execute(
+                    sa.select(cells.c.id, cells.c.cell_key, cells.c.status).where(
+                        cells.c.study_id == study_id
+                    )
+                )
+            }
+            wanted = {c.cell_key for c in cell_definitions}
+            aside = [k for k in existing if k not in wanted]
+            if aside:
+                connection.execute(
+                    cells.update()
+                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(aside))
+                    .values(in_design=False)
+                )
+            if existing:
+                connection.execute(
+                    cells.update()
+                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(wanted))
+                    .values(in_design=True)
+                )
+            new_cells = [
+                {
+                    "study_id": study_id,
+                    "cell_key": c.cell_key,
+                    "model": c.model,
+                    "dataset": c.dataset,
+                    "budget": c.budget,
+                    "seed": c.seed,
+                    "status": CellStatus.PENDING,
+                    "in_design": True,
+                    "definition_json": _dumps(c.definition),
+                }
+                for c in cell_definitions
+                if c.cell_key not in existing
+            ]
+            if new_cells:
+                connection.execute(cells.insert(), new_cells)
+            rows = connection.execute(
+                sa.select(cells.c.id, cells.c.cell_key, cells.c.status).where(
+                    cells.c.study_id == study_id, cells.c.in_design.is_(True)
+                )
+            ).all()
+        return PreparedStudy(
+            study_id=study_id,
+            cell_ids={r.cell_key: r.id for r in rows},
+            statuses={r.cell_key: r.status for r in rows},
+            n_new=len(new_cells),
+            n_set_aside=len(aside),
+        )
+
+    def finish_study(self, study_id: int, status: str) -> None:
+        """Record the study's end and its status (complete, failed, interrupted)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                studies.update()
+                .where(studies.c.id == study_id)
+                .values(status=status, finished_at=_now())
+            )
+
+    def start_cell(self, cell_id: int) -> list[TrialRecord]:
+        """Mark a cell running and return its replayable trials, oldest first.
+
+        Trials a previous run left interrupted are deleted: they are run again under the
+        same number, with the same seed, so the resumed cell equals an uninterrupted one.
+        """
+        with self.engine.begin() as connection:
+            connection.execute(
+                trials.delete().where(
+                    trials.c.cell_id == cell_id, trials.c.state.not_in(REPLAYED_STATES)
+                )
+            )
+            connection.execute(
+                cells.update()
+                .where(cells.c.id == cell_id)
+                .values(
+                    status=CellStatus.RUNNING,
+                    started_at=sa.func.coalesce(cells.c.started_at, _now()),
+                    error=None,
+                )
+            )
+            rows = connection.execute(
+                sa.select(trials).where(trials.c.cell_id == cell_id).order_by(trials.c.number)
+            ).all()
+        return [self._trial_record(r) for r in rows]
+
+    @staticmethod
+    def _trial_record(row: Any) -> TrialRecord:
+        return TrialRecord(
+            number=row.number,
+            state=row.state,
+            params=json.loads(row.params_json),
+            distributions=json.loads(row.distributions_json),
+            values=json.loads(row.values_json) if row.values_json else None,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            duration=row.duration,
+            intermediate={int(k): v for k, v in json.loads(row.intermediate_json).items()},
+            user_attrs=json.loads(row.user_attrs_json),
+            system_attrs=json.loads(row.system_attrs_json),
+            study_attrs=json.loads(row.study_attrs_json) if row.study_attrs_json else None,
+            error=row.error,
+        )
+
+    def add_trial(self, cell_id: int, record: TrialRecord) -> None:
+        """Commit one trial (one insert, its own transaction)."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                trials.insert(),
+                {
+                    "cell_id": cell_id,
+                    "number": record.number,
+                    "state": record.state,
+                    "params_json": _dumps(record.params),
+                    "distributions_json": _dumps(record.distributions),
+                    "values_json": _dumps(record.values) if record.values is not None else None,
+                    "intermediate_json": _dumps(record.intermediate),
+                    "user_attrs_json": _dumps(record.user_attrs),
+                    "system_attrs_json": _dumps(record.system_attrs),
+                    "study_attrs_json": (
+                        _dumps(record.study_attrs) if record.study_attrs is not None else None
+                    ),
+                    "error": record.error,
+                    "started_at": record.started_at,
+                    "finished_at": record.finished_at,
+                    "duration": record.duration,
+                },
+            )
+
+    def finish_cell(
+        self, cell_id: int, result: CellResult, prediction_rows: Iterable[dict[str, Any]]
+    ) -> None:
+        """Store a cell's result and its outer-test predictions in one transaction."""
+        rows = [
+            {
+                "cell_id": cell_id,
+                "row": int(p["row"]),
+                "y_true": _dumps(p["y_true"]),
+                "y_pred": _dumps(p["y_pred"]),
+                "proba_json": _dumps(p["proba"]) if p.get("proba") is not None else None,
+            }
+            for p in prediction_rows
+        ]
+        with self.engine.begin() as connection:
+            connection.execute(predictions.delete().where(predictions.c.cell_id == cell_id))
+            if rows:
+                connection.execute(predictions.insert(), rows)
+            connection.execute(
+                cells.update()
+                .where(cells.c.id == cell_id)
+                .values(
+                    status=CellStatus.COMPLETE,
+                    n_train=result.n_train,
+                    n_test=result.n_test,
+                    n_trials=result.n_trials,
+                    n_failed_trials=result.n_failed_trials,
+                    best_trial=result.best_trial,
+                    best_params_json=_dumps(result.best_params),
+                    cv_value=result.cv_value,
+                    test_scores_json=_dumps(result.test_scores),
+                    tune_seconds=result.tune_seconds,
+                    refit_seconds=result.refit_seconds,
+                    artifact_path=result.artifact_path,
+                    error=None,
+                    finished_at=_now(),
+                )
+            )
+
+    def reset_cells(self, cell_ids: Sequence[int]) -> None:
+        """Drop the trials and predictions of cells and mark them pending (retry)."""
+        if not cell_ids:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(trials.delete().where(trials.c.cell_id.in_(cell_ids)))
+            connection.execute(predictions.delete().where(predictions.c.cell_id.in_(cell_ids)))
+            connection.execute(
+                cells.update()
+                .where(cells.c.id.in_(cell_ids))
+                .values(status=CellStatus.PENDING, error=None, started_at=None, finished_at=None)
+            )
+
+    def end_cell(
+        self,
+        cell_id: int,
+        status: str,
+        *,
+        error: str | None = None,
+        n_trials: int | None = None,
+        n_failed_trials: int | None = None,
+    ) -> None:
+        """Mark a cell failed or interrupted, with the reason."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                cells.update()
+                .where(cells.c.id == cell_id)
+                .values(
+                    status=status,
+                    error=error,
+                    n_trials=n_trials,
+                    n_failed_trials=n_failed_trials,
+                    finished_at=_now() if status == CellStatus.FAILED else None,
+                )
+            )
+
+    # -- reading ---------------------------------------------------------------------
+
+    def study_names(self) -> list[str]:
+        """Names of the studies in the store, sorted."""
+        with self.engine.connect() as connection:
+            return sorted(connection.execute(sa.select(studies.c.name)).scalars())
+
+    def study(self, name: str) -> dict[str, Any]:
+        """The study row as a dict, with ``spec`` and ``provenance`` decoded.
+
+        Raises:
+            StudyNotFoundError: With the closest study name in the store.
+        """
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(studies).where(studies.c.name == name)).first()
+        if row is None:
+            names = self.study_names()
+            listing = f" Studies here: {', '.join(names)}." if names else " The store is empty."
+            raise StudyNotFoundError(
+                f"no study named '{name}' in '{self.url}'.{suggest(name, names)}{listing}"
+            )
+        data = dict(row._mapping)
+        data["spec"] = json.loads(data.pop("spec_json"))
+        data["provenance"] = json.loads(data.pop("provenance_json"))
+        return data
+
+    def datasets_frame(self, name: str) -> pd.DataFrame:
+        """The datasets (with fingerprints) a study has used."""
+        study_id = self.study(name)["id"]
+        query = sa.select(study_datasets).where(study_datasets.c.study_id == study_id)
+        with self.engine.connect() as connection:
+            return pd.DataFrame(connection.execute(query).mappings().all())
+
+    def cells_frame(self, name: str, *, include_set_aside: bool = False) -> pd.DataFrame:
+        """Raw cell rows of study ``name`` (JSON columns still encoded)."""
+        study_id = self.study(name)["id"]
+        query = sa.select(cells).where(cells.c.study_id == study_id).order_by(cells.c.id)
+        if not include_set_aside:
+            query = query.where(cells.c.in_design.is_(True))
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return pd.DataFrame(rows, columns=[c.name for c in cells.columns])
+
+    def trials_frame(self, name: str) -> pd.DataFrame:
+        """Raw trial rows of study ``name`` joined with their cell's design columns."""
+        study_id = self.study(name)["id"]
+        query = (
+            sa.select(
+                cells.c.model,
+                cells.c.dataset,
+                cells.c.budget,
+                cells.c.seed,
+                cells.c.cell_key,
+                trials,
+            )
+            .join(cells, cells.c.id == trials.c.cell_id)
+            .where(cells.c.study_id == study_id, cells.c.in_design.is_(True))
+            .order_by(cells.c.id, trials.c.number)
+        )
+        with self.engine.connect() as connection:
+            return pd.DataFrame(connection.execute(query).mappings().all())
+
+    def predictions_frame(self, name: str) -> pd.DataFrame:
+        """Raw prediction rows of study ``name`` joined with their cell's design columns."""
+        study_id = self.study(name)["id"]
+        query = (
+            sa.select(
+                cells.c.model,
+                cells.c.dataset,
+                cells.c.budget,
+                cells.c.seed,
+                cells.c.cell_key,
+                predictions.c.row,
+                predictions.c.y_true,
+                predictions.c.y_pred,
+                predictions.c.proba_json,
+                cells.c.definition_json,
+            )
+            .join(cells, cells.c.id == predictions.c.cell_id)
+            .where(cells.c.study_id == study_id, cells.c.in_design.is_(True))
+            .order_by(cells.c.id, predictions.c.row)
+        )
+        with self.engine.connect() as connection:
+            return pd.DataFrame(connection.execute(query).mappings().all())
