@@ -15,12 +15,19 @@ __all__ = ["predictions", "results", "trials"]
 _DESIGN = ["study", "model", "dataset", "budget", "seed"]
 
 
-def _budget_value(budget: str) -> Any:
-    return int(budget) if budget.isdigit() else budget
+def _budget_value(budget: str) -> str:
+    # Text in every table ("100", "full"), so a column never mixes types (Parquet
+    # refuses that); n_train holds the number of rows.
+    return str(budget)
+
+
+def _json(value: Any, default: Any = None) -> Any:
+    # pandas turns a NULL text column into NaN, not None.
+    return json.loads(value) if isinstance(value, str) else default
 
 
 def _open(storage: str | None) -> Store:
-    return Store(storage or DEFAULT_STORAGE)
+    return Store(storage or DEFAULT_STORAGE, must_exist=True)
 
 
 def results(name: str, *, storage: str | None = None, include_set_aside: bool = False) -> pd.DataFrame:
@@ -53,7 +60,7 @@ def results(name: str, *, storage: str | None = None, include_set_aside: bool = 
             "best_params": cell.best_params_json,
             f"cv_{objective}": cell.cv_value,
         }
-        scores = json.loads(cell.test_scores_json) if cell.test_scores_json else {}
+        scores = _json(cell.test_scores_json, {})
         for metric in definition["metrics"]:
             value = scores.get(metric)
             row[f"test_{metric}"] = np.nan if value is None else value
@@ -86,7 +93,7 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
         return pd.DataFrame(
             columns=[*_DESIGN, "cell_key", "number", "state", "value", "params", "duration"]
         )
-    values = raw["values_json"].map(lambda v: json.loads(v)[0] if v else np.nan)
+    values = raw["values_json"].map(lambda v: (_json(v) or [np.nan])[0])
     frame = pd.DataFrame(
         {
             "study": name,
@@ -100,7 +107,7 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
             "value": values.astype(float),
             "params": raw["params_json"],
             "fold_scores": raw["user_attrs_json"].map(
-                lambda v: json.dumps(json.loads(v).get("fold_scores"))
+                lambda v: json.dumps(_json(v, {}).get("fold_scores"))
             ),
             "duration": raw["duration"],
             "started_at": raw["started_at"],
@@ -141,7 +148,7 @@ def predictions(name: str, *, storage: str | None = None) -> pd.DataFrame:
             classes_of[key] = json.loads(definition)["dataset"].get("classes")
     has_proba = raw["proba_json"].notna()
     if has_proba.any():
-        probas = raw["proba_json"].map(lambda v: json.loads(v) if isinstance(v, str) else None)
+        probas = raw["proba_json"].map(_json)
         labels: list[str] = []
         for key in dict.fromkeys(raw["cell_key"]):
             for label in classes_of.get(key) or []:

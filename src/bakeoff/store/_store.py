@@ -6,13 +6,14 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from bakeoff._registry import suggest
-from bakeoff.exceptions import StudyNotFoundError
+from bakeoff.exceptions import StoreError, StudyNotFoundError
 from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
 from bakeoff.store._schema import cells, predictions, studies, study_datasets, trials
@@ -42,6 +43,17 @@ class PreparedStudy:
     n_set_aside: int
 
 
+def _check_exists(url: str) -> None:
+    parsed = sa.engine.make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
+        if not Path(database).expanduser().exists():
+            raise StoreError(
+                f"no store at '{url}' (file '{database}' does not exist). Run a study first "
+                f"(bakeoff run study.yaml), or pass --storage with the store's URL."
+            )
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -65,6 +77,7 @@ class Store:
         url: A SQLAlchemy URL; ``sqlite:///bakeoff.db`` by default.
         migrate_schema: Create or upgrade the schema on open. Workers pass ``False``:
             the parent has already done it.
+        must_exist: Refuse to create a new SQLite file (for commands that only read).
 
     Example:
         >>> store = Store("sqlite://")  # in memory
@@ -72,8 +85,12 @@ class Store:
         []
     """
 
-    def __init__(self, url: str = DEFAULT_STORAGE, *, migrate_schema: bool = True) -> None:
+    def __init__(
+        self, url: str = DEFAULT_STORAGE, *, migrate_schema: bool = True, must_exist: bool = False
+    ) -> None:
         self.url = url
+        if must_exist:
+            _check_exists(url)
         self.engine = create_engine(url)
         if migrate_schema:
             migrate(self.engine)

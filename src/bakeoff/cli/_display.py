@@ -1,0 +1,143 @@
+"""Live progress of a run, and the leaderboard it ends with."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pandas as pd
+from rich.console import Console, Group
+from rich.live import Live
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from bakeoff import metrics as metric_registry
+from bakeoff.protocol import Event
+
+__all__ = ["RunDisplay", "leaderboard"]
+
+
+class RunDisplay:
+    """Cells done / total with an ETA, and the trial and best score of each running cell.
+
+    On a terminal it redraws in place; elsewhere (CI, a log file) it prints one line per
+    finished cell.
+    """
+
+    def __init__(self, console: Console, *, total: int, done: int, quiet: bool = False) -> None:
+        self.console = console
+        self.quiet = quiet
+        self.live_mode = console.is_terminal and not quiet
+        self._lock = threading.Lock()
+        self._running: dict[str, dict[str, Any]] = {}
+        self._finished = done
+        self._total = total
+        self._progress = Progress(
+            TextColumn("[bold]cells"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        self._bar = self._progress.add_task("cells", total=total, completed=done)
+        self._live: Live | None = None
+        self._started = time.perf_counter()
+
+    def __enter__(self) -> RunDisplay:
+        if self.live_mode:
+            self._live = Live(self._render(), console=self.console, refresh_per_second=4)
+            self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.update(self._render())
+            self._live.__exit__(None, None, None)
+
+    def on_event(self, event: Event) -> None:
+        with self._lock:
+            kind = event["event"]
+            key = event["key"]
+            if kind == "cell_started":
+                self._running[key] = {
+                    "label": event["label"],
+                    "trial": event["n_replayed"],
+                    "n_trials": event["n_trials"],
+                    "best": None,
+                }
+            elif kind == "trial" and key in self._running:
+                self._running[key].update(trial=event["number"] + 1, best=event["best"])
+            elif kind == "cell_finished":
+                info = self._running.pop(key, {"label": key[:12]})
+                self._finished += 1
+                self._progress.update(self._bar, completed=self._finished)
+                if not self.live_mode and not self.quiet:
+                    self._print_line(info, event)
+            if self._live is not None:
+                self._live.update(self._render())
+
+    def _print_line(self, info: dict[str, Any], event: Event) -> None:
+        status = event["status"]
+        if status == "complete":
+            scores = ", ".join(f"{k}={v:.4g}" for k, v in event.get("test_scores", {}).items())
+            detail = f"test {scores}"
+        else:
+            detail = (event.get("error") or "").strip().splitlines()[-1:] or [""]
+            detail = detail[0][:160]
+        self.console.print(
+            f"[{self._finished}/{self._total}] {info.get('label')}: {status} {detail}",
+            highlight=False,
+        )
+
+    def _render(self) -> Group:
+        table = Table(box=None, show_header=bool(self._running), pad_edge=False)
+        table.add_column("running cell")
+        table.add_column("trial", justify="right")
+        table.add_column("best cv", justify="right")
+        for info in self._running.values():
+            best = info["best"]
+            table.add_row(
+                info["label"],
+                f"{info['trial']}/{info['n_trials']}",
+                "" if best is None else f"{best:.4f}",
+            )
+        return Group(self._progress, table)
+
+
+def leaderboard(frame: pd.DataFrame) -> Table | None:
+    """Per dataset and budget, models ranked by mean test objective over seeds."""
+    done = frame[frame["status"] == "complete"] if not frame.empty else frame
+    if done.empty:
+        return None
+    table = Table(title="Leaderboard (test scores, mean ± sd over seeds)")
+    for column, justify in (
+        ("dataset", "left"), ("budget", "right"), ("rank", "right"), ("model", "left"),
+        ("metric", "left"), ("test", "right"), ("cv", "right"), ("seeds", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for (dataset, budget), group in done.groupby(["dataset", "budget"], sort=False):
+        cv_column = next(c for c in group.columns if c.startswith("cv_") and group[c].notna().any())
+        objective = cv_column[3:]
+        metric = metric_registry.get(objective)
+        test_column = f"test_{objective}"
+        stats = group.groupby("model").agg(
+            test=(test_column, "mean"), sd=(test_column, "std"), cv=(cv_column, "mean"),
+            seeds=("seed", "count"),
+        )
+        stats = stats.sort_values("test", ascending=metric.direction == "minimize")
+        for rank, (model, row) in enumerate(stats.iterrows(), start=1):
+            sd = "" if pd.isna(row["sd"]) else f" ± {row['sd']:.4f}"
+            table.add_row(
+                str(dataset) if rank == 1 else "",
+                str(budget) if rank == 1 else "",
+                str(rank),
+                str(model),
+                objective if rank == 1 else "",
+                f"{row['test']:.4f}{sd}",
+                f"{row['cv']:.4f}",
+                str(int(row["seeds"])),
+            )
+        table.add_section()
+    return table

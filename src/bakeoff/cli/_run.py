@@ -1,0 +1,115 @@
+"""``bakeoff run`` and ``bakeoff validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from bakeoff._results import results
+from bakeoff._study import Study
+from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage, err_console
+from bakeoff.cli._display import RunDisplay, leaderboard
+
+STUDY_FILE = typer.Argument(
+    ..., help="The study file (YAML): models, datasets, budgets, seeds and tuning.",
+    show_default=False,
+)
+
+
+@app.command()
+def run(
+    study_file: Path = STUDY_FILE,
+    storage: str | None = typer.Option(None, "--storage", "-s", help=STORAGE_HELP),
+    n_jobs: int | None = typer.Option(
+        None, "--n-jobs", "-j", min=1,
+        help="Worker processes running cells in parallel (default: the study's "
+        "execution.n_jobs, else 1).",
+    ),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed",
+        help="Run cells that failed in an earlier run again, from scratch.",
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress; only the summary."),
+) -> int:
+    """Run a study, or resume it where it stopped.
+
+    Cells already complete in the store are skipped; a cell interrupted mid-tuning goes
+    on from its stored trials. Ends with a leaderboard. Exit status: 0 when every cell
+    is complete, 1 when some failed, 2 for an invalid study, 130 when interrupted.
+    """
+    study = Study.from_yaml(study_file)
+    resolution = study.resolve()
+    url = study.storage_url(storage or default_storage())
+    n_cells = len(resolution.cells)
+    console.print(
+        f"Study [bold]{study.name}[/]: {len(resolution.models)} models × "
+        f"{len(resolution.datasets)} datasets × {len(study.spec.budgets)} budgets × "
+        f"{len(study.spec.seeds)} seeds = {n_cells} cells; tuning "
+        f"{study.spec.tuning.method}, {study.spec.tuning.n_trials} trials, "
+        f"{study.spec.tuning.cv}-fold CV. Store: {url}",
+        highlight=False,
+    )
+    display: RunDisplay | None = None
+
+    def on_event(event: dict[str, object]) -> None:
+        if display is not None:
+            display.on_event(event)
+
+    from bakeoff.store import Store
+
+    with Store(url) as store:
+        names = store.study_names()
+        done = 0
+        if study.name in names:
+            frame = store.cells_frame(study.name)
+            keys = {c.key for c in resolution.cells}
+            done = int(((frame["status"] == "complete") & frame["cell_key"].isin(keys)).sum())
+    with RunDisplay(console, total=n_cells, done=done, quiet=quiet) as display:
+        summary = study.run(storage=url, n_jobs=n_jobs, retry_failed=retry_failed, on_event=on_event)
+    for note in summary.notes:
+        console.print(f"[dim]Note:[/] {note}", highlight=False)
+    table = leaderboard(results(study.name, storage=url))
+    if table is not None and not quiet:
+        console.print(table)
+    complete = summary.n_skipped + summary.count("complete")
+    console.print(
+        f"{summary.n_cells} cells: {complete} complete ({summary.n_skipped} from earlier "
+        f"runs), {len(summary.failed) + len(summary.failed_before)} failed, "
+        f"{summary.count('interrupted')} interrupted; {summary.seconds:.1f} s.",
+        highlight=False,
+    )
+    for outcome in summary.failed:
+        reason = (outcome.error or "").strip().splitlines()
+        err_console.print(
+            f"[red]Failed:[/] {outcome.label} (cell {outcome.cell_key[:12]}): "
+            f"{reason[-1] if reason else ''}",
+            highlight=False,
+        )
+    for label in summary.failed_before:
+        err_console.print(
+            f"[red]Failed earlier:[/] {label}; run again with --retry-failed", highlight=False
+        )
+    if summary.failed or summary.failed_before:
+        err_console.print(
+            f"See the tracebacks with: bakeoff trials {study.name} --state FAIL", highlight=False
+        )
+    if summary.interrupted:
+        err_console.print(
+            "Interrupted: finished trials are kept. Run the same command again to resume.",
+            highlight=False,
+        )
+    else:
+        console.print(
+            f"Results: bakeoff results {study.name} --format csv -o results.csv", highlight=False
+        )
+    return summary.exit_code
+
+
+@app.command()
+def validate(study_file: Path = STUDY_FILE) -> int:
+    """Check a study file (names, search spaces, data, budgets) without running it."""
+    study = Study.from_yaml(study_file)
+    cells = study.cells()
+    console.print(f"Study '{study.name}' is valid: {len(cells)} cells.", highlight=False)
+    return 0

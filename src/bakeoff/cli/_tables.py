@@ -1,0 +1,112 @@
+"""``bakeoff results``, ``trials``, ``predictions`` and ``status``: read the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from bakeoff import _results
+from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
+from bakeoff.cli._output import Format, write_frame
+from bakeoff.store import DEFAULT_STORAGE, Store
+
+STUDY = typer.Argument(..., help="The study's name (its `study:` field).", show_default=False)
+STORAGE = typer.Option(None, "--storage", "-s", help=STORAGE_HELP)
+FORMAT = typer.Option(
+    Format.table, "--format", "-f",
+    help="table (terminal), csv, json or parquet. With -o, the file's suffix is used "
+    "when --format is not given.",
+)
+OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal.")
+
+
+def _url(storage: str | None) -> str:
+    return storage or default_storage() or DEFAULT_STORAGE
+
+
+@app.command()
+def results(
+    study: str = STUDY,
+    storage: str | None = STORAGE,
+    fmt: Format = FORMAT,
+    output: Path | None = OUTPUT,
+    all_cells: bool = typer.Option(
+        False, "--all-cells", help="Include cells set aside because the spec changed."
+    ),
+) -> None:
+    """One row per cell: design, status, best parameters, CV and test scores, timings."""
+    frame = _results.results(study, storage=_url(storage), include_set_aside=all_cells)
+    if fmt == Format.table and output is None:
+        frame = frame.drop(columns=["best_params", "error", "artifact_path", "cell_key"],
+                           errors="ignore")
+    write_frame(frame, fmt, output, title=f"{study}: cells")
+
+
+@app.command()
+def trials(
+    study: str = STUDY,
+    storage: str | None = STORAGE,
+    fmt: Format = FORMAT,
+    output: Path | None = OUTPUT,
+    state: str | None = typer.Option(
+        None, "--state", help="Only trials in this state: COMPLETE, FAIL, PRUNED."
+    ),
+) -> None:
+    """One row per trial: cell, number, state, value, parameters, fold scores, error."""
+    frame = _results.trials(study, storage=_url(storage))
+    if state:
+        frame = frame[frame["state"] == state.upper()]
+    if fmt == Format.table and output is None:
+        if state and state.upper() == "FAIL":
+            for row in frame.itertuples():
+                console.print(
+                    f"[bold]{row.model} · {row.dataset} · {row.budget} · seed {row.seed} · "
+                    f"trial {row.number}[/] {row.params}\n{row.error}",
+                    highlight=False,
+                )
+            return
+        frame = frame.drop(columns=["cell_key", "error", "started_at", "finished_at"])
+    write_frame(frame, fmt, output, title=f"{study}: trials")
+
+
+@app.command()
+def predictions(
+    study: str = STUDY,
+    storage: str | None = STORAGE,
+    fmt: Format = FORMAT,
+    output: Path | None = OUTPUT,
+) -> None:
+    """One row per outer-test row per cell: y_true, y_pred and class probabilities."""
+    frame = _results.predictions(study, storage=_url(storage))
+    write_frame(frame, fmt, output, title=f"{study}: predictions")
+
+
+@app.command()
+def status(
+    study: str | None = typer.Argument(None, help="A study; all studies when left out."),
+    storage: str | None = STORAGE,
+) -> None:
+    """How many cells of each study are complete, running, failed or pending."""
+    with Store(_url(storage), must_exist=True) as store:
+        names = [study] if study else store.study_names()
+        table = Table(title=f"Studies in {store.url}")
+        for column in ("study", "status", "cells", "complete", "running", "failed",
+                       "interrupted", "pending", "trials", "finished at"):
+            table.add_column(column)
+        for name in names:
+            info = store.study(name)
+            cells = store.cells_frame(name)
+            counts = cells["status"].value_counts() if not cells.empty else {}
+            table.add_row(
+                name, info["status"], str(len(cells)),
+                *(str(int(counts.get(s, 0))) for s in
+                  ("complete", "running", "failed", "interrupted", "pending")),
+                str(int(cells["n_trials"].fillna(0).sum())) if not cells.empty else "0",
+                str(info["finished_at"] or "")[:19],
+            )
+    if not names:
+        console.print(f"No studies in {_url(storage)} yet. Start one with: bakeoff run study.yaml")
+        return
+    console.print(table)

@@ -1,0 +1,77 @@
+"""Shared fixtures: temporary stores, tiny studies, and running the CLI for real."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+PLUGINS = Path(__file__).parent / "plugins"
+sys.path.insert(0, str(PLUGINS))
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    """A SQLite store in a fresh temporary folder."""
+    return f"sqlite:///{tmp_path / 'bakeoff.db'}"
+
+
+def tiny_study(**overrides: Any) -> dict[str, Any]:
+    """A study small enough to run in seconds: iris, two quick models, 3 trials."""
+    spec: dict[str, Any] = {
+        "study": "tiny",
+        "seed": 0,
+        "datasets": ["iris"],
+        "models": [
+            "logistic_regression",
+            {
+                "name": "random_forest",
+                "params": {"n_estimators": 10},
+                "search_space": {"max_depth": {"type": "int", "low": 1, "high": 6}},
+            },
+        ],
+        "budgets": [40, "full"],
+        "seeds": 2,
+        "tuning": {"method": "tpe", "n_trials": 3, "cv": 2},
+        "metrics": ["accuracy", "f1_macro", "roc_auc_ovr"],
+    }
+    spec.update(overrides)
+    return spec
+
+
+@pytest.fixture
+def write_study(tmp_path: Path) -> Callable[..., Path]:
+    """Write a study dict as YAML into the temporary folder and return its path."""
+
+    def write(spec: dict[str, Any], name: str = "study.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+        return path
+
+    return write
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PLUGINS), env.get("PYTHONPATH")]))
+    env.pop("BAKEOFF_STORAGE", None)
+    env["COLUMNS"] = "160"
+    return env
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``bakeoff ARGS`` in a child process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "bakeoff", *args],
+        cwd=cwd,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

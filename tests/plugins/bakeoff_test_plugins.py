@@ -1,0 +1,73 @@
+"""Models used by the tests: registered when a study lists this module in `imports`."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.dummy import DummyClassifier
+
+from bakeoff.models import register_estimator
+
+
+class FlakyClassifier(ClassifierMixin, BaseEstimator):
+    """Raises in ``fit`` when ``fail`` is true; otherwise predicts the majority class."""
+
+    def __init__(self, fail: bool = False, strategy: str = "prior") -> None:
+        self.fail = fail
+        self.strategy = strategy
+
+    def fit(self, X, y):  # type: ignore[no-untyped-def]
+        if self.fail:
+            raise RuntimeError("FlakyClassifier was told to fail")
+        self.inner_ = DummyClassifier(strategy=self.strategy).fit(X, y)
+        self.classes_ = self.inner_.classes_
+        return self
+
+    def predict(self, X):  # type: ignore[no-untyped-def]
+        return self.inner_.predict(X)
+
+    def predict_proba(self, X):  # type: ignore[no-untyped-def]
+        return self.inner_.predict_proba(X)
+
+
+class BrokenClassifier(FlakyClassifier):
+    """Always raises in ``fit``."""
+
+    def fit(self, X, y):  # type: ignore[no-untyped-def]
+        raise ValueError("BrokenClassifier cannot be fitted")
+
+
+class NoisyClassifier(ClassifierMixin, BaseEstimator):
+    """Predicts by a seeded coin: its score depends only on ``random_state`` and ``bias``."""
+
+    def __init__(self, bias: float = 0.5, random_state: int | None = None) -> None:
+        self.bias = bias
+        self.random_state = random_state
+
+    def fit(self, X, y):  # type: ignore[no-untyped-def]
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, X):  # type: ignore[no-untyped-def]
+        rng = np.random.default_rng(self.random_state)
+        return np.where(rng.random(len(X)) < self.bias, self.classes_[0], self.classes_[-1])
+
+
+register_estimator(
+    "flaky",
+    FlakyClassifier,
+    search_space={"fail": {"type": "categorical", "choices": [True, False]}},
+    replace=True,
+)
+register_estimator(
+    "broken",
+    BrokenClassifier,
+    search_space={"strategy": {"type": "categorical", "choices": ["prior", "uniform"]}},
+    replace=True,
+)
+register_estimator(
+    "noisy",
+    NoisyClassifier,
+    search_space={"bias": {"type": "float", "low": 0.0, "high": 1.0}},
+    replace=True,
+)
