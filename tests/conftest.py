@@ -65,7 +65,9 @@ def cli_env() -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
     """Run ``bakeoff ARGS`` in a child process, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "bakeoff", *args],

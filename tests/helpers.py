@@ -6,8 +6,18 @@ import pandas as pd
 
 import bakeoff
 
-RESULT_COLUMNS = ["model", "dataset", "budget", "seed", "status", "n_train", "n_test",
-                  "n_trials", "best_params", "cell_key"]
+RESULT_COLUMNS = [
+    "model",
+    "dataset",
+    "budget",
+    "seed",
+    "status",
+    "n_train",
+    "n_test",
+    "n_trials",
+    "best_params",
+    "cell_key",
+]
 
 
 def stored_numbers(name: str, storage: str) -> dict[str, pd.DataFrame]:

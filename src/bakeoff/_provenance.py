@@ -14,8 +14,17 @@ from bakeoff._version import __version__
 __all__ = ["collect_provenance"]
 
 _PACKAGES = (
-    "optuna", "scikit-learn", "numpy", "scipy", "pandas", "sqlalchemy", "alembic",
-    "pydantic", "xgboost", "torch", "joblib",
+    "optuna",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+    "pandas",
+    "sqlalchemy",
+    "alembic",
+    "pydantic",
+    "xgboost",
+    "torch",
+    "joblib",
 )
 
 

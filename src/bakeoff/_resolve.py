@@ -18,7 +18,7 @@ from bakeoff import models as model_registry
 from bakeoff._registry import suggest
 from bakeoff.datasets import Dataset
 from bakeoff.design import Cell, ResolvedModel, build_cells
-from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
+from bakeoff.exceptions import SpecError, UnknownNameError
 from bakeoff.spec import ModelSpec, StudySpec
 from bakeoff.tuning import SearchSpace
 
@@ -69,9 +69,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         for m in models
         if str(d.task) not in m.model.tasks
     ]
-    n_trials = {
-        m.label: _trial_count(i, m, spec) for i, m in enumerate(models)
-    }
+    n_trials = {m.label: _trial_count(i, m, spec) for i, m in enumerate(models)}
     protocol = {
         "split": spec.split.model_dump(),
         "tuning": spec.tuning.model_dump(),
@@ -106,8 +104,13 @@ def _load_dataset(index: int, entry: Any, base_dir: Path) -> Dataset:
             dataset = dataset_registry.load(entry.name)
             if entry.drop:
                 dataset = Dataset(
-                    dataset.name, dataset.frame, dataset.target, dataset.task,
-                    dataset.description, dataset.source, list(entry.drop),
+                    dataset.name,
+                    dataset.frame,
+                    dataset.target,
+                    dataset.task,
+                    dataset.description,
+                    dataset.source,
+                    list(entry.drop),
                 )
             return dataset
         path = Path(entry.path)
@@ -167,7 +170,9 @@ def _takes_any_kwargs(model: Any) -> bool:
     return not getattr(model, "check_param_names", True)
 
 
-def _final_space(default: SearchSpace, overrides: dict[str, Any], fixed: dict[str, Any]) -> SearchSpace:
+def _final_space(
+    default: SearchSpace, overrides: dict[str, Any], fixed: dict[str, Any]
+) -> SearchSpace:
     """Default space with overrides, minus fixed params and what they switch off."""
     merged: dict[str, Any] = dict(default.items()) | dict(overrides)
     final: dict[str, Any] = {}
@@ -241,7 +246,7 @@ def _check_budgets(spec: StudySpec, datasets: dict[str, Dataset]) -> None:
                 raise SpecError(
                     f"budgets[{i}]: {budget} is larger than the training split of dataset "
                     f"'{dataset.name}' ({n_train} of {dataset.n_rows} rows with test_size "
-                    f"{spec.split.test_size}). Use at most {n_train}, or \"full\"."
+                    f'{spec.split.test_size}). Use at most {n_train}, or "full".'
                 )
             if budget < minimum:
                 raise SpecError(

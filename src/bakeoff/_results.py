@@ -30,7 +30,9 @@ def _open(storage: str | None) -> Store:
     return Store(storage or DEFAULT_STORAGE, must_exist=True)
 
 
-def results(name: str, *, storage: str | None = None, include_set_aside: bool = False) -> pd.DataFrame:
+def results(
+    name: str, *, storage: str | None = None, include_set_aside: bool = False
+) -> pd.DataFrame:
     """One row per cell of study ``name``.
 
     Columns: study, model, dataset, budget, seed, status, n_train, n_test, n_trials,

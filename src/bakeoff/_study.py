@@ -225,9 +225,7 @@ class Study:
             summary.outcomes = outcomes
             summary.interrupted = interrupted
             summary.seconds = time.perf_counter() - started
-            status = (
-                "interrupted" if interrupted else ("complete" if summary.ok else "failed")
-            )
+            status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
             store.finish_study(prepared.study_id, status)
         return summary
 

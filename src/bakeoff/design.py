@@ -88,7 +88,7 @@ def build_cells(
                         "study_seed": study_seed,
                         "model": {
                             "name": model.model.name,
-                            "class": f"{type(model.model).__module__}.{type(model.model).__qualname__}",
+                            "class": _qualified_name(model.model),
                             "label": model.label,
                             "fixed_params": model.fixed_params,
                             "search_space": json.loads(model.space.canonical_json()),
@@ -106,6 +106,18 @@ def build_cells(
                         "protocol": protocol,
                     }
                     cells.append(
-                        Cell(cell_key(definition), model.label, dataset.name, budget, seed, definition)
+                        Cell(
+                            cell_key(definition),
+                            model.label,
+                            dataset.name,
+                            budget,
+                            seed,
+                            definition,
+                        )
                     )
     return cells
+
+
+def _qualified_name(obj: object) -> str:
+    kind = type(obj)
+    return f"{kind.__module__}.{kind.__qualname__}"

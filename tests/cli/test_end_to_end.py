@@ -38,9 +38,24 @@ def test_results_csv_has_one_row_per_cell_with_the_documented_columns(finished) 
     completed = run_cli("results", "tiny", "--storage", url, "--format", "csv", "-o", str(out))
     assert completed.returncode == 0, completed.stderr
     frame = pd.read_csv(out)
-    required = {"study", "model", "dataset", "budget", "seed", "status", "n_train", "n_test",
-                "n_trials", "best_params", "cv_accuracy", "test_accuracy", "test_f1_macro",
-                "test_roc_auc_ovr", "tune_seconds", "cell_key"}
+    required = {
+        "study",
+        "model",
+        "dataset",
+        "budget",
+        "seed",
+        "status",
+        "n_train",
+        "n_test",
+        "n_trials",
+        "best_params",
+        "cv_accuracy",
+        "test_accuracy",
+        "test_f1_macro",
+        "test_roc_auc_ovr",
+        "tune_seconds",
+        "cell_key",
+    }
     assert required <= set(frame.columns)
     # 2 models x 1 dataset x 2 budgets x 2 seeds
     assert len(frame) == 8 and set(frame["status"]) == {"complete"}
@@ -76,8 +91,19 @@ def test_predictions_cover_every_test_row_of_every_cell(finished) -> None:
     out = folder / "predictions.csv"
     assert run_cli("predictions", "tiny", "-s", url, "-f", "csv", "-o", str(out)).returncode == 0
     frame = pd.read_csv(out)
-    assert {"model", "dataset", "budget", "seed", "cell_key", "row", "y_true", "y_pred",
-            "proba_setosa", "proba_versicolor", "proba_virginica"} <= set(frame.columns)
+    assert {
+        "model",
+        "dataset",
+        "budget",
+        "seed",
+        "cell_key",
+        "row",
+        "y_true",
+        "y_pred",
+        "proba_setosa",
+        "proba_versicolor",
+        "proba_virginica",
+    } <= set(frame.columns)
     assert len(frame) == 8 * 38
     probabilities = frame[["proba_setosa", "proba_versicolor", "proba_virginica"]].sum(axis=1)
     assert probabilities.round(6).eq(1).all()
@@ -88,7 +114,7 @@ def test_predictions_cover_every_test_row_of_every_cell(finished) -> None:
 
 
 def test_test_accuracy_matches_the_stored_predictions(finished) -> None:
-    folder, url, _, _ = finished
+    _, url, _, _ = finished
     import bakeoff
 
     results = bakeoff.results("tiny", storage=url)
@@ -99,7 +125,7 @@ def test_test_accuracy_matches_the_stored_predictions(finished) -> None:
 
 
 def test_artifacts_reload_and_rescore_to_the_stored_score(finished) -> None:
-    folder, url, _, _ = finished
+    _, url, _, _ = finished
     import joblib
 
     import bakeoff
@@ -124,7 +150,7 @@ def test_status_lists_the_study(finished) -> None:
 
 
 def test_running_again_skips_every_cell(finished) -> None:
-    folder, url, path, _ = finished
+    folder, _, path, _ = finished
     completed = run_cli("run", str(path), cwd=folder)
     assert completed.returncode == 0, completed.stderr
     assert "8 complete (8 from earlier runs)" in completed.stdout

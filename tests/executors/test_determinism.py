@@ -18,8 +18,11 @@ def test_n_jobs_1_and_2_and_a_second_run_give_identical_numbers(tmp_path: Path) 
     for name, n_jobs in (("serial", 1), ("parallel", 2), ("again", 1)):
         url = f"sqlite:///{tmp_path / f'{name}.db'}"
         path = tmp_path / f"{name}.yaml"
-        spec = tiny_study(storage=url, execution={"n_jobs": n_jobs},
-                          tuning={"method": "tpe", "n_trials": 4, "cv": 2})
+        spec = tiny_study(
+            storage=url,
+            execution={"n_jobs": n_jobs},
+            tuning={"method": "tpe", "n_trials": 4, "cv": 2},
+        )
         path.write_text(yaml.safe_dump(spec))
         # Each run is its own process: string hashing differs between them, seeds must not.
         completed = run_cli("run", str(path))
@@ -31,8 +34,12 @@ def test_n_jobs_1_and_2_and_a_second_run_give_identical_numbers(tmp_path: Path) 
 
 
 def test_a_different_study_seed_changes_the_numbers(tmp_path: Path) -> None:
-    small = dict(seeds=1, budgets=["full"], models=["logistic_regression"],
-                 tuning={"method": "random", "n_trials": 3, "cv": 2})
+    small = dict(
+        seeds=1,
+        budgets=["full"],
+        models=["logistic_regression"],
+        tuning={"method": "random", "n_trials": 3, "cv": 2},
+    )
     urls = []
     for seed in (0, 1):
         url = f"sqlite:///{tmp_path / f's{seed}.db'}"
@@ -49,19 +56,28 @@ def test_each_sampler_resumes_from_replayed_trials_identically(tmp_path: Path, m
     from bakeoff.protocol import tune
     from bakeoff.tuning import SearchSpace
 
-    space = SearchSpace({
-        "x": {"type": "float", "low": -2.0, "high": 2.0, "grid": [-2, -1, 0, 1, 2]},
-        "y": {"type": "int", "low": 0, "high": 4},
-    })
+    space = SearchSpace(
+        {
+            "x": {"type": "float", "low": -2.0, "high": 2.0, "grid": [-2, -1, 0, 1, 2]},
+            "y": {"type": "int", "low": 0, "high": 4},
+        }
+    )
 
     def objective(params, trial):
         return (params["x"] - 0.3) ** 2 + params["y"]
 
     def run(n_trials, replayed):
         records = []
-        outcome = tune(space=space, objective=objective, direction="minimize", method=method,
-                       n_trials=n_trials, cell_seed=42, replayed=replayed,
-                       on_trial=records.append)
+        outcome = tune(
+            space=space,
+            objective=objective,
+            direction="minimize",
+            method=method,
+            n_trials=n_trials,
+            cell_seed=42,
+            replayed=replayed,
+            on_trial=records.append,
+        )
         return outcome.records
 
     straight = run(6, [])

@@ -42,10 +42,12 @@ def count_trials(db: Path) -> int:
 
 def trial_rows(db: Path) -> set[tuple]:
     with sqlite3.connect(db) as connection:
-        return set(connection.execute(
-            "select cell_id, number, state, params_json, values_json, started_at "
-            "from bakeoff_trials where state = 'COMPLETE'"
-        ).fetchall())
+        return set(
+            connection.execute(
+                "select cell_id, number, state, params_json, values_json, started_at "
+                "from bakeoff_trials where state = 'COMPLETE'"
+            ).fetchall()
+        )
 
 
 @pytest.mark.slow
@@ -65,8 +67,10 @@ def test_sigkill_at_a_random_trial_then_resume_equals_an_uninterrupted_run(
     kill_at = int(np.random.default_rng(n_jobs).integers(3, total - 3))
     process = subprocess.Popen(
         [sys.executable, "-m", "bakeoff", "run", str(killed), "--quiet"],
-        env=cli_env(), start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=cli_env(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 300
     while count_trials(db) < kill_at and process.poll() is None and time.monotonic() < deadline:

@@ -29,8 +29,12 @@ def test_unknown_top_level_key_lists_valid_keys() -> None:
 
 def test_low_above_high_names_the_parameter_and_the_fix() -> None:
     message = error_of(
-        models=[{"name": "random_forest",
-                 "search_space": {"max_depth": {"type": "int", "low": 12, "high": 2}}}]
+        models=[
+            {
+                "name": "random_forest",
+                "search_space": {"max_depth": {"type": "int", "low": 12, "high": 2}},
+            }
+        ]
     )
     assert "models[0].search_space.max_depth" in message
     assert "low=12" in message and "high=2" in message and "swap" in message
@@ -38,8 +42,12 @@ def test_low_above_high_names_the_parameter_and_the_fix() -> None:
 
 def test_log_scale_needs_positive_low() -> None:
     message = error_of(
-        models=[{"name": "logistic_regression",
-                 "search_space": {"C": {"type": "float", "low": 0, "high": 1, "log": True}}}]
+        models=[
+            {
+                "name": "logistic_regression",
+                "search_space": {"C": {"type": "float", "low": 0, "high": 1, "log": True}},
+            }
+        ]
     )
     assert "log=true needs low > 0" in message
 
@@ -69,8 +77,12 @@ def test_metric_of_the_wrong_task_is_refused() -> None:
 
 def test_unknown_search_space_parameter_is_refused() -> None:
     message = error_of(
-        models=[{"name": "random_forest",
-                 "search_space": {"max_dept": {"type": "int", "low": 1, "high": 3}}}]
+        models=[
+            {
+                "name": "random_forest",
+                "search_space": {"max_dept": {"type": "int", "low": 1, "high": 3}},
+            }
+        ]
     )
     assert "takes no parameter 'max_dept'" in message and "max_depth" in message
 
@@ -88,7 +100,7 @@ def test_empty_design_when_no_model_fits_any_task() -> None:
 @pytest.mark.parametrize("budget", [0, -5, "half", True])
 def test_bad_budget_values(budget: object) -> None:
     message = error_of(budgets=[40, budget])
-    assert "budgets[1] must be a positive int or \"full\"" in message
+    assert 'budgets[1] must be a positive int or "full"' in message
 
 
 def test_budget_larger_than_training_split() -> None:
@@ -110,8 +122,12 @@ def test_unknown_tuning_method() -> None:
 def test_grid_needs_values_for_every_parameter() -> None:
     message = error_of(
         tuning={"method": "grid", "n_trials": 3, "cv": 2},
-        models=[{"name": "random_forest",
-                 "search_space": {"max_samples": {"type": "float", "low": 0.1, "high": 1.0}}}],
+        models=[
+            {
+                "name": "random_forest",
+                "search_space": {"max_samples": {"type": "float", "low": 0.1, "high": 1.0}},
+            }
+        ],
     )
     assert "['max_samples'] have no grid values" in message
 
@@ -123,25 +139,41 @@ def test_duplicate_model_labels_ask_for_a_label() -> None:
 
 def test_missing_file_names_the_path(tmp_path) -> None:
     with pytest.raises(DatasetError) as info:
-        Study(**tiny_study(datasets=[{"name": "mine", "path": "nope.csv", "target": "y"}]),
-              base_dir=tmp_path).resolve()
+        Study(
+            **tiny_study(datasets=[{"name": "mine", "path": "nope.csv", "target": "y"}]),
+            base_dir=tmp_path,
+        ).resolve()
     assert "datasets[0]" in str(info.value) and "nope.csv" in str(info.value)
 
 
 def test_missing_target_column_suggests_a_column(tmp_path) -> None:
     (tmp_path / "data.csv").write_text("x1,x2,label\n1,2,a\n2,3,b\n3,4,a\n4,5,b\n")
     with pytest.raises(DatasetError) as info:
-        Study(**tiny_study(datasets=[{"name": "mine", "path": "data.csv", "target": "labl"}],
-                           budgets=["full"]), base_dir=tmp_path).resolve()
-    assert "no target column 'labl'" in str(info.value) and "Did you mean 'label'?" in str(info.value)
+        Study(
+            **tiny_study(
+                datasets=[{"name": "mine", "path": "data.csv", "target": "labl"}], budgets=["full"]
+            ),
+            base_dir=tmp_path,
+        ).resolve()
+    assert "no target column 'labl'" in str(info.value) and "Did you mean 'label'?" in str(
+        info.value
+    )
 
 
 def test_non_numeric_regression_target(tmp_path) -> None:
     (tmp_path / "data.csv").write_text("x,y\n1,a\n2,b\n3,c\n4,d\n")
     with pytest.raises(DatasetError) as info:
-        Study(**tiny_study(
-            datasets=[{"name": "mine", "path": "data.csv", "target": "y", "task": "regression"}],
-            models=["random_forest"], metrics=None, budgets=["full"]), base_dir=tmp_path).resolve()
+        Study(
+            **tiny_study(
+                datasets=[
+                    {"name": "mine", "path": "data.csv", "target": "y", "task": "regression"}
+                ],
+                models=["random_forest"],
+                metrics=None,
+                budgets=["full"],
+            ),
+            base_dir=tmp_path,
+        ).resolve()
     assert "is not numeric" in str(info.value) and "task: classification" in str(info.value)
 
 

@@ -44,13 +44,16 @@ def test_default_grid_values_are_exactly_the_prescribed_lists(name, expected) ->
 )
 def test_flat_grid_is_the_full_product(name, expected) -> None:
     configs = models.get(name).search_space().grid()
-    product = [dict(zip(expected, values, strict=True))
-               for values in itertools.product(*expected.values())]
+    product = [
+        dict(zip(expected, values, strict=True)) for values in itertools.product(*expected.values())
+    ]
     assert len(configs) == len(product) == int(np.prod([len(v) for v in expected.values()]))
+
     def key(config):
         # Numbers compare by value (a float grid holds 0 as 0.0).
-        return sorted((k, v if isinstance(v, str) or v is None else float(v))
-                      for k, v in config.items())
+        return sorted(
+            (k, v if isinstance(v, str) or v is None else float(v)) for k, v in config.items()
+        )
 
     assert sorted(map(key, configs), key=repr) == sorted(map(key, product), key=repr)
 
@@ -60,8 +63,9 @@ def test_logistic_regression_grid_is_the_conditional_product() -> None:
     c_values = [0.001, 0.01, 0.1, 1.0, 10.0, 100.0]
     expected = [{"C": c, "penalty": "l1"} for c in c_values]
     expected += [{"C": c, "penalty": "l2"} for c in c_values]
-    expected += [{"C": c, "penalty": "elasticnet", "l1_ratio": r}
-                 for c in c_values for r in (0.1, 0.5, 0.9)]
+    expected += [
+        {"C": c, "penalty": "elasticnet", "l1_ratio": r} for c in c_values for r in (0.1, 0.5, 0.9)
+    ]
     # 6 C values x (l1 + l2 + 3 elastic-net ratios) = 30 distinct configurations.
     key = lambda c: sorted(c.items())  # noqa: E731
     assert sorted(map(key, configs)) == sorted(map(key, expected))
@@ -94,19 +98,24 @@ def test_every_logistic_regression_grid_configuration_fits(loader) -> None:
     X = (X - X.mean(0)) / X.std(0)
     model = models.get("logistic_regression")
     for config in model.search_space().grid():
-        estimator = model.build({**model.default_params(), **config, "max_iter": 200},
-                                task="classification", random_state=0)
+        estimator = model.build(
+            {**model.default_params(), **config, "max_iter": 200},
+            task="classification",
+            random_state=0,
+        )
         estimator.fit(X[:120], y[:120])
         assert estimator.predict_proba(X[:5]).shape == (5, len(np.unique(y)))
 
 
 def test_suggest_maps_types_onto_optuna_distributions() -> None:
-    space = SearchSpace({
-        "n": {"type": "int", "low": 1, "high": 64, "log": True},
-        "lr": {"type": "float", "low": 0.001, "high": 1.0, "log": True},
-        "step": {"type": "float", "low": 0.0, "high": 1.0, "step": 0.25},
-        "kind": {"type": "categorical", "choices": ["a", None, 3]},
-    })
+    space = SearchSpace(
+        {
+            "n": {"type": "int", "low": 1, "high": 64, "log": True},
+            "lr": {"type": "float", "low": 0.001, "high": 1.0, "log": True},
+            "step": {"type": "float", "low": 0.0, "high": 1.0, "step": 0.25},
+            "kind": {"type": "categorical", "choices": ["a", None, 3]},
+        }
+    )
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
     trial = study.ask()
     space.suggest(trial)
@@ -119,18 +128,22 @@ def test_suggest_maps_types_onto_optuna_distributions() -> None:
 
 def test_condition_must_refer_to_an_earlier_categorical() -> None:
     with pytest.raises(ValueError, match="must be a categorical parameter listed before"):
-        SearchSpace({
-            "l1_ratio": {"type": "float", "low": 0, "high": 1, "when": {"penalty": ["en"]}},
-            "penalty": {"type": "categorical", "choices": ["en", "l2"]},
-        })
+        SearchSpace(
+            {
+                "l1_ratio": {"type": "float", "low": 0, "high": 1, "when": {"penalty": ["en"]}},
+                "penalty": {"type": "categorical", "choices": ["en", "l2"]},
+            }
+        )
 
 
 def test_condition_values_must_be_choices() -> None:
     with pytest.raises(ValueError, match="not among its choices"):
-        SearchSpace({
-            "penalty": {"type": "categorical", "choices": ["en", "l2"]},
-            "ratio": {"type": "float", "low": 0, "high": 1, "when": {"penalty": ["l1"]}},
-        })
+        SearchSpace(
+            {
+                "penalty": {"type": "categorical", "choices": ["en", "l2"]},
+                "ratio": {"type": "float", "low": 0, "high": 1, "when": {"penalty": ["l1"]}},
+            }
+        )
 
 
 def test_grid_values_outside_the_range_are_refused() -> None:

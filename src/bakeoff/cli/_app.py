@@ -15,6 +15,15 @@ from bakeoff.exceptions import BakeoffError, BakeoffWarning
 
 __all__ = ["app", "console", "err_console", "main", "state"]
 
+try:  # Typer 0.20+ vendors its own copy of click; older releases use click itself.
+    from typer._click import exceptions as _typer_click
+except ImportError:  # pragma: no cover
+    _typer_click = click.exceptions
+
+_EXIT = (click.exceptions.Exit, typer.Exit)
+_CLICK_ERROR = (click.ClickException, _typer_click.ClickException)
+_ABORT = (click.exceptions.Abort, typer.Abort)
+
 app = typer.Typer(
     name="bakeoff",
     help=(
@@ -67,12 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     debug = state["debug"] or "--debug" in args
     try:
         result = app(args=args, standalone_mode=False, prog_name="bakeoff")
-    except click.exceptions.Exit as exc:
+    except _EXIT as exc:
         return int(exc.exit_code)
-    except click.ClickException as exc:
+    except _CLICK_ERROR as exc:
         exc.show()
-        return 2
-    except click.exceptions.Abort:
+        return int(exc.exit_code)
+    except _ABORT:
         err_console.print("Aborted.")
         return 130
     except BakeoffError as exc:

@@ -113,8 +113,14 @@ def leaderboard(frame: pd.DataFrame) -> Table | None:
         return None
     table = Table(title="Leaderboard (test scores, mean ± sd over seeds)")
     for column, justify in (
-        ("dataset", "left"), ("budget", "right"), ("rank", "right"), ("model", "left"),
-        ("metric", "left"), ("test", "right"), ("cv", "right"), ("seeds", "right"),
+        ("dataset", "left"),
+        ("budget", "right"),
+        ("rank", "right"),
+        ("model", "left"),
+        ("metric", "left"),
+        ("test", "right"),
+        ("cv", "right"),
+        ("seeds", "right"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for (dataset, budget), group in done.groupby(["dataset", "budget"], sort=False):
@@ -123,7 +129,9 @@ def leaderboard(frame: pd.DataFrame) -> Table | None:
         metric = metric_registry.get(objective)
         test_column = f"test_{objective}"
         stats = group.groupby("model").agg(
-            test=(test_column, "mean"), sd=(test_column, "std"), cv=(cv_column, "mean"),
+            test=(test_column, "mean"),
+            sd=(test_column, "std"),
+            cv=(cv_column, "mean"),
             seeds=("seed", "count"),
         )
         stats = stats.sort_values("test", ascending=metric.direction == "minimize")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pandas as pd
@@ -14,10 +15,12 @@ from bakeoff import models as model_registry
 from bakeoff.cli._app import app, console
 from bakeoff.cli._output import Format, frame_to_table, write_frame
 
-models_app = typer.Typer(help="List the registered models, or show one's search space.",
-                         no_args_is_help=True)
-datasets_app = typer.Typer(help="List the registered datasets, or show one's columns.",
-                           no_args_is_help=True)
+models_app = typer.Typer(
+    help="List the registered models, or show one's search space.", no_args_is_help=True
+)
+datasets_app = typer.Typer(
+    help="List the registered datasets, or show one's columns.", no_args_is_help=True
+)
 metrics_app = typer.Typer(help="List the registered metrics, or show one.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(datasets_app, name="datasets")
@@ -63,15 +66,16 @@ def models_show(name: str = typer.Argument(..., help="A model name.")) -> None:
             log = "yes" if param.log else ""
         grid = param.grid_values()
         table.add_row(
-            param_name, param.type, span, log,
+            param_name,
+            param.type,
+            span,
+            log,
             json.dumps(grid) if grid is not None else "(none)",
             json.dumps(param.when) if param.when else "",
         )
     console.print(table)
-    try:
+    with contextlib.suppress(ValueError):  # no grid: nothing to say
         console.print(f"grid size (method: grid): {space.grid_size()} configurations")
-    except ValueError:
-        pass
 
 
 @datasets_app.command("list")
@@ -118,7 +122,8 @@ def datasets_show(name: str = typer.Argument(..., help="A dataset name.")) -> No
             "column": frame.columns,
             "dtype": [str(t) for t in frame.dtypes],
             "kind": [
-                "target" if c == dataset.target
+                "target"
+                if c == dataset.target
                 else ("categorical" if c in dataset.categorical_columns else "numeric")
                 for c in frame.columns
             ],

@@ -12,7 +12,8 @@ from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage, err_co
 from bakeoff.cli._display import RunDisplay, leaderboard
 
 STUDY_FILE = typer.Argument(
-    ..., help="The study file (YAML): models, datasets, budgets, seeds and tuning.",
+    ...,
+    help="The study file (YAML): models, datasets, budgets, seeds and tuning.",
     show_default=False,
 )
 
@@ -22,12 +23,16 @@ def run(
     study_file: Path = STUDY_FILE,
     storage: str | None = typer.Option(None, "--storage", "-s", help=STORAGE_HELP),
     n_jobs: int | None = typer.Option(
-        None, "--n-jobs", "-j", min=1,
+        None,
+        "--n-jobs",
+        "-j",
+        min=1,
         help="Worker processes running cells in parallel (default: the study's "
         "execution.n_jobs, else 1).",
     ),
     retry_failed: bool = typer.Option(
-        False, "--retry-failed",
+        False,
+        "--retry-failed",
         help="Run cells that failed in an earlier run again, from scratch.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress; only the summary."),
@@ -50,12 +55,6 @@ def run(
         f"{study.spec.tuning.cv}-fold CV. Store: {url}",
         highlight=False,
     )
-    display: RunDisplay | None = None
-
-    def on_event(event: dict[str, object]) -> None:
-        if display is not None:
-            display.on_event(event)
-
     from bakeoff.store import Store
 
     with Store(url) as store:
@@ -66,7 +65,9 @@ def run(
             keys = {c.key for c in resolution.cells}
             done = int(((frame["status"] == "complete") & frame["cell_key"].isin(keys)).sum())
     with RunDisplay(console, total=n_cells, done=done, quiet=quiet) as display:
-        summary = study.run(storage=url, n_jobs=n_jobs, retry_failed=retry_failed, on_event=on_event)
+        summary = study.run(
+            storage=url, n_jobs=n_jobs, retry_failed=retry_failed, on_event=display.on_event
+        )
     for note in summary.notes:
         console.print(f"[dim]Note:[/] {note}", highlight=False)
     table = leaderboard(results(study.name, storage=url))

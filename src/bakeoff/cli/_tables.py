@@ -15,7 +15,9 @@ from bakeoff.store import DEFAULT_STORAGE, Store
 STUDY = typer.Argument(..., help="The study's name (its `study:` field).", show_default=False)
 STORAGE = typer.Option(None, "--storage", "-s", help=STORAGE_HELP)
 FORMAT = typer.Option(
-    Format.table, "--format", "-f",
+    Format.table,
+    "--format",
+    "-f",
     help="table (terminal), csv, json or parquet. With -o, the file's suffix is used "
     "when --format is not given.",
 )
@@ -39,8 +41,9 @@ def results(
     """One row per cell: design, status, best parameters, CV and test scores, timings."""
     frame = _results.results(study, storage=_url(storage), include_set_aside=all_cells)
     if fmt == Format.table and output is None:
-        frame = frame.drop(columns=["best_params", "error", "artifact_path", "cell_key"],
-                           errors="ignore")
+        frame = frame.drop(
+            columns=["best_params", "error", "artifact_path", "cell_key"], errors="ignore"
+        )
     write_frame(frame, fmt, output, title=f"{study}: cells")
 
 
@@ -92,17 +95,31 @@ def status(
     with Store(_url(storage), must_exist=True) as store:
         names = [study] if study else store.study_names()
         table = Table(title=f"Studies in {store.url}")
-        for column in ("study", "status", "cells", "complete", "running", "failed",
-                       "interrupted", "pending", "trials", "finished at"):
+        for column in (
+            "study",
+            "status",
+            "cells",
+            "complete",
+            "running",
+            "failed",
+            "interrupted",
+            "pending",
+            "trials",
+            "finished at",
+        ):
             table.add_column(column)
         for name in names:
             info = store.study(name)
             cells = store.cells_frame(name)
             counts = cells["status"].value_counts() if not cells.empty else {}
             table.add_row(
-                name, info["status"], str(len(cells)),
-                *(str(int(counts.get(s, 0))) for s in
-                  ("complete", "running", "failed", "interrupted", "pending")),
+                name,
+                info["status"],
+                str(len(cells)),
+                *(
+                    str(int(counts.get(s, 0)))
+                    for s in ("complete", "running", "failed", "interrupted", "pending")
+                ),
                 str(int(cells["n_trials"].fillna(0).sum())) if not cells.empty else "0",
                 str(info["finished_at"] or "")[:19],
             )

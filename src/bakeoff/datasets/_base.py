@@ -147,7 +147,7 @@ class Dataset:
         self.task = task
 
     @property
-    def X(self) -> pd.DataFrame:  # noqa: N802  (scikit-learn's name)
+    def X(self) -> pd.DataFrame:
         """The feature columns."""
         return self.frame.drop(columns=[self.target])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -103,16 +104,12 @@ class LocalExecutor(Executor):
             # Workers share the terminal's process group and usually got the signal
             # too; tell them anyway in case only the parent was signalled.
             for process in list(getattr(pool, "_processes", {}).values()):
-                try:
+                with contextlib.suppress(ProcessLookupError, TypeError):
                     os.kill(process.pid, signal.SIGINT)
-                except (ProcessLookupError, TypeError):
-                    pass
             for future in pending:
                 if not future.cancelled():
-                    try:
+                    with contextlib.suppress(Exception):
                         outcomes.append(future.result())
-                    except Exception:
-                        pass
         pool.shutdown(wait=True, cancel_futures=True)
         events.put(None)
         drainer.join()

@@ -46,9 +46,7 @@ def roc_auc_ovr(
         proba = y_proba[:, kept]
         proba = proba / np.clip(proba.sum(axis=1, keepdims=True), 1e-15, None)
         return float(
-            skm.roc_auc_score(
-                y_true, proba, multi_class="ovr", labels=[labels[i] for i in kept]
-            )
+            skm.roc_auc_score(y_true, proba, multi_class="ovr", labels=[labels[i] for i in kept])
         )
     return float(skm.roc_auc_score(y_true, y_proba, multi_class="ovr", labels=labels))
 

@@ -181,7 +181,9 @@ def _task_of(estimator: Callable[..., BaseEstimator]) -> str:
         return "classification"
     if kind == "regressor":
         return "regression"
-    raise ValueError(f"cannot tell the task of {estimator!r}; pass task='classification' or task='regression'")
+    raise ValueError(
+        f"cannot tell the task of {estimator!r}; pass task='classification' or task='regression'"
+    )
 
 
 def get(name: str) -> Model:

@@ -63,7 +63,7 @@ class _PenaltyLogisticRegression(ClassifierMixin, BaseEstimator):
         self,
         penalty: str = "l2",
         *,
-        C: float = 1.0,  # noqa: N803  (scikit-learn's name)
+        C: float = 1.0,
         l1_ratio: float | None = None,
         solver: str = "auto",
         max_iter: int = 100,

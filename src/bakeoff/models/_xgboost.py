@@ -76,7 +76,12 @@ class XGBoostModel(Model):
                     "high": 1.0,
                     "grid": [0.6, 0.8, 1.0],
                 },
-                "reg_alpha": {"type": "float", "low": 0.0, "high": 1.0, "grid": [0, 0.01, 0.1, 1.0]},
+                "reg_alpha": {
+                    "type": "float",
+                    "low": 0.0,
+                    "high": 1.0,
+                    "grid": [0, 0.01, 0.1, 1.0],
+                },
                 "reg_lambda": {"type": "float", "low": 1.0, "high": 10.0, "grid": [1, 2, 5, 10]},
             }
         )

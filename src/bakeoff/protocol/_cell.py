@@ -109,15 +109,24 @@ def run_cell(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 pipeline.fit(X_train.iloc[fit_idx], y_train[fit_idx])
-                y_pred, proba = _predict(pipeline, X_train.iloc[val_idx], labels, metric.needs_proba)
+                y_pred, proba = _predict(
+                    pipeline, X_train.iloc[val_idx], labels, metric.needs_proba
+                )
             scores.append(metric(y_train[val_idx], y_pred, proba, labels=labels))
             trial.report(float(np.mean(scores)), fold)
         trial.set_user_attr("fold_scores", [float(s) for s in scores])
         return float(np.mean(scores))
 
     replayed = store.start_cell(task.cell_id)
-    emit({"event": "cell_started", "key": task.cell_key, "label": task.describe(),
-          "n_replayed": len(replayed), "n_trials": task.n_trials})
+    emit(
+        {
+            "event": "cell_started",
+            "key": task.cell_key,
+            "label": task.describe(),
+            "n_replayed": len(replayed),
+            "n_trials": task.n_trials,
+        }
+    )
     best_so_far: list[float | None] = [None]
     for record in replayed:
         _track_best(best_so_far, record, metric)
@@ -125,8 +134,16 @@ def run_cell(
     def on_trial(record: TrialRecord) -> None:
         store.add_trial(task.cell_id, record)
         _track_best(best_so_far, record, metric)
-        emit({"event": "trial", "key": task.cell_key, "number": record.number,
-              "state": record.state, "best": best_so_far[0], "n_trials": task.n_trials})
+        emit(
+            {
+                "event": "trial",
+                "key": task.cell_key,
+                "number": record.number,
+                "state": record.state,
+                "best": best_so_far[0],
+                "n_trials": task.n_trials,
+            }
+        )
 
     try:
         outcome = tune(
@@ -166,11 +183,20 @@ def run_cell(
         reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
     store.finish_cell(task.cell_id, result, prediction_rows)
-    emit({"event": "cell_finished", "key": task.cell_key, "status": CellStatus.COMPLETE,
-          "test_scores": result.test_scores})
+    emit(
+        {
+            "event": "cell_finished",
+            "key": task.cell_key,
+            "status": CellStatus.COMPLETE,
+            "test_scores": result.test_scores,
+        }
+    )
     return CellOutcome(
-        task.cell_key, task.label, CellStatus.COMPLETE,
-        test_scores=result.test_scores, n_trials=result.n_trials,
+        task.cell_key,
+        task.label,
+        CellStatus.COMPLETE,
+        test_scores=result.test_scores,
+        n_trials=result.n_trials,
     )
 
 

@@ -62,9 +62,7 @@ def _replay(study: optuna.Study, records: list[TrialRecord]) -> None:
                 state=TrialState[record.state],
                 values=record.values if record.state == "COMPLETE" else None,
                 params=record.params,
-                distributions={
-                    k: json_to_distribution(v) for k, v in record.distributions.items()
-                },
+                distributions={k: json_to_distribution(v) for k, v in record.distributions.items()},
                 user_attrs=record.user_attrs,
                 system_attrs=record.system_attrs,
                 intermediate_values=record.intermediate,
@@ -183,7 +181,9 @@ def _record(
 
 
 def _jsonable(attrs: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(attrs, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v)))
+    return json.loads(
+        json.dumps(attrs, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
+    )
 
 
 def _grid_order(space: SearchSpace, cell_seed: int) -> list[dict[str, Any]]:

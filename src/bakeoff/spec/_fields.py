@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -32,9 +31,7 @@ class _Strict(BaseModel):
     @classmethod
     def _known_keys(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            valid = sorted(
-                {field.alias or name for name, field in cls.model_fields.items()}
-            )
+            valid = sorted({field.alias or name for name, field in cls.model_fields.items()})
             unknown = [key for key in data if key not in valid and key not in cls.model_fields]
             if unknown:
                 key = unknown[0]
@@ -189,8 +186,8 @@ class StudySpec(_Strict):
             )
             if not ok:
                 raise ValueError(
-                    f"budgets[{i}] must be a positive int or \"full\", but got {budget!r}. "
-                    f"Remove it, or use \"full\""
+                    f'budgets[{i}] must be a positive int or "full", but got {budget!r}. '
+                    f'Remove it, or use "full"'
                 )
         if len({str(b) for b in value}) != len(value):
             raise ValueError(f"budgets must be distinct, but got {value}")
@@ -207,5 +204,3 @@ class StudySpec(_Strict):
                 hint = " Give each a distinct `label`." if what == "models" else ""
                 raise ValueError(f"{what} names must be distinct, but {repeated} repeat.{hint}")
         return self
-
-

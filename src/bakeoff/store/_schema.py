@@ -36,7 +36,9 @@ study_datasets = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column(
-        "study_id", sa.Integer, sa.ForeignKey(f"{PREFIX}studies.id", ondelete="CASCADE"),
+        "study_id",
+        sa.Integer,
+        sa.ForeignKey(f"{PREFIX}studies.id", ondelete="CASCADE"),
         nullable=False,
     ),
     sa.Column("name", sa.String(200), nullable=False),
@@ -54,7 +56,9 @@ cells = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column(
-        "study_id", sa.Integer, sa.ForeignKey(f"{PREFIX}studies.id", ondelete="CASCADE"),
+        "study_id",
+        sa.Integer,
+        sa.ForeignKey(f"{PREFIX}studies.id", ondelete="CASCADE"),
         nullable=False,
     ),
     sa.Column("cell_key", sa.String(64), nullable=False),
@@ -88,7 +92,9 @@ trials = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column(
-        "cell_id", sa.Integer, sa.ForeignKey(f"{PREFIX}cells.id", ondelete="CASCADE"),
+        "cell_id",
+        sa.Integer,
+        sa.ForeignKey(f"{PREFIX}cells.id", ondelete="CASCADE"),
         nullable=False,
     ),
     sa.Column("number", sa.Integer, nullable=False),
@@ -112,7 +118,9 @@ predictions = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column(
-        "cell_id", sa.Integer, sa.ForeignKey(f"{PREFIX}cells.id", ondelete="CASCADE"),
+        "cell_id",
+        sa.Integer,
+        sa.ForeignKey(f"{PREFIX}cells.id", ondelete="CASCADE"),
         nullable=False,
     ),
     sa.Column("row", sa.Integer, nullable=False),

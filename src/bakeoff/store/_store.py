@@ -46,12 +46,12 @@ class PreparedStudy:
 def _check_exists(url: str) -> None:
     parsed = sa.engine.make_url(url)
     database = parsed.database
-    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
-        if not Path(database).expanduser().exists():
-            raise StoreError(
-                f"no store at '{url}' (file '{database}' does not exist). Run a study first "
-                f"(bakeoff run study.yaml), or pass --storage with the store's URL."
-            )
+    is_file = parsed.get_backend_name() == "sqlite" and database and database != ":memory:"
+    if is_file and not Path(str(database)).expanduser().exists():
+        raise StoreError(
+            f"no store at '{url}' (file '{database}' does not exist). Run a study first "
+            f"(bakeoff run study.yaml), or pass --storage with the store's URL."
+        )
 
 
 def _now() -> datetime:
@@ -127,9 +127,7 @@ class Store:
         """
         now = _now()
         with self.engine.begin() as connection:
-            row = connection.execute(
-                sa.select(studies.c.id).where(studies.c.name == name)
-            ).first()
+            row = connection.execute(sa.select(studies.c.id).where(studies.c.name == name)).first()
             values = {
                 "spec_json": spec_json,
                 "spec_hash": spec_hash,

@@ -37,7 +37,9 @@ def upgrade() -> None:
         f"{P}study_datasets",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "study_id", sa.Integer, sa.ForeignKey(f"{P}studies.id", ondelete="CASCADE"),
+            "study_id",
+            sa.Integer,
+            sa.ForeignKey(f"{P}studies.id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("name", sa.String(200), nullable=False),
@@ -53,7 +55,9 @@ def upgrade() -> None:
         f"{P}cells",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "study_id", sa.Integer, sa.ForeignKey(f"{P}studies.id", ondelete="CASCADE"),
+            "study_id",
+            sa.Integer,
+            sa.ForeignKey(f"{P}studies.id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("cell_key", sa.String(64), nullable=False),
@@ -85,7 +89,9 @@ def upgrade() -> None:
         f"{P}trials",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "cell_id", sa.Integer, sa.ForeignKey(f"{P}cells.id", ondelete="CASCADE"),
+            "cell_id",
+            sa.Integer,
+            sa.ForeignKey(f"{P}cells.id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("number", sa.Integer, nullable=False),
@@ -107,7 +113,9 @@ def upgrade() -> None:
         f"{P}predictions",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column(
-            "cell_id", sa.Integer, sa.ForeignKey(f"{P}cells.id", ondelete="CASCADE"),
+            "cell_id",
+            sa.Integer,
+            sa.ForeignKey(f"{P}cells.id", ondelete="CASCADE"),
             nullable=False,
         ),
         sa.Column("row", sa.Integer, nullable=False),

@@ -1,0 +1,89 @@
+"""Ctrl-C stops cleanly: exit 130, no traceback, finished work kept, resume completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import cli_env, run_cli, tiny_study
+from tests.helpers import assert_same_numbers, stored_numbers
+
+
+def slow_study(url: str, n_jobs: int) -> dict:
+    return tiny_study(
+        study="ctrlc",
+        storage=url,
+        seeds=1,
+        tuning={"method": "random", "n_trials": 15, "cv": 3},
+        execution={"n_jobs": n_jobs},
+    )
+
+
+def statuses(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as connection:
+        return dict(
+            connection.execute(
+                "select status, count(*) from bakeoff_cells group by status"
+            ).fetchall()
+        )
+
+
+def n_trials(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=1) as connection:
+            return connection.execute("select count(*) from bakeoff_trials").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_ctrl_c_marks_running_work_interrupted_and_resumes(tmp_path: Path, n_jobs: int) -> None:
+    db = tmp_path / "ctrlc.db"
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(slow_study(f"sqlite:///{db}", n_jobs)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bakeoff", "run", str(path)],
+        env=cli_env(),
+        start_new_session=True,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    while n_trials(db) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    # Ctrl-C in a terminal signals the whole foreground process group.
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr
+    assert "Run the same command again to resume" in stderr
+    counts = statuses(db)
+    assert "running" not in counts, counts
+    assert counts.get("interrupted", 0) >= 1
+    kept = n_trials(db)
+    assert kept >= 5
+
+    resumed = run_cli("run", str(path))
+    assert resumed.returncode == 0, resumed.stderr
+    reference_url = f"sqlite:///{tmp_path / 'reference.db'}"
+    reference = tmp_path / "reference.yaml"
+    reference.write_text(yaml.safe_dump(slow_study(reference_url, 1)))
+    assert run_cli("run", str(reference)).returncode == 0
+    assert_same_numbers(
+        stored_numbers("ctrlc", reference_url), stored_numbers("ctrlc", f"sqlite:///{db}")
+    )
+
+
+def test_no_signal_handlers_leak_into_the_parent() -> None:
+    # The worker's SIGINT handler is installed in workers only.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler or os.name != "posix"

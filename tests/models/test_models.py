@@ -1,0 +1,76 @@
+"""Models: registry contract, the shipped models, and a user's own estimator in a study."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.neighbors import KNeighborsClassifier
+
+import bakeoff
+from bakeoff import models
+from bakeoff.exceptions import MissingExtraError, UnknownNameError
+
+
+def test_shipped_models_are_listed_sorted() -> None:
+    names = [m.name for m in models.list_models()]
+    assert {"logistic_regression", "random_forest", "xgboost"} <= set(names)
+    assert names == sorted(names)
+
+
+def test_unknown_model_suggests_the_closest() -> None:
+    with pytest.raises(UnknownNameError, match="Did you mean 'random_forest'"):
+        models.get("random_forrest")
+
+
+@pytest.mark.parametrize("name", ["logistic_regression", "random_forest", "xgboost"])
+def test_shipped_models_fit_multiclass_with_any_sampled_configuration(name) -> None:
+    X, y = load_iris(return_X_y=True)
+    model = models.get(name)
+    space = model.search_space()
+    rng = np.random.default_rng(0)
+    for config in [space.grid()[i] for i in rng.choice(len(space.grid()), 3, replace=False)]:
+        estimator = model.build(
+            {**model.default_params(), **config}, task="classification", random_state=0
+        )
+        estimator.fit(X, y)
+        assert estimator.predict(X).shape == (150,)
+
+
+def test_xgboost_copes_with_a_missing_class() -> None:
+    # Labels 0 and 2 only: XGBoost alone would refuse non-contiguous labels.
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.array([0, 2] * 20)
+    estimator = models.get("xgboost").build(
+        {"n_estimators": 5}, task="classification", random_state=0
+    )
+    estimator.fit(X, y)
+    assert set(estimator.predict(X)) <= {0, 2} and list(estimator.classes_) == [0, 2]
+
+
+def test_a_user_estimator_runs_in_a_study(store_url) -> None:
+    models.register_estimator(
+        "test_knn",
+        KNeighborsClassifier,
+        needs_scaling=True,
+        replace=True,
+        search_space={"n_neighbors": {"type": "int", "low": 1, "high": 15}},
+    )
+    study = bakeoff.Study(
+        study="knn",
+        datasets=["iris"],
+        models=["test_knn"],
+        seeds=1,
+        tuning={"method": "random", "n_trials": 3, "cv": 2},
+    )
+    summary = study.run(storage=store_url)
+    assert summary.exit_code == 0
+    best = bakeoff.results("knn", storage=store_url)["best_params"].iloc[0]
+    assert "n_neighbors" in best
+
+
+def test_a_missing_extra_names_the_pip_line(monkeypatch) -> None:
+    # None in sys.modules makes `import xgboost` raise ImportError, as if not installed.
+    monkeypatch.setitem(__import__("sys").modules, "xgboost", None)
+    with pytest.raises(MissingExtraError, match=r'pip install "bakeoff\[xgboost\]"'):
+        models.get("xgboost").build({}, task="classification", random_state=0)
