@@ -20,6 +20,8 @@ from bakeoff.store._schema import VERSION_TABLE, metadata
 from tests.conftest import tiny_study
 
 POSTGRES_URL = os.environ.get("BAKEOFF_TEST_POSTGRES_URL")
+# .ci/run starts a server and sets both; there a missing URL is a failure, not a skip.
+POSTGRES_REQUIRED = bool(os.environ.get("BAKEOFF_REQUIRE_POSTGRES"))
 
 
 def test_migrated_schema_equals_the_table_definitions(store_url: str) -> None:
@@ -107,8 +109,12 @@ def test_a_changed_dataset_changes_the_cell_keys(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(POSTGRES_URL is None, reason="set BAKEOFF_TEST_POSTGRES_URL (.ci/run does)")
+@pytest.mark.skipif(
+    POSTGRES_URL is None and not POSTGRES_REQUIRED,
+    reason="set BAKEOFF_TEST_POSTGRES_URL (.ci/run does)",
+)
 def test_a_study_runs_and_resumes_on_postgresql(tmp_path: Path) -> None:
+    assert POSTGRES_URL, "BAKEOFF_REQUIRE_POSTGRES is set but BAKEOFF_TEST_POSTGRES_URL is not"
     name = f"pg_{uuid.uuid4().hex[:8]}"
     spec = tiny_study(
         study=name,
@@ -129,3 +135,86 @@ def test_a_study_runs_and_resumes_on_postgresql(tmp_path: Path) -> None:
     from tests.helpers import assert_same_numbers, stored_numbers
 
     assert_same_numbers(stored_numbers(name, POSTGRES_URL), stored_numbers(name, sqlite_url))
+
+
+def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
+    from datetime import datetime, timezone
+
+    from bakeoff.store import CellDefinition, TrialRecord
+
+    store = Store(store_url)
+    prepared = store.prepare_study(
+        name="s",
+        spec_json="{}",
+        spec_hash="0" * 64,
+        seed=0,
+        bakeoff_version="test",
+        provenance={},
+        datasets=[],
+        cell_definitions=[CellDefinition("k" * 64, "m", "d", "full", 0, {})],
+    )
+    cell_id = prepared.cell_ids["k" * 64]
+    started = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
+    finished = datetime(2026, 1, 2, 3, 4, 6, 1, tzinfo=timezone.utc)
+    written = [
+        TrialRecord(
+            number=0,
+            state="COMPLETE",
+            params={"C": 0.5, "penalty": "l1", "depth": None},
+            distributions={"C": '{"name": "FloatDistribution"}'},
+            values=[0.875],
+            started_at=started,
+            finished_at=finished,
+            duration=1.25,
+            intermediate={0: 0.5, 1: 0.75},
+            user_attrs={"fold_scores": [0.5, 1.0]},
+            system_attrs={"fixed_params": {"C": 0.5}},
+            study_attrs={"qmc:seed": 3},
+        ),
+        TrialRecord(
+            number=1,
+            state="FAIL",
+            params={},
+            distributions={},
+            values=None,
+            started_at=started,
+            finished_at=finished,
+            duration=0.5,
+            error="Traceback ...\nValueError: boom",
+        ),
+    ]
+    with store.trial_writer(cell_id) as writer:
+        for record in written:
+            writer.write(record)
+    read = store.start_cell(cell_id)
+    for before, after in zip(written, read, strict=True):
+        # SQLite keeps no time zone: compare the UTC wall-clock times.
+        assert after.started_at.replace(tzinfo=timezone.utc) == before.started_at
+        assert after.finished_at.replace(tzinfo=timezone.utc) == before.finished_at
+        after.started_at, after.finished_at = before.started_at, before.finished_at
+        assert after == before
+
+
+def test_an_interrupted_trial_is_dropped_when_its_cell_restarts(store_url: str) -> None:
+    from datetime import datetime, timezone
+
+    from bakeoff.store import CellDefinition, TrialRecord
+
+    store = Store(store_url)
+    prepared = store.prepare_study(
+        name="s",
+        spec_json="{}",
+        spec_hash="0" * 64,
+        seed=0,
+        bakeoff_version="test",
+        provenance={},
+        datasets=[],
+        cell_definitions=[CellDefinition("k" * 64, "m", "d", "full", 0, {})],
+    )
+    cell_id = prepared.cell_ids["k" * 64]
+    now = datetime.now(timezone.utc)
+    with store.trial_writer(cell_id) as writer:
+        for number, state in enumerate(["COMPLETE", "PRUNED", "INTERRUPTED"]):
+            writer.write(TrialRecord(number, state, {}, {}, None, now, now, 0.1))
+    # The interrupted trial runs again under its own number on resume.
+    assert [r.state for r in store.start_cell(cell_id)] == ["COMPLETE", "PRUNED"]

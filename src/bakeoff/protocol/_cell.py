@@ -131,8 +131,10 @@ def run_cell(
     for record in replayed:
         _track_best(best_so_far, record, metric)
 
+    writer = store.trial_writer(task.cell_id)
+
     def on_trial(record: TrialRecord) -> None:
-        store.add_trial(task.cell_id, record)
+        writer.write(record)
         _track_best(best_so_far, record, metric)
         emit(
             {
@@ -162,6 +164,8 @@ def run_cell(
         return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", None)
     except Exception:
         return _end(task, store, emit, CellStatus.FAILED, traceback.format_exc(), None)
+    finally:
+        writer.close()
     if outcome.interrupted:
         return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)
     best = outcome.best(metric.direction)

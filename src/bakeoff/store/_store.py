@@ -15,8 +15,10 @@ import sqlalchemy as sa
 from bakeoff._registry import suggest
 from bakeoff.exceptions import StoreError, StudyNotFoundError
 from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate
+from bakeoff.store._json import dumps as _dumps
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
 from bakeoff.store._schema import cells, predictions, studies, study_datasets, trials
+from bakeoff.store._trial_writer import TrialWriter
 
 __all__ = ["CellStatus", "PreparedStudy", "Store"]
 
@@ -56,18 +58,6 @@ def _check_exists(url: str) -> None:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=_json_default)
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):  # NumPy scalars
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    return str(value)
 
 
 class Store:
@@ -265,30 +255,15 @@ class Store:
             error=row.error,
         )
 
-    def add_trial(self, cell_id: int, record: TrialRecord) -> None:
-        """Commit one trial (one insert, its own transaction)."""
-        with self.engine.begin() as connection:
-            connection.execute(
-                trials.insert(),
-                {
-                    "cell_id": cell_id,
-                    "number": record.number,
-                    "state": record.state,
-                    "params_json": _dumps(record.params),
-                    "distributions_json": _dumps(record.distributions),
-                    "values_json": _dumps(record.values) if record.values is not None else None,
-                    "intermediate_json": _dumps(record.intermediate),
-                    "user_attrs_json": _dumps(record.user_attrs),
-                    "system_attrs_json": _dumps(record.system_attrs),
-                    "study_attrs_json": (
-                        _dumps(record.study_attrs) if record.study_attrs is not None else None
-                    ),
-                    "error": record.error,
-                    "started_at": record.started_at,
-                    "finished_at": record.finished_at,
-                    "duration": record.duration,
-                },
-            )
+    def trial_writer(self, cell_id: int) -> TrialWriter:
+        """A writer that commits the trials of cell ``cell_id``, each as it ends.
+
+        Example:
+            >>> store = Store("sqlite://")
+            >>> with store.trial_writer(1) as writer:  # doctest: +SKIP
+            ...     writer.write(record)
+        """
+        return TrialWriter(self.engine, cell_id)
 
     def finish_cell(
         self, cell_id: int, result: CellResult, prediction_rows: Iterable[dict[str, Any]]

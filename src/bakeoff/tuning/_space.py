@@ -36,6 +36,10 @@ class _ParamBase(BaseModel):
         """Ask ``trial`` for this parameter's value."""
         raise NotImplementedError
 
+    def distribution(self) -> optuna.distributions.BaseDistribution:
+        """The Optuna distribution that :meth:`suggest` samples from."""
+        raise NotImplementedError
+
 
 class IntParam(_ParamBase):
     """An integer in ``[low, high]``, optionally on a log scale or with a step."""
@@ -64,6 +68,11 @@ class IntParam(_ParamBase):
     def suggest(self, trial: optuna.Trial, name: str) -> Any:
         return trial.suggest_int(name, self.low, self.high, step=self.step, log=self.log)
 
+    def distribution(self) -> optuna.distributions.BaseDistribution:
+        return optuna.distributions.IntDistribution(
+            self.low, self.high, log=self.log, step=self.step
+        )
+
 
 class FloatParam(_ParamBase):
     """A float in ``[low, high]``, optionally on a log scale or with a step."""
@@ -88,6 +97,11 @@ class FloatParam(_ParamBase):
     def suggest(self, trial: optuna.Trial, name: str) -> Any:
         return trial.suggest_float(name, self.low, self.high, step=self.step, log=self.log)
 
+    def distribution(self) -> optuna.distributions.BaseDistribution:
+        return optuna.distributions.FloatDistribution(
+            self.low, self.high, log=self.log, step=self.step
+        )
+
 
 class CategoricalParam(_ParamBase):
     """One of a list of choices (str, int, float, bool or null)."""
@@ -106,6 +120,9 @@ class CategoricalParam(_ParamBase):
 
     def suggest(self, trial: optuna.Trial, name: str) -> Any:
         return trial.suggest_categorical(name, self.choices)
+
+    def distribution(self) -> optuna.distributions.BaseDistribution:
+        return optuna.distributions.CategoricalDistribution(self.choices)
 
 
 Param = Annotated[IntParam | FloatParam | CategoricalParam, Field(discriminator="type")]
@@ -147,6 +164,7 @@ class SearchSpace(Mapping[str, Any]):
             for name, param in (params or {}).items()
         }
         self._check_conditions()
+        self._distributions_json: dict[str, str] | None = None
 
     def _check_conditions(self) -> None:
         seen: dict[str, Any] = {}
@@ -207,6 +225,15 @@ class SearchSpace(Mapping[str, Any]):
             sort_keys=True,
             default=str,
         )
+
+    def distributions_json(self) -> dict[str, str]:
+        """Each parameter's Optuna distribution as Optuna's JSON text (computed once)."""
+        if self._distributions_json is None:
+            self._distributions_json = {
+                name: optuna.distributions.distribution_to_json(param.distribution())
+                for name, param in self._params.items()
+            }
+        return dict(self._distributions_json)
 
     def active(self, name: str, values: Mapping[str, Any]) -> bool:
         """Whether parameter ``name`` is active given the earlier ``values``."""
