@@ -93,7 +93,8 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
             f"Add a model for each dataset's task (see: bakeoff models list)."
         )
     order = {name: i for i, name in enumerate(datasets)}
-    cells.sort(key=lambda c: (order[c.dataset], str(c.budget), c.seed))
+    budget_order = {str(b): i for i, b in enumerate(spec.budgets)}
+    cells.sort(key=lambda c: (order[c.dataset], budget_order[str(c.budget)], c.seed))
     return Resolution(spec, datasets, models, metrics, n_trials, cells, protocol, skipped)
 
 
