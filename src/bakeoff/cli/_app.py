@@ -7,7 +7,6 @@ import sys
 import warnings
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 
@@ -15,14 +14,26 @@ from bakeoff.exceptions import BakeoffError, BakeoffWarning
 
 __all__ = ["app", "console", "err_console", "main", "state"]
 
-try:  # Typer 0.20+ vendors its own copy of click; older releases use click itself.
-    from typer._click import exceptions as _typer_click
-except ImportError:  # pragma: no cover
-    _typer_click = click.exceptions
+# Typer 0.20+ vendors its own copy of click (and no longer installs click); older
+# releases raise click's own exceptions.
+try:
+    from typer._click.exceptions import ClickException as _VendoredClickException
+except ImportError:  # pragma: no cover - Typer < 0.20
+    from click import ClickException as _VendoredClickException
+_CLICK_EXCEPTIONS: list[type[BaseException]] = [_VendoredClickException]
+_EXITS: list[type[BaseException]] = [typer.Exit]
+_ABORTS: list[type[BaseException]] = [typer.Abort]
+try:
+    import click
 
-_EXIT = (click.exceptions.Exit, typer.Exit)
-_CLICK_ERROR = (click.ClickException, _typer_click.ClickException)
-_ABORT = (click.exceptions.Abort, typer.Abort)
+    _CLICK_EXCEPTIONS.append(click.ClickException)
+    _EXITS.append(click.exceptions.Exit)
+    _ABORTS.append(click.exceptions.Abort)
+except ImportError:  # Typer 0.20+ does not need click
+    pass
+_EXIT = tuple(_EXITS)
+_CLICK_ERROR = tuple(_CLICK_EXCEPTIONS)
+_ABORT = tuple(_ABORTS)
 
 app = typer.Typer(
     name="bakeoff",
