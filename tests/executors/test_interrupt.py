@@ -87,3 +87,37 @@ def test_ctrl_c_marks_running_work_interrupted_and_resumes(tmp_path: Path, n_job
 def test_no_signal_handlers_leak_into_the_parent() -> None:
     # The worker's SIGINT handler is installed in workers only.
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler or os.name != "posix"
+
+
+def children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_workers_are_still_starting_is_clean(tmp_path: Path) -> None:
+    # Worker processes take a second or more to import their modules: a Ctrl-C as soon
+    # as they exist reaches half-started workers.
+    db = tmp_path / "early.db"
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(slow_study(f"sqlite:///{db}", 2)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bakeoff", "run", str(path)],
+        env=cli_env(),
+        start_new_session=True,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    # The resource tracker is a child too: wait for it and the first worker.
+    while len(children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.002)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr, stderr
+    assert "running" not in statuses(db)
+    assert run_cli("run", str(path)).returncode == 0

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -55,12 +55,14 @@ class LocalExecutor(Executor):
         store = Store(storage, migrate_schema=False)
         try:
             for task in tasks:
-                outcome = run_cell(task, datasets[task.dataset], store, on_event)
+                try:
+                    outcome = run_cell(task, datasets[task.dataset], store, on_event)
+                except KeyboardInterrupt:
+                    store.mark_interrupted(task.cell_id)
+                    return outcomes, True
                 outcomes.append(outcome)
                 if outcome.status == CellStatus.INTERRUPTED:
                     return outcomes, True
-        except KeyboardInterrupt:
-            return outcomes, True
         finally:
             store.close()
         return outcomes, False
@@ -75,6 +77,7 @@ class LocalExecutor(Executor):
     ) -> tuple[list[CellOutcome], bool]:
         context = multiprocessing.get_context("spawn")
         events: Any = context.Queue()
+        stop = context.Event()
         drainer = threading.Thread(target=_drain, args=(events, on_event), daemon=True)
         drainer.start()
         outcomes: list[CellOutcome] = []
@@ -83,11 +86,15 @@ class LocalExecutor(Executor):
             max_workers=min(self.n_jobs, len(tasks)),
             mp_context=context,
             initializer=_init_worker,
-            initargs=(storage, datasets, events, list(imports)),
+            initargs=(storage, datasets, events, stop, list(imports)),
         )
         pending: set[Future[CellOutcome]] = set()
         try:
-            pending = {pool.submit(_run_in_worker, task) for task in tasks}
+            # Workers are started by submit(). Started with SIGINT ignored, a worker still
+            # importing its modules is not killed by a Ctrl-C (with a traceback); once
+            # ready, it installs its own handler (_init_worker).
+            with _sigint_ignored():
+                pending = {pool.submit(_run_in_worker, task) for task in tasks}
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -99,6 +106,7 @@ class LocalExecutor(Executor):
         except KeyboardInterrupt:
             interrupted = True
         if interrupted:
+            stop.set()
             for future in pending:
                 future.cancel()
             # Workers share the terminal's process group and usually got the signal
@@ -127,25 +135,42 @@ def _drain(events: Any, on_event: Callable[[Event], None]) -> None:
 _WORKER: dict[str, Any] = {}
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be changed from the main thread
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _init_worker(
-    storage: str, datasets: dict[str, Dataset], events: Any, imports: list[str]
+    storage: str, datasets: dict[str, Dataset], events: Any, stop: Any, imports: list[str]
 ) -> None:
     import_modules(imports)
-    _WORKER.update(storage=storage, datasets=datasets, events=events, running=False)
+    _WORKER.update(storage=storage, datasets=datasets, events=events, stop=stop, running=False)
     signal.signal(signal.SIGINT, _on_sigint)
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
-    # Interrupt a running cell once (it records its trial as interrupted); ignore the
-    # signal while idle or already stopping, so the pool itself is not torn down.
-    if _WORKER.get("running") and not _WORKER.get("stopping"):
-        _WORKER["stopping"] = True
+    # Interrupt a running cell once (it records its trial as interrupted); while idle,
+    # only remember to start no more cells, so the pool itself is not torn down.
+    already = _WORKER.get("stopping")
+    _WORKER["stopping"] = True
+    if _WORKER.get("running") and not already:
         raise KeyboardInterrupt
 
 
+def _interrupted(task: CellTask) -> CellOutcome:
+    return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted")
+
+
 def _run_in_worker(task: CellTask) -> CellOutcome:
-    if _WORKER.get("stopping"):
-        return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted")
+    if _WORKER.get("stopping") or _WORKER["stop"].is_set():
+        return _interrupted(task)
     store = _WORKER.get("store")
     if store is None:
         store = _WORKER["store"] = Store(_WORKER["storage"], migrate_schema=False)
@@ -153,6 +178,9 @@ def _run_in_worker(task: CellTask) -> CellOutcome:
     try:
         return run_cell(task, _WORKER["datasets"][task.dataset], store, _WORKER["events"].put)
     except KeyboardInterrupt:
-        return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted")
+        # Landed outside the trial loop (while the cell started or stored its result).
+        _WORKER["running"] = False
+        store.mark_interrupted(task.cell_id)
+        return _interrupted(task)
     finally:
         _WORKER["running"] = False

@@ -340,6 +340,19 @@ class Store:
                 )
             )
 
+    def mark_interrupted(self, cell_id: int) -> None:
+        """Mark a cell interrupted if it is still marked running.
+
+        For a Ctrl-C that lands outside the trial loop (while a cell starts or stores its
+        result): a cell whose result was committed stays complete.
+        """
+        with self.engine.begin() as connection:
+            connection.execute(
+                cells.update()
+                .where(cells.c.id == cell_id, cells.c.status == CellStatus.RUNNING)
+                .values(status=CellStatus.INTERRUPTED, error="interrupted")
+            )
+
     # -- reading ---------------------------------------------------------------------
 
     def study_names(self) -> list[str]:
