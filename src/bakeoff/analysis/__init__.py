@@ -1,0 +1,64 @@
+"""Statistical analysis of a study's scores: tests, intervals, ranks, learning curves.
+
+It reads only the store (or any long table of scores), so it works on finished and
+half-finished studies alike::
+
+    from bakeoff.analysis import Scores, analyze
+
+    result = analyze(Scores.from_store("quickstart"), correction="holm")
+    result.pairs            # every pair of models on every dataset and budget
+    result.across.average_ranks
+    result.write_json("analysis/")
+"""
+
+from bakeoff.analysis._across import AcrossDatasets, compare_across_datasets
+from bakeoff.analysis._analyze import Analysis, analyze
+from bakeoff.analysis._curves import LearningCurve, crossing_budget, fit_learning_curve
+from bakeoff.analysis._paired import (
+    bootstrap_interval,
+    cohen_dz,
+    corrected_t_test,
+    hedges_g,
+    mean_interval,
+    paired_t_test,
+    t_test_power,
+    wilcoxon_test,
+)
+from bakeoff.analysis._ranks import (
+    CORRECTIONS,
+    adjust,
+    average_ranks,
+    friedman_test,
+    iman_davenport,
+    nemenyi_critical_difference,
+)
+from bakeoff.analysis._scores import Scores
+from bakeoff.analysis._within import compare_pairs, describe_models, seeds_needed
+
+__all__ = [
+    "CORRECTIONS",
+    "AcrossDatasets",
+    "Analysis",
+    "LearningCurve",
+    "Scores",
+    "adjust",
+    "analyze",
+    "average_ranks",
+    "bootstrap_interval",
+    "cohen_dz",
+    "compare_across_datasets",
+    "compare_pairs",
+    "corrected_t_test",
+    "crossing_budget",
+    "describe_models",
+    "fit_learning_curve",
+    "friedman_test",
+    "hedges_g",
+    "iman_davenport",
+    "mean_interval",
+    "nemenyi_critical_difference",
+    "paired_t_test",
+    "seeds_needed",
+    "t_test_power",
+    "wilcoxon_test",
+]

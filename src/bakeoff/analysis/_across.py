@@ -1,0 +1,141 @@
+"""Across datasets: one mean score per model and dataset, ranked and tested."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from bakeoff.analysis._paired import wilcoxon_test
+from bakeoff.analysis._ranks import (
+    CORRECTION_NAMES,
+    adjust,
+    average_ranks,
+    friedman_test,
+    iman_davenport,
+    nemenyi_critical_difference,
+    rank_scores,
+)
+from bakeoff.analysis._scores import Scores
+
+__all__ = ["AcrossDatasets", "compare_across_datasets"]
+
+
+@dataclass
+class AcrossDatasets:
+    """Models compared over datasets at one budget (Demšar 2006).
+
+    Attributes:
+        budget: The budget compared.
+        datasets: Datasets on which every model has a score (the Friedman blocks).
+        dropped: Datasets left out because a model has no score there (failed cells).
+        rank_table: Rank of each model (columns) on each dataset (rows); 1 is best.
+        average_ranks: Mean rank per model, best first.
+        friedman: chi2, df, p (``None`` with fewer than 2 datasets or models).
+        iman_davenport: F, df1, df2, p.
+        critical_difference: Nemenyi CD at α = 0.05 and 0.10.
+        nemenyi: Pairs whose average ranks differ by more than the CD at the study's α.
+        pairwise: Wilcoxon signed-rank over datasets for each pair, with corrected p.
+        note: Why something could not be computed.
+    """
+
+    budget: str
+    datasets: list[str]
+    dropped: list[str]
+    rank_table: pd.DataFrame
+    average_ranks: dict[str, float]
+    friedman: dict[str, float] | None = None
+    iman_davenport: dict[str, float] | None = None
+    critical_difference: dict[str, float] = field(default_factory=dict)
+    nemenyi: list[dict[str, object]] = field(default_factory=list)
+    pairwise: list[dict[str, object]] = field(default_factory=list)
+    correction: str = "holm"
+    note: str = ""
+
+
+def compare_across_datasets(
+    scores: Scores, *, budget: str, alpha: float, correction: str
+) -> AcrossDatasets:
+    """Friedman, Iman–Davenport, Nemenyi and pairwise Wilcoxon–``correction`` at ``budget``."""
+    frame = scores.frame[scores.frame["budget"] == budget]
+    sign = 1.0 if scores.higher_is_better else -1.0
+    means = frame.groupby(["dataset", "model"])["score"].mean().unstack("model")
+    complete = means.dropna()
+    dropped = sorted(set(means.index) - set(complete.index))
+    models = list(complete.columns)
+    result = AcrossDatasets(
+        budget=budget,
+        datasets=list(complete.index),
+        dropped=dropped,
+        rank_table=pd.DataFrame(),
+        average_ranks={},
+        correction=CORRECTION_NAMES[correction],
+    )
+    if complete.empty or len(models) < 2:
+        result.note = "not enough data: need at least 2 models with scores on a dataset"
+        return result
+    oriented = sign * complete.to_numpy()
+    result.rank_table = pd.DataFrame(rank_scores(oriented), index=complete.index, columns=models)
+    ranks = average_ranks(oriented)
+    result.average_ranks = dict(
+        sorted(zip(models, map(float, ranks), strict=True), key=lambda item: item[1])
+    )
+    n, k = oriented.shape
+    if n < 2:
+        result.note = f"not enough data: {n} dataset(s); tests across datasets need at least 2"
+        return result
+    chi2, p = friedman_test(oriented)
+    f, f_p = iman_davenport(chi2, n, k)
+    result.friedman = {"statistic": float(chi2), "df": k - 1, "p": float(p)}
+    result.iman_davenport = {
+        "statistic": float(f),
+        "df1": k - 1,
+        "df2": (k - 1) * (n - 1),
+        "p": float(f_p),
+    }
+    result.critical_difference = {
+        "0.05": nemenyi_critical_difference(k, n, 0.05),
+        "0.10": nemenyi_critical_difference(k, n, 0.10),
+    }
+    cd = nemenyi_critical_difference(k, n, alpha)
+    for a, b in combinations(models, 2):
+        gap = result.average_ranks[a] - result.average_ranks[b]
+        result.nemenyi.append(
+            {
+                "model_a": a,
+                "model_b": b,
+                "rank_difference": float(gap),
+                "critical_difference": cd,
+                "significant": bool(abs(gap) > cd),
+            }
+        )
+    pairs = list(combinations(sorted(means.columns), 2))
+    stats_rows = []
+    for a, b in pairs:
+        both = means[[a, b]].dropna()
+        d = sign * (both[a] - both[b]).to_numpy()
+        if len(d) < 2:
+            stats_rows.append({"model_a": a, "model_b": b, "n_datasets": len(d), "p": np.nan})
+            continue
+        statistic, w_p = wilcoxon_test(d)
+        stats_rows.append(
+            {
+                "model_a": a,
+                "model_b": b,
+                "n_datasets": len(d),
+                "wins_a": int((d > 0).sum()),
+                "ties": int((d == 0).sum()),
+                "wins_b": int((d < 0).sum()),
+                "statistic": float(statistic),
+                "p": float(w_p),
+            }
+        )
+    valid = [r for r in stats_rows if np.isfinite(r["p"])]
+    adjusted = adjust(np.array([r["p"] for r in valid]), correction, alpha)
+    for row, p_adj in zip(valid, adjusted, strict=True):
+        row["p_adjusted"] = float(p_adj)
+        row["significant"] = bool(p_adj < alpha)
+    result.pairwise = stats_rows
+    return result

@@ -1,0 +1,371 @@
+"""The whole analysis of a set of scores, as tables and as one JSON document."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from bakeoff._seeding import derive_seed
+from bakeoff.analysis._across import AcrossDatasets, compare_across_datasets
+from bakeoff.analysis._curves import LearningCurve, crossing_budget, fit_learning_curve
+from bakeoff.analysis._insights import write_insights
+from bakeoff.analysis._ranks import CORRECTION_NAMES, CORRECTIONS
+from bakeoff.analysis._scores import Scores
+from bakeoff.analysis._within import compare_pairs, describe_models
+from bakeoff.exceptions import SpecError
+
+__all__ = ["Analysis", "analyze"]
+
+
+@dataclass
+class Analysis:
+    """Everything ``bakeoff analyze`` computes. Tables are pandas DataFrames."""
+
+    scores: Scores
+    settings: dict[str, Any]
+    models: pd.DataFrame
+    pairs: pd.DataFrame
+    across: AcrossDatasets
+    curves: list[LearningCurve]
+    curve_findings: pd.DataFrame
+    crossings: pd.DataFrame
+    efficiency: pd.DataFrame
+    wins: pd.DataFrame
+    baseline: pd.DataFrame
+    meta_correlations: pd.DataFrame
+    insights: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document: every statistic named with its test and correction."""
+        across = self.across
+        return _clean(
+            {
+                "source": self.scores.source,
+                "metric": self.scores.metric,
+                "higher_is_better": self.scores.higher_is_better,
+                "settings": self.settings,
+                "per_model": self.models.to_dict("records"),
+                "pairwise_within_dataset": {
+                    "tests": [
+                        "paired t-test or Nadeau–Bengio corrected resampled t-test (column 'test')",
+                        "Wilcoxon signed-rank",
+                    ],
+                    "effect_sizes": ["Cohen's d_z", "Hedges' g"],
+                    "bootstrap_ci": ["percentile", "BCa"],
+                    "correction": self.settings["correction_name"],
+                    "family": "all pairs of one dataset and budget",
+                    "comparisons": self.pairs.to_dict("records"),
+                },
+                "across_datasets": {
+                    "budget": across.budget,
+                    "datasets": across.datasets,
+                    "dropped_datasets": across.dropped,
+                    "average_ranks": across.average_ranks,
+                    "rank_table": across.rank_table.reset_index().to_dict("records")
+                    if not across.rank_table.empty
+                    else [],
+                    "friedman_test": across.friedman,
+                    "iman_davenport_test": across.iman_davenport,
+                    "nemenyi_critical_difference": across.critical_difference,
+                    "nemenyi_pairs": across.nemenyi,
+                    "pairwise_wilcoxon": {
+                        "test": "Wilcoxon signed-rank over datasets",
+                        "correction": across.correction,
+                        "comparisons": across.pairwise,
+                    },
+                    "note": across.note,
+                },
+                "learning_curves": {
+                    "model": "error(n) = a * n^(-b) + c, weighted least squares, "
+                    "95% bootstrap intervals over seeds",
+                    "error": "1 - score" if self.scores.higher_is_better else "score",
+                    "curves": [c.to_dict() for c in self.curves],
+                    "findings": self.curve_findings.to_dict("records"),
+                    "crossings": self.crossings.to_dict("records"),
+                },
+                "efficiency": self.efficiency.to_dict("records"),
+                "wins_ties_losses": self.wins.to_dict("records"),
+                "baseline_improvement": self.baseline.to_dict("records"),
+                "dataset_characteristics": {
+                    "test": "Spearman rank correlation of a dataset property with a model's rank",
+                    "correlations": self.meta_correlations.to_dict("records"),
+                },
+                "insights": self.insights,
+            }
+        )
+
+    def write_json(self, folder: str | Path) -> Path:
+        """Write ``statistical_analysis.json`` into ``folder`` (created if missing)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "statistical_analysis.json"
+        path.write_text(json.dumps(self.to_dict(), indent=2), encoding="utf-8")
+        return path
+
+
+def analyze(
+    scores: Scores,
+    *,
+    alpha: float = 0.05,
+    correction: str = "holm",
+    baseline: str | None = None,
+    target: float | None = None,
+    effect_size: float = 0.5,
+    flat_gain: float = 0.005,
+    n_resamples: int = 10_000,
+    seed: int = 0,
+    dataset_properties: pd.DataFrame | None = None,
+) -> Analysis:
+    """Run every analysis on ``scores``.
+
+    Args:
+        scores: The scores (from a store, a file or a DataFrame).
+        alpha: Significance level.
+        correction: ``holm``, ``bonferroni``, ``bh`` (Benjamini–Hochberg) or ``none``.
+        baseline: A model to express every other model's improvement against.
+        target: A score to reach; the learning curves give the rows needed.
+        effect_size: The smallest effect (Cohen's d_z) worth detecting: comparisons
+            whose test had less than 80% power for it are "undecided".
+        flat_gain: A curve has flattened where doubling the data gains less than this.
+        n_resamples: Bootstrap resamples for confidence intervals.
+        seed: Seed of every bootstrap.
+        dataset_properties: Optional table indexed by dataset with numeric columns
+            (rows, features, ...), correlated with the models' ranks.
+
+    Raises:
+        SpecError: For an unknown correction or baseline, or alpha outside (0, 1).
+    """
+    if correction not in CORRECTIONS:
+        raise SpecError(
+            f"--correction must be one of {sorted(CORRECTIONS)}, but got {correction!r}."
+        )
+    if not 0 < alpha < 1:
+        raise SpecError(f"--alpha must lie between 0 and 1, but got {alpha}.")
+    if baseline is not None and baseline not in scores.models:
+        from bakeoff._registry import suggest
+
+        raise SpecError(
+            f"--baseline '{baseline}' is not a model of {scores.source}."
+            f"{suggest(baseline, scores.models)} Models: {', '.join(scores.models)}."
+        )
+    settings = {
+        "alpha": alpha,
+        "correction": correction,
+        "correction_name": CORRECTION_NAMES[correction],
+        "baseline": baseline,
+        "target": target,
+        "effect_size": effect_size,
+        "flat_gain_per_doubling": flat_gain,
+        "bootstrap_resamples": n_resamples,
+        "seed": seed,
+    }
+    models = describe_models(scores)
+    pairs = compare_pairs(
+        scores,
+        alpha=alpha,
+        correction=correction,
+        effect_size=effect_size,
+        n_resamples=n_resamples,
+        seed=seed,
+    )
+    budget = scores.final_budget()
+    across = compare_across_datasets(scores, budget=budget, alpha=alpha, correction=correction)
+    curves = _curves(scores, n_resamples=min(n_resamples, 1000), seed=seed)
+    findings = _curve_findings(curves, target, flat_gain)
+    crossings = _crossings(curves)
+    analysis = Analysis(
+        scores=scores,
+        settings=settings,
+        models=models,
+        pairs=pairs,
+        across=across,
+        curves=curves,
+        curve_findings=findings,
+        crossings=crossings,
+        efficiency=_efficiency(scores),
+        wins=_wins(scores, pairs, budget),
+        baseline=_baseline(scores, baseline, budget),
+        meta_correlations=_meta(across, dataset_properties),
+    )
+    analysis.insights = write_insights(analysis)
+    return analysis
+
+
+def _curves(scores: Scores, *, n_resamples: int, seed: int) -> list[LearningCurve]:
+    frame = scores.frame
+    if "n_train" not in frame.columns:
+        numeric = frame[frame["budget"].str.isdigit()].assign(
+            n_train=lambda f: f["budget"].astype(int)
+        )
+    else:
+        numeric = frame
+    curves = []
+    for (dataset, model), group in numeric.groupby(["dataset", "model"]):
+        wide = group.pivot_table(index="seed", columns="n_train", values="score").dropna()
+        if wide.shape[1] < 3 or wide.shape[0] < 1:
+            continue
+        errors = 1 - wide.to_numpy() if scores.higher_is_better else wide.to_numpy()
+        curves.append(
+            fit_learning_curve(
+                model,
+                dataset,
+                wide.columns.to_numpy(),
+                errors,
+                higher_is_better=scores.higher_is_better,
+                n_resamples=n_resamples,
+                seed=derive_seed(seed, "curve", dataset, model),
+            )
+        )
+    return curves
+
+
+def _curve_findings(
+    curves: list[LearningCurve], target: float | None, flat_gain: float
+) -> pd.DataFrame:
+    rows = []
+    for curve in curves:
+        largest = curve.budgets[-1]
+        rows.append(
+            {
+                "model": curve.model,
+                "dataset": curve.dataset,
+                "asymptotic_score": float(curve.score_at(np.inf)),
+                "score_at_2x": float(curve.score_at(2 * largest)),
+                "score_at_10x": float(curve.score_at(10 * largest)),
+                "rows_to_flatten": curve.flattening_rows(flat_gain),
+                "rows_for_target": curve.rows_for_score(target) if target is not None else None,
+                "target_reachable": (curve.rows_for_score(target) is not None)
+                if target is not None
+                else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _crossings(curves: list[LearningCurve]) -> pd.DataFrame:
+    rows = []
+    by_dataset: dict[str, list[LearningCurve]] = {}
+    for curve in curves:
+        by_dataset.setdefault(curve.dataset, []).append(curve)
+    for dataset, group in by_dataset.items():
+        for first, second in combinations(group, 2):
+            up_to = 10 * max(first.budgets[-1], second.budgets[-1])
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "model_a": first.model,
+                    "model_b": second.model,
+                    "crossing_rows": crossing_budget(first, second, up_to=up_to),
+                    "searched_up_to": up_to,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _efficiency(scores: Scores) -> pd.DataFrame:
+    frame = scores.frame
+    columns = [c for c in ("n_train", "seconds") if c in frame.columns]
+    if not columns:
+        return pd.DataFrame()
+    table = frame.groupby(["dataset", "budget", "model"])[["score", *columns]].mean()
+    if "n_train" in columns:
+        table["score_per_row"] = table["score"] / table["n_train"]
+    if "seconds" in columns:
+        table["score_per_cpu_second"] = table["score"] / table["seconds"].where(
+            table["seconds"] > 0
+        )
+    return table.reset_index()
+
+
+def _wins(scores: Scores, pairs: pd.DataFrame, budget: str) -> pd.DataFrame:
+    if pairs.empty:
+        return pd.DataFrame()
+    at = pairs[(pairs["budget"] == budget) & pairs["test"].notna()]
+    rows = []
+    sign = 1.0 if scores.higher_is_better else -1.0
+    for (a, b), group in at.groupby(["model_a", "model_b"]):
+        diff = sign * (group["mean_a"] - group["mean_b"])
+        rows.append(
+            {
+                "model_a": a,
+                "model_b": b,
+                "budget": budget,
+                "wins_a": int((diff > 0).sum()),
+                "ties": int((diff == 0).sum()),
+                "losses_a": int((diff < 0).sum()),
+                "significant_wins_a": int((group["verdict"] == "a better").sum()),
+                "significant_losses_a": int((group["verdict"] == "b better").sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _baseline(scores: Scores, baseline: str | None, budget: str) -> pd.DataFrame:
+    if baseline is None:
+        return pd.DataFrame()
+    frame = scores.frame[scores.frame["budget"] == budget]
+    means = frame.groupby(["dataset", "model"])["score"].mean().unstack("model")
+    sign = 1.0 if scores.higher_is_better else -1.0
+    rows = []
+    for model in means.columns:
+        if model == baseline:
+            continue
+        both = means[[model, baseline]].dropna()
+        relative = sign * (both[model] - both[baseline]) / both[baseline].abs()
+        rows.append(
+            {
+                "model": model,
+                "baseline": baseline,
+                "budget": budget,
+                "n_datasets": len(both),
+                "mean_relative_improvement": float(relative.mean()) if len(both) else None,
+                "median_relative_improvement": float(relative.median()) if len(both) else None,
+                "datasets_improved": int((relative > 0).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _meta(across: AcrossDatasets, properties: pd.DataFrame | None) -> pd.DataFrame:
+    if properties is None or across.rank_table.empty or len(across.datasets) < 3:
+        return pd.DataFrame()
+    table = across.rank_table
+    properties = properties.reindex(table.index)
+    rows = []
+    for column in properties.select_dtypes("number").columns:
+        values = properties[column]
+        if values.nunique() < 2:
+            continue
+        for model in table.columns:
+            rho, p = stats.spearmanr(values, table[model])
+            rows.append(
+                {
+                    "property": column,
+                    "model": model,
+                    "spearman_rho": float(rho),
+                    "p": float(p),
+                    "n_datasets": len(values),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _clean(value: Any) -> Any:
+    """JSON-ready: NaN and infinities become null, NumPy values plain Python."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

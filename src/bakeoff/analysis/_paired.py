@@ -1,0 +1,179 @@
+"""Paired comparisons of two models over seeds: t-tests, Wilcoxon, effect sizes, power.
+
+Every function takes arrays whose last axis is the seeds and broadcasts over leading
+axes, so one call compares many pairs (the calibration test runs 1,000 studies at once).
+The statistics come from SciPy and statsmodels; the Nadeau–Bengio correction and the
+power of the corrected test are written here from their formulas, because neither
+library has them.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from scipy import stats
+
+__all__ = [
+    "bootstrap_interval",
+    "cohen_dz",
+    "corrected_t_test",
+    "hedges_g",
+    "mean_interval",
+    "paired_t_test",
+    "t_test_power",
+    "wilcoxon_test",
+]
+
+
+def _t_from_parts(mean: np.ndarray, se: np.ndarray, df: np.ndarray | int) -> tuple:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = mean / se
+    # Differences without spread: all zero is no difference (t = 0, p = 1); a constant
+    # non-zero difference leaves the t-test undefined (NaN, reported as untestable).
+    t = np.where(se == 0, np.where(mean == 0, 0.0, np.nan), t)
+    p = 2 * stats.t.sf(np.abs(t), df)
+    return t, p
+
+
+def paired_t_test(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Student's paired t-test of the differences ``d`` (last axis: seeds).
+
+    Returns:
+        (t, two-sided p, degrees of freedom).
+    """
+    d = np.asarray(d, dtype=float)
+    n = d.shape[-1]
+    se = d.std(axis=-1, ddof=1) / np.sqrt(n)
+    t, p = _t_from_parts(d.mean(axis=-1), se, n - 1)
+    return t, p, n - 1
+
+
+def corrected_t_test(
+    d: np.ndarray, test_train_ratio: float | np.ndarray
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Nadeau and Bengio's corrected resampled t-test (Machine Learning 52, 2003).
+
+    Scores of repeated random splits share training rows, so their differences are
+    correlated and the plain t-test is too liberal. The variance of the mean
+    difference is inflated from ``s²/n`` to ``(1/n + n_test/n_train) s²``.
+
+    Args:
+        d: Differences, last axis the repetitions (seeds).
+        test_train_ratio: ``n_test / n_train`` of the splits.
+
+    Returns:
+        (t, two-sided p, degrees of freedom ``n - 1``).
+    """
+    d = np.asarray(d, dtype=float)
+    n = d.shape[-1]
+    se = np.sqrt((1.0 / n + test_train_ratio) * d.var(axis=-1, ddof=1))
+    t, p = _t_from_parts(d.mean(axis=-1), se, n - 1)
+    return t, p, n - 1
+
+
+def wilcoxon_test(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wilcoxon's signed-rank test (SciPy; exact for small samples without ties).
+
+    Zero differences are dropped (Wilcoxon's convention); a pair whose differences are
+    all zero has ``p = 1``.
+
+    Returns:
+        (statistic, two-sided p).
+    """
+    d = np.asarray(d, dtype=float)
+    all_zero = np.all(d == 0, axis=-1)
+    safe = np.where(all_zero[..., None], 1.0, d)  # placeholder; its result is replaced
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = stats.wilcoxon(safe, axis=-1, zero_method="wilcox")
+    statistic = np.where(all_zero, 0.0, result.statistic)
+    p = np.where(all_zero, 1.0, result.pvalue)
+    return statistic, p
+
+
+def cohen_dz(d: np.ndarray) -> np.ndarray:
+    """Cohen's d_z: mean difference over the standard deviation of the differences."""
+    d = np.asarray(d, dtype=float)
+    mean, sd = d.mean(axis=-1), d.std(axis=-1, ddof=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sd == 0, np.where(mean == 0, 0.0, np.nan), mean / sd)
+
+
+def hedges_g(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Hedges' g: the standardised mean difference with the small-sample correction.
+
+    ``g = J · (mean_a − mean_b) / s_pooled`` with ``J = 1 − 3 / (4 (n_a + n_b) − 9)``
+    (Hedges & Olkin 1985).
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    n_a, n_b = a.shape[-1], b.shape[-1]
+    pooled = np.sqrt(
+        ((n_a - 1) * a.var(axis=-1, ddof=1) + (n_b - 1) * b.var(axis=-1, ddof=1)) / (n_a + n_b - 2)
+    )
+    diff = a.mean(axis=-1) - b.mean(axis=-1)
+    correction = 1 - 3 / (4 * (n_a + n_b) - 9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.where(pooled == 0, np.where(diff == 0, 0.0, np.nan), diff / pooled)
+    return correction * g
+
+
+def mean_interval(x: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Student-t confidence interval of the mean (last axis)."""
+    x = np.asarray(x, dtype=float)
+    n = x.shape[-1]
+    mean = x.mean(axis=-1)
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(axis=-1, ddof=1) / np.sqrt(n)
+    return mean - half, mean + half
+
+
+def bootstrap_interval(
+    d: np.ndarray, *, method: str, n_resamples: int, seed: int, level: float = 0.95
+) -> tuple[float, float]:
+    """Bootstrap confidence interval of the mean difference (SciPy, vectorised).
+
+    Args:
+        d: Differences of one pair (1-D).
+        method: ``"percentile"`` or ``"BCa"``.
+        n_resamples: Bootstrap resamples.
+        seed: Seed of the resampling.
+        level: Confidence level.
+
+    Returns:
+        (low, high); both equal the mean when every difference is the same.
+    """
+    d = np.asarray(d, dtype=float)
+    if np.all(d == d[0]):
+        return float(d[0]), float(d[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = stats.bootstrap(
+            (d,),
+            np.mean,
+            n_resamples=n_resamples,
+            method=method,
+            confidence_level=level,
+            vectorized=True,
+            random_state=np.random.default_rng(seed),
+        )
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def t_test_power(
+    effect_size: np.ndarray | float,
+    n: np.ndarray | int,
+    *,
+    alpha: float,
+    test_train_ratio: float = 0.0,
+) -> np.ndarray:
+    """Power of the two-sided paired (or corrected) t-test to detect ``effect_size``.
+
+    Under an effect of d_z, the statistic follows a non-central t with ``n − 1`` degrees
+    of freedom and non-centrality ``d_z √n / √(1 + n · ratio)``; the ratio term is the
+    Nadeau–Bengio inflation (0 for the plain paired test).
+    """
+    n = np.asarray(n, dtype=float)
+    df = n - 1
+    delta = np.abs(effect_size) * np.sqrt(n) / np.sqrt(1 + n * test_train_ratio)
+    critical = stats.t.ppf(1 - alpha / 2, df)
+    return stats.nct.sf(critical, df, delta) + stats.nct.cdf(-critical, df, delta)

@@ -1,0 +1,200 @@
+"""The input of every analysis: one score per model, dataset, budget and seed.
+
+Scores come from a bakeoff store (the outer-test score of each complete cell) or from
+any long table with columns ``dataset``, ``model``, ``score`` and optionally ``seed``,
+``budget``, ``n_train``, ``n_test``, ``seconds``. Analysis never reads anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bakeoff.exceptions import SpecError
+
+__all__ = ["Scores"]
+
+_REQUIRED = ("dataset", "model", "score")
+_OPTIONAL_DEFAULTS = {"seed": 0, "budget": "full"}
+
+
+@dataclass(frozen=True)
+class Scores:
+    """A long table of scores and how to read them.
+
+    Attributes:
+        frame: Columns dataset, model, budget (text), seed, score, and where known
+            n_train, n_test (rows), seconds (tuning plus refit time).
+        metric: The score's name, e.g. ``"accuracy"``.
+        higher_is_better: Direction of the score.
+        resampled: Whether scores of different seeds come from overlapping training
+            sets (repeated random splits of one dataset), which calls for the
+            Nadeau–Bengio corrected t-test.
+        source: Where the scores came from, for the report.
+    """
+
+    frame: pd.DataFrame
+    metric: str
+    higher_is_better: bool
+    resampled: bool
+    source: str
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: pd.DataFrame,
+        *,
+        metric: str = "score",
+        higher_is_better: bool = True,
+        resampled: bool | None = None,
+        source: str = "a table",
+    ) -> Scores:
+        """Validate a long table of scores.
+
+        Args:
+            frame: Columns ``dataset``, ``model``, ``score``; optionally ``seed``,
+                ``budget``, ``n_train``, ``n_test``, ``seconds``.
+            metric: Name of the score.
+            higher_is_better: Direction of the score.
+            resampled: Whether seeds share training rows; by default true exactly when
+                ``n_train`` and ``n_test`` are given.
+            source: Description for the report.
+
+        Raises:
+            SpecError: If a column is missing, a score is not a finite number, or a
+                (dataset, model, budget, seed) repeats.
+        """
+        missing = [c for c in _REQUIRED if c not in frame.columns]
+        if missing:
+            raise SpecError(
+                f"{source}: missing column(s) {missing}; a scores table needs columns "
+                f"dataset, model, score (and optionally seed, budget). "
+                f"Columns found: {list(frame.columns)}"
+            )
+        data = frame.copy()
+        for column, default in _OPTIONAL_DEFAULTS.items():
+            if column not in data.columns:
+                data[column] = default
+        data["dataset"] = data["dataset"].astype(str)
+        data["model"] = data["model"].astype(str)
+        data["budget"] = data["budget"].astype(str)
+        scores = pd.to_numeric(data["score"], errors="coerce")
+        bad = data.loc[~np.isfinite(scores.to_numpy(dtype=float)), "score"]
+        if len(bad):
+            raise SpecError(
+                f"{source}: column 'score' must hold finite numbers, but row "
+                f"{bad.index[0]} holds {bad.iloc[0]!r}. Remove or fix such rows."
+            )
+        data["score"] = scores.astype(float)
+        key = ["dataset", "model", "budget", "seed"]
+        repeated = data.duplicated(key, keep=False)
+        if repeated.any():
+            first = data.loc[repeated, key].iloc[0].to_dict()
+            raise SpecError(
+                f"{source}: {int(repeated.sum())} rows repeat a (dataset, model, budget, "
+                f"seed), e.g. {first}. Give each repetition its own seed."
+            )
+        if resampled is None:
+            resampled = {"n_train", "n_test"} <= set(data.columns)
+        columns = [*key, "score"] + [
+            c for c in ("n_train", "n_test", "seconds") if c in data.columns
+        ]
+        data = data[columns].sort_values(key, kind="stable", ignore_index=True)
+        return cls(data, metric, higher_is_better, bool(resampled), source)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, *, higher_is_better: bool = True) -> Scores:
+        """Read a long CSV (or Parquet) table of scores.
+
+        Raises:
+            SpecError: If the file is missing or unreadable, or its table is invalid.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise SpecError(f"scores file '{path}' does not exist. Check the path.")
+        try:
+            if path.suffix.lower() in (".parquet", ".pq"):
+                frame = pd.read_parquet(path)
+            else:
+                frame = pd.read_csv(path)
+        except Exception as exc:
+            raise SpecError(f"cannot read scores file '{path}': {exc}") from None
+        return cls.from_frame(frame, higher_is_better=higher_is_better, source=str(path))
+
+    @classmethod
+    def from_store(
+        cls, study: str, *, storage: str | None = None, metric: str | None = None
+    ) -> Scores:
+        """The outer-test scores of the complete cells of a stored study.
+
+        Args:
+            study: The study's name.
+            storage: The store's URL.
+            metric: A metric of the study; its tuning objective by default.
+
+        Raises:
+            StudyNotFoundError: If the study is not in the store.
+            SpecError: If the metric is not one of the study's, or no cell is complete.
+        """
+        from bakeoff import metrics
+        from bakeoff._results import results
+
+        table = results(study, storage=storage)
+        done = table[table["status"] == "complete"] if not table.empty else table
+        if done.empty:
+            raise SpecError(
+                f"study '{study}' has no complete cell yet; run it first "
+                f"(bakeoff run), or wait for cells to finish."
+            )
+        available = [c.removeprefix("test_") for c in done.columns if c.startswith("test_")]
+        objective = next(c.removeprefix("cv_") for c in done.columns if c.startswith("cv_"))
+        name = metric or objective
+        if name not in available:
+            raise SpecError(f"metric '{name}' is not among study '{study}''s metrics {available}.")
+        frame = pd.DataFrame(
+            {
+                "dataset": done["dataset"],
+                "model": done["model"],
+                "budget": done["budget"],
+                "seed": done["seed"],
+                "score": done[f"test_{name}"],
+                "n_train": done["n_train"],
+                "n_test": done["n_test"],
+                "seconds": done["tune_seconds"].fillna(0) + done["refit_seconds"].fillna(0),
+            }
+        ).dropna(subset=["score"])
+        direction = metrics.get(name).direction
+        return cls.from_frame(
+            frame,
+            metric=name,
+            higher_is_better=direction == "maximize",
+            resampled=True,
+            source=f"study '{study}'",
+        )
+
+    # -- views -----------------------------------------------------------------------
+
+    @property
+    def models(self) -> list[str]:
+        return sorted(self.frame["model"].unique())
+
+    @property
+    def datasets(self) -> list[str]:
+        return sorted(self.frame["dataset"].unique())
+
+    def budgets(self) -> list[str]:
+        """Budgets in increasing order of rows, ``full`` last."""
+        values = self.frame["budget"].unique().tolist()
+        return sorted(values, key=lambda b: (b == "full", int(b) if b.isdigit() else 0, b))
+
+    def oriented(self) -> pd.Series:
+        """Scores with the sign flipped when lower is better, so higher always wins."""
+        sign = 1.0 if self.higher_is_better else -1.0
+        return sign * self.frame["score"]
+
+    def final_budget(self) -> str:
+        """The budget compared across datasets: ``full`` if present, else the largest."""
+        return self.budgets()[-1]

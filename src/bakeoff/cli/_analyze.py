@@ -1,0 +1,172 @@
+"""``bakeoff analyze``: statistics of a stored study, or of any table of scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
+from bakeoff.exceptions import SpecError
+from bakeoff.store import DEFAULT_STORAGE
+
+
+@app.command()
+def analyze(
+    study: str | None = typer.Argument(
+        None,
+        help="The study to analyse (its `study:` name). Leave out with --scores.",
+        show_default=False,
+    ),
+    storage: str | None = typer.Option(None, "--storage", "-s", help=STORAGE_HELP),
+    scores_file: Path | None = typer.Option(
+        None,
+        "--scores",
+        help="Analyse this CSV/Parquet file instead of a study: long format with columns "
+        "dataset, model, score (and optionally seed, budget, n_train, n_test).",
+    ),
+    lower_is_better: bool = typer.Option(
+        False, "--lower-is-better", help="With --scores: lower scores are better (errors)."
+    ),
+    metric: str | None = typer.Option(
+        None, "--metric", help="Which of the study's metrics (default: its tuning objective)."
+    ),
+    baseline: str | None = typer.Option(
+        None, "--baseline", help="Express every model's improvement against this model."
+    ),
+    alpha: float = typer.Option(0.05, "--alpha", help="Significance level."),
+    correction: str = typer.Option(
+        "holm",
+        "--correction",
+        help="Multiple-testing correction: holm, bonferroni, bh (Benjamini–Hochberg), none.",
+    ),
+    target: float | None = typer.Option(
+        None, "--target", help="A score to reach: the learning curves give the rows needed."
+    ),
+    effect_size: float = typer.Option(
+        0.5,
+        "--effect-size",
+        help="Smallest effect worth detecting (Cohen's d_z); comparisons with under 80% "
+        "power for it are reported as undecided.",
+    ),
+    resamples: int = typer.Option(10_000, "--resamples", min=100, help="Bootstrap resamples."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Folder for statistical_analysis.json (created if missing)."
+    ),
+) -> None:
+    """Compare the models with the right test for the design, and say how sure it is.
+
+    Within each dataset and budget: paired or Nadeau–Bengio corrected t-test, Wilcoxon,
+    effect sizes, bootstrap intervals, power. Across datasets: Friedman, Iman–Davenport,
+    Nemenyi critical difference, pairwise Wilcoxon with the chosen correction. Learning
+    curves over budgets. Ends with findings in plain language.
+    """
+    from bakeoff.analysis import Scores, analyze
+
+    if (study is None) == (scores_file is None):
+        raise SpecError("give either a STUDY name or --scores FILE (exactly one of them).")
+    if scores_file is not None:
+        scores = Scores.from_csv(scores_file, higher_is_better=not lower_is_better)
+        properties = None
+    else:
+        url = storage or default_storage() or DEFAULT_STORAGE
+        scores = Scores.from_store(study or "", storage=url, metric=metric)
+        properties = _dataset_properties(study or "", url)
+    result = analyze(
+        scores,
+        alpha=alpha,
+        correction=correction,
+        baseline=baseline,
+        target=target,
+        effect_size=effect_size,
+        n_resamples=resamples,
+        seed=seed,
+        dataset_properties=properties,
+    )
+    _print(result)
+    if out is not None:
+        path = result.write_json(out)
+        console.print(f"Wrote {path}", highlight=False)
+
+
+def _dataset_properties(study: str, url: str):  # type: ignore[no-untyped-def]
+    from bakeoff.store import Store
+
+    with Store(url, must_exist=True) as store:
+        frame = store.datasets_frame(study)
+    if frame.empty:
+        return None
+    return frame.drop_duplicates("name", keep="last").set_index("name")[["n_rows", "n_features"]]
+
+
+def _print(result) -> None:  # type: ignore[no-untyped-def]
+    across = result.across
+    direction = "higher" if result.scores.higher_is_better else "lower"
+    console.print(
+        f"[bold]{result.scores.source}[/]: {result.scores.metric} ({direction} is better), "
+        f"{len(result.scores.models)} models, {len(result.scores.datasets)} datasets.",
+        highlight=False,
+    )
+    if across.average_ranks:
+        table = Table(title=f"Average ranks at budget {across.budget} (1 = best)")
+        table.add_column("model")
+        table.add_column("average rank", justify="right")
+        for model, rank in across.average_ranks.items():
+            table.add_row(model, f"{rank:.2f}")
+        console.print(table)
+    if across.iman_davenport:
+        console.print(
+            f"Friedman χ² = {across.friedman['statistic']:.3f} (p = {across.friedman['p']:.4f}); "
+            f"Iman–Davenport F = {across.iman_davenport['statistic']:.3f} "
+            f"(p = {across.iman_davenport['p']:.4f}); Nemenyi CD = "
+            f"{across.critical_difference['0.05']:.3f} (α = 0.05), "
+            f"{across.critical_difference['0.10']:.3f} (α = 0.10).",
+            highlight=False,
+        )
+    pairs = result.pairs
+    if not pairs.empty:
+        table = Table(
+            title=f"Pairwise within datasets ({result.settings['correction_name']}-corrected)"
+        )
+        for column in (
+            "dataset",
+            "budget",
+            "a",
+            "b",
+            "mean diff",
+            "test",
+            "p adj",
+            "Wilcoxon p adj",
+            "d_z",
+            "verdict",
+        ):
+            table.add_column(column)
+        for row in pairs.itertuples():
+            p_adj = getattr(row, "p_adjusted", float("nan"))
+            w_adj = getattr(row, "wilcoxon_p_adjusted", float("nan"))
+            table.add_row(
+                row.dataset,
+                row.budget,
+                row.model_a,
+                row.model_b,
+                _num(getattr(row, "mean_difference", None)),
+                "NB-corrected t" if row.test and "Nadeau" in row.test else (row.test or "-"),
+                _num(p_adj),
+                _num(w_adj),
+                _num(getattr(row, "cohen_dz", None)),
+                row.verdict,
+            )
+        console.print(table)
+    console.print("[bold]Findings[/]")
+    for line in result.insights:
+        console.print(f"- {line}", highlight=False)
+
+
+def _num(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "-"
+    return "-" if number != number else f"{number:.4g}"
