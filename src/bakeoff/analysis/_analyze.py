@@ -61,7 +61,7 @@ class Analysis:
                     "effect_sizes": ["Cohen's d_z", "Hedges' g"],
                     "bootstrap_ci": ["percentile", "BCa"],
                     "correction": self.settings["correction_name"],
-                    "family": "all pairs of one dataset and budget",
+                    "family": "every comparison of the study (all datasets, budgets and pairs)",
                     "comparisons": self.pairs.to_dict("records"),
                 },
                 "across_datasets": {

@@ -93,6 +93,8 @@ def _within(analysis: Analysis) -> list[str]:
         return []
     lines: list[str] = []
     tested = pairs[pairs["test"].notna()]
+    if "p_adjusted" not in tested.columns:
+        tested = tested.assign(p_adjusted=np.nan)
     settings = analysis.settings
     significant = tested[tested["verdict"].isin(["a better", "b better"])]
     if len(tested):

@@ -89,21 +89,20 @@ def compare_pairs(
 
     The t-test is the Nadeau–Bengio corrected one when the scores come from repeated
     splits of one dataset (``scores.resampled``), else the paired t-test; the column
-    ``test`` names it. p-values are corrected within each dataset and budget (one family
-    per table of pairs). ``verdict`` is ``"a better"``, ``"b better"``, ``"no
+    ``test`` names it. ``verdict`` is ``"a better"``, ``"b better"``, ``"no
     difference found"`` (not significant although the test had power ≥ 0.8 for an
     effect of ``effect_size``) or ``"undecided"`` (not significant and under-powered,
-    or fewer than 2 common seeds).
+    or fewer than 2 common seeds). p-values are corrected over every comparison of the
+    study (all datasets, budgets and pairs) as one family.
     """
     frame = scores.frame
     sign = 1.0 if scores.higher_is_better else -1.0
-    rows = []
+    family: list[dict[str, object]] = []
     for (dataset, budget), group in frame.groupby(["dataset", "budget"], sort=True):
         wide = group.pivot(index="seed", columns="model", values="score")
         ratio = 0.0
         if scores.resampled and {"n_train", "n_test"} <= set(group.columns):
             ratio = float((group["n_test"] / group["n_train"]).mean())
-        family = []
         for a, b in combinations(sorted(wide.columns), 2):
             both = wide[[a, b]].dropna()
             family.append(
@@ -111,9 +110,10 @@ def compare_pairs(
                     dataset, budget, a, b, both, ratio, sign, alpha, effect_size, n_resamples, seed
                 )
             )
-        _correct(family, correction, alpha, effect_size)
-        rows += family
-    return pd.DataFrame(rows)
+    # One family for the whole study: a claim about any dataset keeps the family-wise
+    # error (Holm, Bonferroni) or the false discovery rate (BH) at alpha.
+    _correct(family, correction, alpha, effect_size)
+    return pd.DataFrame(family)
 
 
 def _compare(

@@ -1,0 +1,168 @@
+"""The whole analysis: edge cases, the JSON document, the CLI, and a real stored study."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bakeoff.analysis import Scores, analyze
+from bakeoff.exceptions import SpecError
+from tests.conftest import run_cli
+
+
+def long_table(n_datasets=6, n_seeds=8, effects=None, seed=0, budgets=("full",)):
+    """Scores with a dataset effect, a seed effect shared by models, and model effects."""
+    effects = effects or {"alpha": 0.0, "beta": 0.0, "gamma": 0.0}
+    rng = np.random.default_rng(seed)
+    rows = []
+    for d in range(n_datasets):
+        base = rng.normal(0.8, 0.05)
+        for budget in budgets:
+            for s in range(n_seeds):
+                shared = rng.normal(0, 0.02)
+                for model, effect in effects.items():
+                    score = base + shared + effect + rng.normal(0, 0.01)
+                    rows.append(
+                        {
+                            "dataset": f"d{d}",
+                            "model": model,
+                            "budget": budget,
+                            "seed": s,
+                            "score": score,
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def test_a_clear_winner_is_found_and_named_in_the_insights() -> None:
+    table = long_table(effects={"alpha": 0.05, "beta": 0.0, "gamma": 0.0}, n_datasets=8)
+    result = analyze(Scores.from_frame(table), n_resamples=500)
+    assert next(iter(result.across.average_ranks)) == "alpha"
+    assert result.across.iman_davenport["p"] < 0.05
+    verdicts = result.pairs.set_index(["model_a", "model_b"])["verdict"]
+    assert set(verdicts.loc[("alpha", "beta")]) == {"a better"}
+    assert any("alpha beats beta across datasets" in line for line in result.insights)
+
+
+def test_no_difference_is_never_claimed_under_the_null() -> None:
+    result = analyze(Scores.from_frame(long_table(seed=3)), n_resamples=500)
+    assert not any(" beats " in line for line in result.insights)
+
+
+def test_lower_is_better_flips_the_ranking() -> None:
+    table = long_table(effects={"alpha": 0.05, "beta": 0.0})
+    high = analyze(Scores.from_frame(table), n_resamples=200)
+    low = analyze(Scores.from_frame(table, higher_is_better=False), n_resamples=200)
+    assert next(iter(high.across.average_ranks)) == "alpha"
+    assert next(iter(low.across.average_ranks)) == "beta"
+
+
+def test_a_single_seed_says_not_enough_data() -> None:
+    result = analyze(Scores.from_frame(long_table(n_seeds=1)), n_resamples=200)
+    assert result.pairs["test"].isna().all()
+    assert result.pairs["note"].str.contains("not enough data").all()
+    assert set(result.pairs["verdict"]) == {"undecided"}
+    assert any("could not be tested" in line for line in result.insights)
+
+
+def test_a_model_missing_on_a_dataset_drops_that_dataset_from_friedman() -> None:
+    table = long_table()
+    table = table[~((table["model"] == "gamma") & (table["dataset"] == "d0"))]
+    result = analyze(Scores.from_frame(table), n_resamples=200)
+    assert result.across.dropped == ["d0"] and "d0" not in result.across.datasets
+    document = json.dumps(result.to_dict())  # no NaN sneaks into the JSON
+    assert "NaN" not in document
+
+
+def test_constant_scores_give_p_1_not_nan() -> None:
+    table = long_table(n_datasets=3)
+    table["score"] = 0.5
+    result = analyze(Scores.from_frame(table), n_resamples=200)
+    assert (result.pairs["p"] == 1.0).all()
+    assert result.across.friedman["p"] == pytest.approx(1.0)
+
+
+def test_learning_curves_come_from_numeric_budgets() -> None:
+    rows = []
+    for seed in range(5):
+        for n in (50, 100, 200, 400, 800):
+            for model, (a, c) in {"fast": (1.0, 0.10), "slow": (3.0, 0.02)}.items():
+                rows.append(
+                    {
+                        "dataset": "d",
+                        "model": model,
+                        "budget": str(n),
+                        "seed": seed,
+                        "score": 1 - (a * n**-0.5 + c) + 0.001 * seed,
+                    }
+                )
+    result = analyze(Scores.from_frame(pd.DataFrame(rows)), target=0.85, n_resamples=200)
+    assert {c.model for c in result.curves} == {"fast", "slow"}
+    crossing = result.crossings.iloc[0]["crossing_rows"]
+    # 1.0 n^-0.5 + 0.10 = 3.0 n^-0.5 + 0.02 -> n^-0.5 = 0.04 -> n = 625.
+    assert crossing == pytest.approx(625, rel=0.1)
+    assert any("cross at about" in line for line in result.insights)
+
+
+def test_bad_options_and_tables_are_clear_errors() -> None:
+    scores = Scores.from_frame(long_table())
+    with pytest.raises(SpecError, match="--correction must be one of"):
+        analyze(scores, correction="holmes")
+    with pytest.raises(SpecError, match="Did you mean 'alpha'"):
+        analyze(scores, baseline="alpah")
+    with pytest.raises(SpecError, match="missing column"):
+        Scores.from_frame(pd.DataFrame({"dataset": ["a"], "score": [1.0]}))
+    with pytest.raises(SpecError, match="repeat"):
+        Scores.from_frame(
+            pd.DataFrame({"dataset": ["a", "a"], "model": ["m", "m"], "score": [1.0, 2.0]})
+        )
+
+
+def test_cli_analyses_a_scores_file(tmp_path: Path) -> None:
+    path = tmp_path / "scores.csv"
+    long_table(effects={"alpha": 0.05, "beta": 0.0}).to_csv(path, index=False)
+    completed = run_cli(
+        "analyze", "--scores", str(path), "--out", str(tmp_path / "out"), "--resamples", "500"
+    )
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads((tmp_path / "out" / "statistical_analysis.json").read_text())
+    across = document["across_datasets"]
+    assert set(across["average_ranks"]) == {"alpha", "beta"}
+    assert {"statistic", "p", "df"} <= set(across["friedman_test"])
+    assert {"0.05", "0.10"} <= set(across["nemenyi_critical_difference"])
+    assert across["pairwise_wilcoxon"]["correction"] == "Holm"
+    first = document["pairwise_within_dataset"]["comparisons"][0]
+    assert {"p", "p_adjusted", "wilcoxon_p", "cohen_dz", "hedges_g", "ci95_bca"} <= set(first)
+    assert "Findings" in completed.stdout
+    bad = run_cli("analyze", "--scores", str(tmp_path / "missing.csv"))
+    assert bad.returncode == 2 and "does not exist" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_analyses_a_stored_study(tmp_path: Path, store_url: str) -> None:
+    import bakeoff
+    from tests.conftest import tiny_study
+
+    spec = tiny_study(tuning={"method": "random", "n_trials": 2, "cv": 2}, seeds=3)
+    assert bakeoff.Study(**spec).run(storage=store_url).exit_code == 0
+    completed = run_cli(
+        "analyze",
+        "tiny",
+        "--storage",
+        store_url,
+        "--baseline",
+        "logistic_regression",
+        "--out",
+        str(tmp_path),
+        "--resamples",
+        "200",
+    )
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads((tmp_path / "statistical_analysis.json").read_text())
+    tests = {c["test"] for c in document["pairwise_within_dataset"]["comparisons"]}
+    # Seeds re-split one dataset: their training sets overlap, so the corrected test.
+    assert tests == {"Nadeau–Bengio corrected resampled t-test"}
+    assert document["metric"] == "accuracy"

@@ -1,0 +1,69 @@
+"""Learning curves: the power-law fit, extrapolation, targets, flattening and crossings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.optimize import curve_fit
+
+from bakeoff.analysis import crossing_budget, fit_learning_curve
+from bakeoff.analysis._curves import fit_power_law
+
+BUDGETS = np.array([50, 100, 200, 400, 800, 1600])
+
+
+def power_law(n, a, b, c):
+    return a * n**-b + c
+
+
+def test_fit_recovers_the_curve_that_generated_the_data() -> None:
+    # Error 2.0 * n^-0.5 + 0.05, measured on 10 seeds with small noise.
+    rng = np.random.default_rng(0)
+    errors = power_law(BUDGETS, 2.0, 0.5, 0.05) + rng.normal(0, 0.002, size=(10, len(BUDGETS)))
+    curve = fit_learning_curve(
+        "m", "d", BUDGETS, errors, higher_is_better=False, n_resamples=300, seed=0
+    )
+    assert curve.a == pytest.approx(2.0, rel=0.15)
+    assert curve.b == pytest.approx(0.5, abs=0.03)
+    assert curve.c == pytest.approx(0.05, abs=0.01)
+    assert curve.intervals["b"][0] <= 0.5 <= curve.intervals["b"][1]
+    assert curve.r2 > 0.99
+
+
+def test_fit_agrees_with_scipy_curve_fit() -> None:
+    rng = np.random.default_rng(1)
+    mean = power_law(BUDGETS, 1.2, 0.7, 0.1) + rng.normal(0, 0.003, size=len(BUDGETS))
+    a, b, c, _ = fit_power_law(BUDGETS, mean)
+    reference, _ = curve_fit(
+        power_law, BUDGETS, mean, p0=[1, 0.5, 0.05], bounds=([0, 0.01, 0], [np.inf, 3, np.inf])
+    )
+    # Same curve (the exponent grid has a step of 0.01).
+    grid = np.geomspace(50, 16000, 50)
+    assert power_law(grid, a, b, c) == pytest.approx(power_law(grid, *reference), abs=2e-3)
+
+
+def test_targets_flattening_and_crossing_follow_the_formula() -> None:
+    errors = np.tile(power_law(BUDGETS, 2.0, 0.5, 0.05), (3, 1))
+    curve = fit_learning_curve(
+        "m", "d", BUDGETS, 1 - errors, higher_is_better=True, n_resamples=0, seed=0
+    )
+    curve.a, curve.b, curve.c = 2.0, 0.5, 0.05  # exact values for the formulas below
+    # Score 0.9 -> error 0.1 = 2 n^-0.5 + 0.05 -> n = (2 / 0.05)^2 = 1600.
+    assert curve.rows_for_score(0.9) == pytest.approx(1600)
+    # Above the asymptote (score 0.95) is never reached.
+    assert curve.rows_for_score(0.96) is None
+    # Gain per doubling 2 n^-0.5 (1 - 2^-0.5) = 0.005 -> n = (2 * 0.29289 / 0.005)^2.
+    assert curve.flattening_rows(0.005) == pytest.approx((2 * (1 - 2**-0.5) / 0.005) ** 2)
+    other = fit_learning_curve(
+        "o", "d", BUDGETS, 1 - errors, higher_is_better=True, n_resamples=0, seed=0
+    )
+    other.a, other.b, other.c = 0.5, 0.2, 0.1  # starts lower, ends higher
+    # 2 n^-0.5 + 0.05 = 0.5 n^-0.2 + 0.1 has one root; check it by substitution.
+    n = crossing_budget(curve, other, up_to=1e6)
+    assert n is not None
+    assert curve.error_at(n) == pytest.approx(other.error_at(n), abs=1e-4)
+    same = fit_learning_curve(
+        "s", "d", BUDGETS, 1 - errors, higher_is_better=True, n_resamples=0, seed=0
+    )
+    same.a, same.b, same.c = 1.0, 0.5, 0.05  # always below the first: no crossing
+    assert crossing_budget(curve, same, up_to=1e6) is None

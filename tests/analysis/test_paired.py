@@ -1,0 +1,103 @@
+"""Paired tests, effect sizes, intervals and power, each against an independent source."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+from statsmodels.stats.power import TTestPower
+
+from bakeoff.analysis import (
+    bootstrap_interval,
+    cohen_dz,
+    corrected_t_test,
+    hedges_g,
+    mean_interval,
+    paired_t_test,
+    seeds_needed,
+    t_test_power,
+    wilcoxon_test,
+)
+
+A = np.array([0.81, 0.84, 0.79, 0.88, 0.85, 0.83, 0.80, 0.86])
+B = np.array([0.78, 0.83, 0.80, 0.84, 0.82, 0.80, 0.79, 0.83])
+
+
+def test_paired_t_equals_scipy_ttest_rel() -> None:
+    t, p, df = paired_t_test(A - B)
+    reference = stats.ttest_rel(A, B)
+    assert t == pytest.approx(reference.statistic) and p == pytest.approx(reference.pvalue)
+    assert df == len(A) - 1
+
+
+def test_corrected_t_follows_nadeau_bengio_formula() -> None:
+    d = A - B
+    n, ratio = len(d), 0.25
+    # Nadeau & Bengio (2003): t = mean / sqrt((1/n + n_test/n_train) * s^2)
+    expected_t = d.mean() / np.sqrt((1 / n + ratio) * d.var(ddof=1))
+    t, p, df = corrected_t_test(d, ratio)
+    assert df == n - 1
+    assert t == pytest.approx(expected_t)
+    assert p == pytest.approx(2 * stats.t.sf(abs(expected_t), n - 1))
+    # Without overlap the correction vanishes.
+    assert corrected_t_test(d, 0.0)[1] == pytest.approx(paired_t_test(d)[1])
+    # The correction can only make the test more conservative.
+    assert p > paired_t_test(d)[1]
+
+
+def test_wilcoxon_matches_scipy_and_all_zero_differences_give_p_1() -> None:
+    statistic, p = wilcoxon_test(A - B)
+    reference = stats.wilcoxon(A - B)
+    assert statistic == pytest.approx(reference.statistic) and p == pytest.approx(reference.pvalue)
+    assert wilcoxon_test(np.zeros(6))[1] == 1.0
+
+
+def test_effect_sizes_by_hand() -> None:
+    a, b = np.array([1.0, 2, 3, 4]), np.array([2.0, 3, 4, 5])
+    # Pooled sd: both variances are 5/3; J = 1 - 3 / (4 * 8 - 9) = 20 / 23 (Hedges & Olkin).
+    assert hedges_g(a, b) == pytest.approx(20 / 23 * (-1 / np.sqrt(5 / 3)))
+    d = np.array([1.0, 2.0, 3.0])
+    assert cohen_dz(d) == pytest.approx(2.0 / 1.0)
+
+
+def test_constant_differences_are_untestable_not_certain() -> None:
+    t, p, _ = paired_t_test(np.full(5, 0.02))
+    assert np.isnan(t) and np.isnan(p)
+    t, p, _ = paired_t_test(np.zeros(5))
+    assert t == 0 and p == 1
+
+
+def test_mean_interval_is_the_student_t_interval() -> None:
+    low, high = mean_interval(A)
+    reference = stats.t.interval(0.95, len(A) - 1, loc=A.mean(), scale=stats.sem(A))
+    assert (low, high) == pytest.approx(reference)
+
+
+def test_bootstrap_intervals_agree_with_a_naive_loop() -> None:
+    rng = np.random.default_rng(1)
+    d = rng.normal(0.02, 0.03, size=30)
+    # An independent percentile bootstrap, written as the plain loop.
+    means = [rng.choice(d, size=len(d), replace=True).mean() for _ in range(20000)]
+    naive = np.percentile(means, [2.5, 97.5])
+    low, high = bootstrap_interval(d, method="percentile", n_resamples=20000, seed=0)
+    assert low == pytest.approx(naive[0], abs=0.002) and high == pytest.approx(naive[1], abs=0.002)
+    bca = bootstrap_interval(d, method="BCa", n_resamples=20000, seed=0)
+    assert bca[0] < d.mean() < bca[1]
+    # Seeded: the same call gives the same interval.
+    assert bootstrap_interval(d, method="BCa", n_resamples=2000, seed=3) == bootstrap_interval(
+        d, method="BCa", n_resamples=2000, seed=3
+    )
+
+
+def test_power_matches_statsmodels_and_g_power() -> None:
+    for d, n in [(0.5, 34), (0.8, 10), (0.2, 100)]:
+        reference = TTestPower().power(effect_size=d, nobs=n, alpha=0.05, alternative="two-sided")
+        assert t_test_power(d, n, alpha=0.05) == pytest.approx(reference, rel=1e-6)
+    # G*Power: a two-sided paired t-test needs 34 pairs for d_z = 0.5, power 0.8, alpha 0.05.
+    assert seeds_needed(0.5, alpha=0.05) == 34
+
+
+def test_corrected_power_is_capped_so_more_seeds_cannot_always_help() -> None:
+    # With n_test/n_train = 0.33 the non-centrality is below d/sqrt(0.33) for any n.
+    assert seeds_needed(0.5, alpha=0.05, test_train_ratio=0.33) is None
+    assert seeds_needed(2.0, alpha=0.05, test_train_ratio=0.33) is not None
