@@ -64,3 +64,16 @@ def test_holm_by_hand() -> None:
     assert adjust(np.array([0.01, 0.04]), "bonferroni", 0.05) == pytest.approx([0.02, 0.08])
     # Benjamini-Hochberg: p_(i) * m / i, made monotone from the top.
     assert adjust(np.array([0.01, 0.04, 0.03]), "bh", 0.05) == pytest.approx([0.03, 0.04, 0.04])
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [("holm", "holm"), ("bonferroni", "bonferroni"),
+                                              ("bh", "fdr_bh")])
+def test_corrections_equal_statsmodels_on_many_families(ours, theirs) -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(7)
+    families = rng.uniform(0, 0.2, size=(50, 9)) ** 2
+    families[:, 3] = families[:, 4]  # ties
+    adjusted = adjust(families, ours, 0.05)
+    for row, result in zip(families, adjusted, strict=True):
+        assert result == pytest.approx(multipletests(row, alpha=0.05, method=theirs)[1])

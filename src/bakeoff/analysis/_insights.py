@@ -21,6 +21,19 @@ def _p(value: float) -> str:
     return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
+def claim_level(analysis: Analysis) -> float:
+    """The significance level a finding needs before it claims a difference.
+
+    Findings draw on two families of tests (pairs within datasets, pairs across
+    datasets), each corrected at alpha. Claiming from both at alpha would let a false
+    claim through up to twice as often, so when both families exist each is held at
+    alpha / 2 (Bonferroni), keeping the chance of any false claim at alpha.
+    """
+    alpha = float(analysis.settings["alpha"])
+    both = bool(analysis.across.pairwise) and not analysis.pairs.empty
+    return alpha / 2 if both else alpha
+
+
 def write_insights(analysis: Analysis) -> list[str]:
     """The findings of ``analysis``, most general first."""
     lines: list[str] = []
@@ -65,8 +78,9 @@ def _across(analysis: Analysis) -> list[str]:
             f"{_p(f_p)}; with {n} datasets only large differences can be detected)."
         )
     cd = across.critical_difference.get(f"{alpha:.2f}")
+    level = claim_level(analysis)
     for row in across.pairwise:
-        if row.get("significant"):
+        if row.get("p_adjusted", 1.0) < level:
             winner, loser = (
                 (row["model_a"], row["model_b"])
                 if row["wins_a"] > row["wins_b"]
@@ -75,7 +89,8 @@ def _across(analysis: Analysis) -> list[str]:
             wins = max(row["wins_a"], row["wins_b"])
             lines.append(
                 f"{winner} beats {loser} across datasets (Wilcoxon–{across.correction} "
-                f"{_p(row['p_adjusted'])}; better on {wins} of {row['n_datasets']})."
+                f"{_p(row['p_adjusted'])} < {level:g}; better on {wins} of "
+                f"{row['n_datasets']})."
             )
     close = [r for r in across.nemenyi if not r["significant"]]
     if close and cd is not None:
@@ -96,13 +111,18 @@ def _within(analysis: Analysis) -> list[str]:
     if "p_adjusted" not in tested.columns:
         tested = tested.assign(p_adjusted=np.nan)
     settings = analysis.settings
-    significant = tested[tested["verdict"].isin(["a better", "b better"])]
+    level = claim_level(analysis)
+    significant = tested[
+        tested["verdict"].isin(["a better", "b better"]) & (tested["p_adjusted"] < level)
+    ]
     if len(tested):
         test_names = " / ".join(sorted(tested["test"].unique()))
         lines.append(
             f"Within datasets, {len(significant)} of {len(tested)} pairwise comparisons "
             f"found a significant difference ({test_names}, {settings['correction_name']} "
-            f"correction, α = {settings['alpha']:g})."
+            f"correction over the whole study, adjusted p < {level:g}"
+            + (", alpha split between within- and across-dataset findings)."
+               if level < settings["alpha"] else ").")
         )
     for row in significant.sort_values("p_adjusted").head(5).itertuples():
         winner = row.model_a if row.verdict == "a better" else row.model_b

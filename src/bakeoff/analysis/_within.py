@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import combinations
 
 import numpy as np
@@ -59,6 +60,7 @@ def describe_models(scores: Scores) -> pd.DataFrame:
     return table.sort_values(["dataset", "budget", "rank"], ignore_index=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def seeds_needed(
     effect_size: float, *, alpha: float, power: float = 0.8, test_train_ratio: float = 0.0
 ) -> int | None:
