@@ -65,9 +65,7 @@ def null_rates(seed: int = 0) -> dict[str, float]:
     family = p_t.reshape(N_STUDIES, -1)  # every comparison of a study is one family
     for method in ("holm", "bonferroni", "bh"):
         any_significant = (adjust(family, method, ALPHA) < ALPHA).any(axis=-1)
-        rates[f"paired t-test, study-wide {method} (family-wise)"] = float(
-            any_significant.mean()
-        )
+        rates[f"paired t-test, study-wide {method} (family-wise)"] = float(any_significant.mean())
     # The exact Wilcoxon test is discrete: at 10 seeds its smallest p (0.002) cannot
     # pass a correction over 200 comparisons, at 20 seeds it is still coarse (3.6%);
     # at 30 seeds it is calibrated.
@@ -113,8 +111,10 @@ def null_rates(seed: int = 0) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    print(f"{N_STUDIES} null studies: {N_DATASETS} datasets x {N_MODELS} models x "
-          f"{N_SEEDS} seeds, alpha = {ALPHA}\n")
+    print(
+        f"{N_STUDIES} null studies: {N_DATASETS} datasets x {N_MODELS} models x "
+        f"{N_SEEDS} seeds, alpha = {ALPHA}\n"
+    )
     print("| test | share significant |\n|---|---:|")
     for name, rate in null_rates().items():
         print(f"| {name} | {100 * rate:.2f}% |")

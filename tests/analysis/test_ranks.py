@@ -66,8 +66,9 @@ def test_holm_by_hand() -> None:
     assert adjust(np.array([0.01, 0.04, 0.03]), "bh", 0.05) == pytest.approx([0.03, 0.04, 0.04])
 
 
-@pytest.mark.parametrize(("ours", "theirs"), [("holm", "holm"), ("bonferroni", "bonferroni"),
-                                              ("bh", "fdr_bh")])
+@pytest.mark.parametrize(
+    ("ours", "theirs"), [("holm", "holm"), ("bonferroni", "bonferroni"), ("bh", "fdr_bh")]
+)
 def test_corrections_equal_statsmodels_on_many_families(ours, theirs) -> None:
     from statsmodels.stats.multitest import multipletests
 

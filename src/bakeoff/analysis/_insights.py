@@ -121,8 +121,11 @@ def _within(analysis: Analysis) -> list[str]:
             f"Within datasets, {len(significant)} of {len(tested)} pairwise comparisons "
             f"found a significant difference ({test_names}, {settings['correction_name']} "
             f"correction over the whole study, adjusted p < {level:g}"
-            + (", alpha split between within- and across-dataset findings)."
-               if level < settings["alpha"] else ").")
+            + (
+                ", alpha split between within- and across-dataset findings)."
+                if level < settings["alpha"]
+                else ")."
+            )
         )
     for row in significant.sort_values("p_adjusted").head(5).itertuples():
         winner = row.model_a if row.verdict == "a better" else row.model_b

@@ -10,7 +10,7 @@ import pandas as pd
 
 from bakeoff._seeding import derive_seed
 from bakeoff.analysis._paired import (
-    bootstrap_interval,
+    bootstrap_intervals,
     cohen_dz,
     corrected_t_test,
     hedges_g,
@@ -105,12 +105,24 @@ def compare_pairs(
         ratio = 0.0
         if scores.resampled and {"n_train", "n_test"} <= set(group.columns):
             ratio = float((group["n_test"] / group["n_train"]).mean())
+        # Pairs measured on the same seeds are compared in one vectorised batch.
+        batches: dict[tuple[object, ...], list[tuple[str, str]]] = {}
         for a, b in combinations(sorted(wide.columns), 2):
-            both = wide[[a, b]].dropna()
-            family.append(
-                _compare(
-                    dataset, budget, a, b, both, ratio, sign, alpha, effect_size, n_resamples, seed
-                )
+            seeds = tuple(wide[[a, b]].dropna().index)
+            batches.setdefault(seeds, []).append((a, b))
+        for seeds, pairs in batches.items():
+            rows = wide.loc[list(seeds)]
+            family += _compare_batch(
+                str(dataset),
+                str(budget),
+                pairs,
+                rows,
+                ratio,
+                sign,
+                alpha,
+                effect_size,
+                n_resamples,
+                derive_seed(seed, "bootstrap", dataset, budget, seeds),
             )
     # One family for the whole study: a claim about any dataset keeps the family-wise
     # error (Holm, Bonferroni) or the false discovery rate (BH) at alpha.
@@ -118,72 +130,81 @@ def compare_pairs(
     return pd.DataFrame(family)
 
 
-def _compare(
+def _compare_batch(
     dataset: str,
     budget: str,
-    a: str,
-    b: str,
-    both: pd.DataFrame,
+    pairs: list[tuple[str, str]],
+    wide: pd.DataFrame,
     ratio: float,
     sign: float,
     alpha: float,
     effect_size: float,
     n_resamples: int,
     seed: int,
-) -> dict[str, object]:
-    n = len(both)
-    x, y = both[a].to_numpy(), both[b].to_numpy()
-    row: dict[str, object] = {
-        "dataset": dataset,
-        "budget": budget,
-        "model_a": a,
-        "model_b": b,
-        "n_seeds": n,
-        "mean_a": float(x.mean()) if n else np.nan,
-        "mean_b": float(y.mean()) if n else np.nan,
-    }
+) -> list[dict[str, object]]:
+    n = len(wide)
+    x = np.array([wide[a].to_numpy() for a, _ in pairs]).reshape(len(pairs), n)
+    y = np.array([wide[b].to_numpy() for _, b in pairs]).reshape(len(pairs), n)
+    rows: list[dict[str, object]] = [
+        {
+            "dataset": dataset,
+            "budget": budget,
+            "model_a": a,
+            "model_b": b,
+            "n_seeds": n,
+            "mean_a": float(x[i].mean()) if n else np.nan,
+            "mean_b": float(y[i].mean()) if n else np.nan,
+        }
+        for i, (a, b) in enumerate(pairs)
+    ]
     if n < 2:
-        row.update(test=None, note=f"not enough data: {n} common seed(s); need at least 2")
-        return row
+        for row in rows:
+            row.update(test=None, note=f"not enough data: {n} common seed(s); need at least 2")
+        return rows
     d = x - y
-    test = CORRECTED_T if ratio > 0 else PAIRED_T
     t, p, df = corrected_t_test(d, ratio) if ratio > 0 else paired_t_test(d)
     w_stat, w_p = wilcoxon_test(d)
-    dz = float(cohen_dz(d))
-    pair_seed = derive_seed(seed, "bootstrap", dataset, budget, a, b)
-    row.update(
-        test=test,
-        test_train_ratio=ratio,
-        mean_difference=float(d.mean()),
-        t=float(t),
-        df=int(df),
-        p=float(p),
-        wilcoxon_statistic=float(w_stat),
-        wilcoxon_p=float(w_p),
-        cohen_dz=dz,
-        hedges_g=float(hedges_g(x, y)),
-        ci95_percentile=bootstrap_interval(
-            d, method="percentile", n_resamples=n_resamples, seed=pair_seed
-        ),
-        ci95_bca=bootstrap_interval(d, method="BCa", n_resamples=n_resamples, seed=pair_seed),
-        power_observed=float(t_test_power(dz, n, alpha=alpha, test_train_ratio=ratio))
-        if np.isfinite(dz)
-        else 1.0,
-        power_at_effect=float(t_test_power(effect_size, n, alpha=alpha, test_train_ratio=ratio)),
-        seeds_for_power_80=seeds_needed(effect_size, alpha=alpha, test_train_ratio=ratio),
-        better=(a if sign * d.mean() > 0 else b) if d.mean() != 0 else None,
-        note="",
-    )
-    if not np.isfinite(p):
+    dz = cohen_dz(d)
+    g = hedges_g(x, y)
+    intervals = bootstrap_intervals(d, n_resamples=n_resamples, seed=seed)
+    power_observed = t_test_power(np.nan_to_num(dz), n, alpha=alpha, test_train_ratio=ratio)
+    power_at_effect = float(t_test_power(effect_size, n, alpha=alpha, test_train_ratio=ratio))
+    needed = seeds_needed(effect_size, alpha=alpha, test_train_ratio=ratio)
+    for i, row in enumerate(rows):
+        mean = float(d[i].mean())
+        a, b = pairs[i]
         row.update(
-            p=None,
-            t=None,
-            note="cannot be tested: the difference is the same on every "
-            "seed, so its spread (and the t-test) is undefined; add seeds",
+            test=CORRECTED_T if ratio > 0 else PAIRED_T,
+            test_train_ratio=ratio,
+            mean_difference=mean,
+            t=float(t[i]),
+            df=int(df),
+            p=float(p[i]),
+            wilcoxon_statistic=float(w_stat[i]),
+            wilcoxon_p=float(w_p[i]),
+            cohen_dz=float(dz[i]),
+            hedges_g=float(g[i]),
+            ci95_percentile=(
+                float(intervals["percentile"][0][i]),
+                float(intervals["percentile"][1][i]),
+            ),
+            ci95_bca=(float(intervals["BCa"][0][i]), float(intervals["BCa"][1][i])),
+            power_observed=float(power_observed[i]) if np.isfinite(dz[i]) else None,
+            power_at_effect=power_at_effect,
+            seeds_for_power_80=needed,
+            better=(a if sign * mean > 0 else b) if mean != 0 else None,
+            note="",
         )
-    elif np.all(d == 0):
-        row["note"] = "identical scores on every seed"
-    return row
+        if not np.isfinite(p[i]):
+            row.update(
+                p=None,
+                t=None,
+                note="cannot be tested: the difference is the same on every seed, so its "
+                "spread (and the t-test) is undefined; add seeds",
+            )
+        elif np.all(d[i] == 0):
+            row["note"] = "identical scores on every seed"
+    return rows
 
 
 def _correct(
