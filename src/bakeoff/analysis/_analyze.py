@@ -208,8 +208,9 @@ def _curves(scores: Scores, *, n_resamples: int, seed: int) -> list[LearningCurv
     else:
         numeric = frame
     curves = []
-    for (dataset, model), group in numeric.groupby(["dataset", "model"]):
-        wide = group.pivot_table(index="seed", columns="n_train", values="score").dropna()
+    table = numeric.groupby(["dataset", "model", "seed", "n_train"])["score"].mean()
+    for (dataset, model), series in table.groupby(level=["dataset", "model"]):
+        wide = series.droplevel(["dataset", "model"]).unstack("n_train").dropna()
         if wide.shape[1] < 3 or wide.shape[0] < 1:
             continue
         errors = 1 - wide.to_numpy() if scores.higher_is_better else wide.to_numpy()

@@ -18,7 +18,9 @@ import numpy as np
 
 __all__ = ["LearningCurve", "crossing_budget", "fit_learning_curve", "fit_power_law"]
 
-EXPONENTS = np.linspace(0.01, 3.0, 300)
+#: The exponents tried first; the best is then refined on a grid 10 times finer.
+EXPONENTS = np.linspace(0.01, 3.0, 61)
+_REFINE = np.linspace(-0.05, 0.05, 21)
 
 
 def fit_power_law(
@@ -26,51 +28,70 @@ def fit_power_law(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Fit ``error ≈ a n^(−b) + c`` with a ≥ 0, c ≥ 0, 0.01 ≤ b ≤ 3.
 
+    For each b of a grid (0.05 apart, then refined to 0.005 around the best), (a, c)
+    solve a 2×2 weighted least-squares problem; the sums it needs are moments, so no
+    residual is ever formed (``SSE = Σw e² − 2aΣwxe − 2cΣwe + a²Σwx² + 2acΣwx + c²Σw``).
+
     Args:
         n: Budgets, shape ``(m,)``.
         error: Errors, shape ``(..., m)``; leading axes are fitted independently.
-        weights: Weights per point, broadcastable to ``error``.
+        weights: Weights per budget, shape ``(m,)`` (the same for every row).
 
     Returns:
         (a, b, c, weighted sum of squared residuals), each of the leading shape.
     """
     n = np.asarray(n, dtype=float)
-    e = np.asarray(error, dtype=float)[..., None, :]  # (..., 1, m)
-    w = np.ones_like(e) if weights is None else np.asarray(weights, dtype=float)[..., None, :]
-    w = np.broadcast_to(w, e.shape)
-    x = n[None, :] ** -EXPONENTS[:, None]  # (G, m)
-    sw = w.sum(-1)
-    sx = (w * x).sum(-1)
-    sxx = (w * x * x).sum(-1)
-    se = (w * e).sum(-1)
-    sxe = (w * x * e).sum(-1)
+    e = np.asarray(error, dtype=float)
+    w = np.ones(len(n)) if weights is None else np.asarray(weights, dtype=float)
+    coarse = _fit_on_grid(n, e, w, EXPONENTS)
+    fine = np.clip(coarse[1][..., None] + _REFINE, EXPONENTS[0], EXPONENTS[-1])
+    return _fit_on_grid(n, e, w, fine)
+
+
+def _fit_on_grid(
+    n: np.ndarray, e: np.ndarray, w: np.ndarray, exponents: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Best (a, b, c, SSE) with b from ``exponents``: one grid ``(G,)`` shared by every
+    row, or one per row ``(..., G)``."""
+    x = n ** -exponents[..., None]  # (G, m) or (..., G, m)
+    ew = e * w
+    sw = w.sum()
+    sx = (x * w).sum(-1)  # (G,) or (..., G)
+    sxx = (x * x * w).sum(-1)
+    se = ew.sum(-1)[..., None]  # (..., 1)
+    see = (e * ew).sum(-1)[..., None]
+    sxe = ew @ x.T if exponents.ndim == 1 else np.einsum("...gm,...m->...g", x, ew)
     det = sw * sxx - sx * sx
+
+    def sse(a: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return see - 2 * a * sxe - 2 * c * se + a * a * sxx + 2 * a * c * sx + c * c * sw
+
     with np.errstate(divide="ignore", invalid="ignore"):
         a_free = (sw * sxe - sx * se) / det
         c_free = (sxx * se - sx * sxe) / det
         a_only = np.clip(sxe / sxx, 0, None)  # c = 0
-    c_only = np.clip(se / sw, 0, None)  # a = 0
+    c_only = np.broadcast_to(np.clip(se / sw, 0, None), a_free.shape)  # a = 0
+    zeros = np.zeros_like(a_free)
+    free_ok = (a_free >= 0) & (c_free >= 0) & np.isfinite(a_free) & np.isfinite(c_free)
     candidates = [
-        (a_free, c_free, (a_free >= 0) & (c_free >= 0) & np.isfinite(a_free)),
-        (a_only, np.zeros_like(a_only), np.ones_like(a_only, dtype=bool)),
-        (np.zeros_like(c_only), c_only, np.ones_like(c_only, dtype=bool)),
+        (np.where(free_ok, a_free, 0.0), np.where(free_ok, c_free, 0.0), free_ok),
+        (a_only, zeros, None),
+        (zeros, c_only, None),
     ]
     best_sse = np.full(a_free.shape, np.inf)
-    best_a = np.zeros(a_free.shape)
-    best_c = np.zeros(a_free.shape)
+    best_a, best_c = zeros.copy(), zeros.copy()
     for a, c, valid in candidates:
-        a = np.where(valid, a, 0.0)
-        c = np.where(valid, c, 0.0)
-        sse = (w * (e - a[..., None] * x - c[..., None]) ** 2).sum(-1)
-        sse = np.where(valid, sse, np.inf)
-        better = sse < best_sse
-        best_sse = np.where(better, sse, best_sse)
+        value = sse(a, c)
+        if valid is not None:
+            value = np.where(valid, value, np.inf)
+        better = value < best_sse
+        best_sse = np.where(better, value, best_sse)
         best_a = np.where(better, a, best_a)
         best_c = np.where(better, c, best_c)
-    index = np.argmin(best_sse, axis=-1)
-    pick = np.expand_dims(index, -1)
+    pick = np.expand_dims(np.argmin(best_sse, axis=-1), -1)
     take = lambda v: np.take_along_axis(v, pick, -1)[..., 0]  # noqa: E731
-    return take(best_a), EXPONENTS[index], take(best_c), take(best_sse)
+    b = take(np.broadcast_to(exponents, best_sse.shape))
+    return take(best_a), b, take(best_c), np.maximum(take(best_sse), 0.0)
 
 
 @dataclass

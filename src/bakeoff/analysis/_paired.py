@@ -9,6 +9,7 @@ library has them.
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -151,11 +152,7 @@ def bootstrap_intervals(
     """
     d = np.atleast_2d(np.asarray(d, dtype=float))
     n = d.shape[-1]
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, n, size=(n_resamples, n))
-    counts = np.zeros((n_resamples, n))
-    np.add.at(counts, (np.arange(n_resamples)[:, None], picks), 1.0)
-    boot = d @ counts.T / n  # (pairs, resamples)
+    boot = d @ _resample_weights(n, n_resamples, seed).T  # (pairs, resamples)
     boot.sort(axis=-1)
     tail = (1 - level) / 2
     percentile = (
@@ -186,6 +183,17 @@ def bootstrap_intervals(
     mean = theta[:, 0]
     fix = lambda pair: tuple(np.where(constant, mean, v) for v in pair)  # noqa: E731
     return {"percentile": fix(percentile), "BCa": fix(tuple(bca))}
+
+
+@functools.lru_cache(maxsize=32)
+def _resample_weights(n: int, n_resamples: int, seed: int) -> np.ndarray:
+    """How often each of ``n`` seeds is drawn in each resample, over ``n``: the mean of a
+    resample is one dot product. Cached: a study's pairs share their seeds."""
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_resamples)
+    weights = counts / n
+    weights.setflags(write=False)
+    return weights
 
 
 def bootstrap_interval(

@@ -105,10 +105,14 @@ def compare_pairs(
         ratio = 0.0
         if scores.resampled and {"n_train", "n_test"} <= set(group.columns):
             ratio = float((group["n_test"] / group["n_train"]).mean())
-        # Pairs measured on the same seeds are compared in one vectorised batch.
+        # Pairs measured on the same seeds are compared in one vectorised batch; every
+        # batch of n seeds uses the same resamples (a valid bootstrap for each pair).
         batches: dict[tuple[object, ...], list[tuple[str, str]]] = {}
+        present = wide.notna().to_numpy()
+        column = {name: i for i, name in enumerate(wide.columns)}
         for a, b in combinations(sorted(wide.columns), 2):
-            seeds = tuple(wide[[a, b]].dropna().index)
+            both = present[:, column[a]] & present[:, column[b]]
+            seeds = tuple(wide.index[both].tolist())
             batches.setdefault(seeds, []).append((a, b))
         for seeds, pairs in batches.items():
             rows = wide.loc[list(seeds)]
@@ -122,7 +126,7 @@ def compare_pairs(
                 alpha,
                 effect_size,
                 n_resamples,
-                derive_seed(seed, "bootstrap", dataset, budget, seeds),
+                derive_seed(seed, "bootstrap", len(seeds)),
             )
     # One family for the whole study: a claim about any dataset keeps the family-wise
     # error (Holm, Bonferroni) or the false discovery rate (BH) at alpha.
