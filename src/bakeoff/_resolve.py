@@ -161,7 +161,11 @@ def _resolve_model(index: int, entry: ModelSpec, spec: StudySpec) -> ResolvedMod
                         f"See: bakeoff models show {entry.name}"
                     )
     try:
-        space = _final_space(model.search_space(), entry.search_space, fixed)
+        space = (
+            _final_space(model.search_space(), entry.search_space, fixed)
+            if entry.tune
+            else SearchSpace()  # no search: one trial with the defaults
+        )
     except ValueError as exc:
         raise SpecError(f"{field}.search_space: {exc}") from None
     return ResolvedModel(entry.display_name, model, fixed, space)

@@ -166,3 +166,55 @@ def test_cli_analyses_a_stored_study(tmp_path: Path, store_url: str) -> None:
     # Seeds re-split one dataset: their training sets overlap, so the corrected test.
     assert tests == {"Nadeau–Bengio corrected resampled t-test"}
     assert document["metric"] == "accuracy"
+
+
+def test_tuned_and_untuned_copies_of_a_model_are_compared(store_url: str) -> None:
+    import bakeoff
+
+    spec = {
+        "study": "tuning",
+        "datasets": ["iris", "wine"],
+        "models": [
+            {"name": "random_forest", "params": {"n_estimators": 10}},
+            {
+                "name": "random_forest",
+                "label": "rf_default",
+                "params": {"n_estimators": 10},
+                "tune": False,
+            },
+        ],
+        "tuning": {"method": "random", "n_trials": 3, "cv": 2},
+        "seeds": 3,
+    }
+    assert bakeoff.Study(**spec).run(storage=store_url).exit_code == 0
+    trials = bakeoff.results("tuning", storage=store_url).set_index("model")["n_trials"]
+    assert set(trials.loc["rf_default"]) == {1} and set(trials.loc["random_forest"]) == {3}
+    result = analyze(Scores.from_store("tuning", storage=store_url), n_resamples=200)
+    gain = result.tuning_gain.iloc[0]
+    assert (gain["tuned"], gain["default"], gain["n_datasets"]) == (
+        "random_forest",
+        "rf_default",
+        2,
+    )
+    # The figure is the mean over datasets of (tuned - default) / default, from the stored scores.
+    means = result.scores.frame.groupby(["dataset", "model"])["score"].mean().unstack()
+    expected = ((means["random_forest"] - means["rf_default"]) / means["rf_default"]).mean()
+    assert gain["mean_relative_improvement"] == pytest.approx(expected)
+    assert any(line.startswith("Tuning random_forest changed") for line in result.insights)
+
+
+def test_untuned_model_with_a_search_space_is_refused() -> None:
+    import bakeoff
+
+    with pytest.raises(SpecError, match="tune: false"):
+        bakeoff.Study(
+            study="x",
+            datasets=["iris"],
+            models=[
+                {
+                    "name": "random_forest",
+                    "tune": False,
+                    "search_space": {"max_depth": {"type": "int", "low": 1, "high": 3}},
+                }
+            ],
+        )

@@ -40,6 +40,7 @@ class Analysis:
     efficiency: pd.DataFrame
     wins: pd.DataFrame
     baseline: pd.DataFrame
+    tuning_gain: pd.DataFrame
     meta_correlations: pd.DataFrame
     insights: list[str] = field(default_factory=list)
 
@@ -94,6 +95,7 @@ class Analysis:
                 "efficiency": self.efficiency.to_dict("records"),
                 "wins_ties_losses": self.wins.to_dict("records"),
                 "baseline_improvement": self.baseline.to_dict("records"),
+                "tuned_vs_default": self.tuning_gain.to_dict("records"),
                 "dataset_characteristics": {
                     "test": "Spearman rank correlation of a dataset property with a model's rank",
                     "correlations": self.meta_correlations.to_dict("records"),
@@ -193,6 +195,7 @@ def analyze(
         efficiency=_efficiency(scores),
         wins=_wins(scores, pairs, budget),
         baseline=_baseline(scores, baseline, budget),
+        tuning_gain=_tuning_gain(scores, pairs, budget),
         meta_correlations=_meta(across, dataset_properties),
     )
     analysis.insights = write_insights(analysis)
@@ -332,6 +335,40 @@ def _baseline(scores: Scores, baseline: str | None, budget: str) -> pd.DataFrame
                 "datasets_improved": int((relative > 0).sum()),
             }
         )
+    return pd.DataFrame(rows)
+
+
+def _tuning_gain(scores: Scores, pairs: pd.DataFrame, budget: str) -> pd.DataFrame:
+    """What tuning gained: each tuned model against an untuned copy of itself."""
+    rows = []
+    frame = scores.frame[scores.frame["budget"] == budget]
+    means = frame.groupby(["dataset", "model"])["score"].mean().unstack("model")
+    sign = 1.0 if scores.higher_is_better else -1.0
+    for tuned, default in scores.tuning_pairs():
+        both = means[[tuned, default]].dropna()
+        relative = sign * (both[tuned] - both[default]) / both[default].abs()
+        row: dict[str, Any] = {
+            "tuned": tuned,
+            "default": default,
+            "budget": budget,
+            "n_datasets": len(both),
+            "mean_relative_improvement": float(relative.mean()) if len(both) else None,
+            "datasets_improved": int((relative > 0).sum()),
+        }
+        if not pairs.empty and "verdict" in pairs.columns:
+            at = pairs[
+                (pairs["budget"] == budget)
+                & pairs["model_a"].isin([tuned, default])
+                & pairs["model_b"].isin([tuned, default])
+            ]
+            wins = ((at["verdict"] == "a better") & (at["model_a"] == tuned)) | (
+                (at["verdict"] == "b better") & (at["model_b"] == tuned)
+            )
+            losses = ((at["verdict"] == "a better") & (at["model_a"] == default)) | (
+                (at["verdict"] == "b better") & (at["model_b"] == default)
+            )
+            row.update(significant_gains=int(wins.sum()), significant_losses=int(losses.sum()))
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

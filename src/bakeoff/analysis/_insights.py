@@ -41,6 +41,23 @@ def write_insights(analysis: Analysis) -> list[str]:
     lines += _within(analysis)
     lines += _curves(analysis)
     lines += _baseline(analysis)
+    lines += _tuning(analysis)
+    return lines
+
+
+def _tuning(analysis: Analysis) -> list[str]:
+    lines = []
+    for row in analysis.tuning_gain.to_dict("records"):
+        if row["mean_relative_improvement"] is None:
+            continue
+        lines.append(
+            f"Tuning {row['tuned']} changed its score by "
+            f"{100 * row['mean_relative_improvement']:+.1f}% on average against its "
+            f"untuned copy {row['default']} (better on {row['datasets_improved']} of "
+            f"{row['n_datasets']} datasets; significantly better on "
+            f"{row.get('significant_gains', 0)}, significantly worse on "
+            f"{row.get('significant_losses', 0)} by the corrected pairwise test)."
+        )
     return lines
 
 

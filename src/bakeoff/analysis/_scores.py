@@ -100,7 +100,7 @@ class Scores:
         if resampled is None:
             resampled = {"n_train", "n_test"} <= set(data.columns)
         columns = [*key, "score"] + [
-            c for c in ("n_train", "n_test", "seconds") if c in data.columns
+            c for c in ("n_train", "n_test", "seconds", "model_name", "tuned") if c in data.columns
         ]
         data = data[columns].sort_values(key, kind="stable", ignore_index=True)
         return cls(data, metric, higher_is_better, bool(resampled), source)
@@ -154,8 +154,11 @@ class Scores:
         name = metric or objective
         if name not in available:
             raise SpecError(f"metric '{name}' is not among study '{study}''s metrics {available}.")
+        kinds = _model_kinds(study, storage)
         frame = pd.DataFrame(
             {
+                "model_name": done["cell_key"].map(lambda k: kinds[k][0]),
+                "tuned": done["cell_key"].map(lambda k: kinds[k][1]),
                 "dataset": done["dataset"],
                 "model": done["model"],
                 "budget": done["budget"],
@@ -176,6 +179,18 @@ class Scores:
         )
 
     # -- views -----------------------------------------------------------------------
+
+    def tuning_pairs(self) -> list[tuple[str, str]]:
+        """(tuned label, untuned label) pairs of the same registered model."""
+        if not {"model_name", "tuned"} <= set(self.frame.columns):
+            return []
+        kinds = self.frame.drop_duplicates("model")[["model", "model_name", "tuned"]]
+        pairs = []
+        for _, group in kinds.groupby("model_name"):
+            tuned = sorted(group.loc[group["tuned"].astype(bool), "model"])
+            default = sorted(group.loc[~group["tuned"].astype(bool), "model"])
+            pairs += [(t, d) for t in tuned for d in default]
+        return pairs
 
     @property
     def models(self) -> list[str]:
@@ -198,3 +213,18 @@ class Scores:
     def final_budget(self) -> str:
         """The budget compared across datasets: ``full`` if present, else the largest."""
         return self.budgets()[-1]
+
+
+def _model_kinds(study: str, storage: str | None) -> dict[str, tuple[str, bool]]:
+    """Cell key to (registered model name, whether the cell searched a space)."""
+    import json
+
+    from bakeoff.store import DEFAULT_STORAGE, Store
+
+    with Store(storage or DEFAULT_STORAGE, must_exist=True) as store:
+        cells = store.cells_frame(study)
+    kinds = {}
+    for key, text in zip(cells["cell_key"], cells["definition_json"], strict=True):
+        model = json.loads(text)["model"]
+        kinds[key] = (model["name"], bool(model["search_space"]))
+    return kinds

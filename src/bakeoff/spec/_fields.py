@@ -77,10 +77,24 @@ class ModelSpec(_Strict):
     )
     params: dict[str, Any] = Field(default_factory=dict)
     search_space: dict[str, Param] = Field(default_factory=dict)
+    tune: bool = Field(
+        True,
+        description="false: one trial with the default (and fixed) parameters, e.g. to "
+        "measure what tuning gains beside a tuned copy of the same model",
+    )
 
     @property
     def display_name(self) -> str:
         return self.label or self.name
+
+    @model_validator(mode="after")
+    def _untuned_has_no_space(self) -> ModelSpec:
+        if not self.tune and self.search_space:
+            raise ValueError(
+                f"model '{self.display_name}' has `tune: false` and a `search_space`; "
+                f"drop one of them"
+            )
+        return self
 
 
 class SplitSpec(_Strict):
