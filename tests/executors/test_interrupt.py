@@ -27,6 +27,18 @@ def slow_study(url: str, n_jobs: int) -> dict:
     )
 
 
+def start_run(path: Path) -> subprocess.Popen[str]:
+    """``bakeoff run PATH`` in its own process group, as a terminal would start it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bakeoff", "run", str(path)],
+        env=cli_env(),
+        start_new_session=True,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 def statuses(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as connection:
         return dict(
@@ -50,14 +62,7 @@ def test_ctrl_c_marks_running_work_interrupted_and_resumes(tmp_path: Path, n_job
     db = tmp_path / "ctrlc.db"
     path = tmp_path / "study.yaml"
     path.write_text(yaml.safe_dump(slow_study(f"sqlite:///{db}", n_jobs)))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bakeoff", "run", str(path)],
-        env=cli_env(),
-        start_new_session=True,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    process = start_run(path)
     deadline = time.monotonic() + 120
     while n_trials(db) < 5 and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -103,14 +108,7 @@ def test_ctrl_c_while_workers_are_still_starting_is_clean(tmp_path: Path) -> Non
     db = tmp_path / "early.db"
     path = tmp_path / "study.yaml"
     path.write_text(yaml.safe_dump(slow_study(f"sqlite:///{db}", 2)))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bakeoff", "run", str(path)],
-        env=cli_env(),
-        start_new_session=True,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    process = start_run(path)
     deadline = time.monotonic() + 120
     # The resource tracker is a child too: wait for it and the first worker.
     while len(children(process.pid)) < 2 and time.monotonic() < deadline:

@@ -137,12 +137,11 @@ def test_a_study_runs_and_resumes_on_postgresql(tmp_path: Path) -> None:
     assert_same_numbers(stored_numbers(name, POSTGRES_URL), stored_numbers(name, sqlite_url))
 
 
-def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
-    from datetime import datetime, timezone
+def one_cell_store(url: str) -> tuple[Store, int]:
+    """A store holding one study with one pending cell; returns the cell's id."""
+    from bakeoff.store import CellDefinition
 
-    from bakeoff.store import CellDefinition, TrialRecord
-
-    store = Store(store_url)
+    store = Store(url)
     prepared = store.prepare_study(
         name="s",
         spec_json="{}",
@@ -153,7 +152,15 @@ def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
         datasets=[],
         cell_definitions=[CellDefinition("k" * 64, "m", "d", "full", 0, {})],
     )
-    cell_id = prepared.cell_ids["k" * 64]
+    return store, prepared.cell_ids["k" * 64]
+
+
+def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
+    from datetime import datetime, timezone
+
+    from bakeoff.store import TrialRecord
+
+    store, cell_id = one_cell_store(store_url)
     started = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
     finished = datetime(2026, 1, 2, 3, 4, 6, 1, tzinfo=timezone.utc)
     written = [
@@ -198,20 +205,9 @@ def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
 def test_an_interrupted_trial_is_dropped_when_its_cell_restarts(store_url: str) -> None:
     from datetime import datetime, timezone
 
-    from bakeoff.store import CellDefinition, TrialRecord
+    from bakeoff.store import TrialRecord
 
-    store = Store(store_url)
-    prepared = store.prepare_study(
-        name="s",
-        spec_json="{}",
-        spec_hash="0" * 64,
-        seed=0,
-        bakeoff_version="test",
-        provenance={},
-        datasets=[],
-        cell_definitions=[CellDefinition("k" * 64, "m", "d", "full", 0, {})],
-    )
-    cell_id = prepared.cell_ids["k" * 64]
+    store, cell_id = one_cell_store(store_url)
     now = datetime.now(timezone.utc)
     with store.trial_writer(cell_id) as writer:
         for number, state in enumerate(["COMPLETE", "PRUNED", "INTERRUPTED"]):
