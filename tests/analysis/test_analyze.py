@@ -218,3 +218,12 @@ def test_untuned_model_with_a_search_space_is_refused() -> None:
                 }
             ],
         )
+
+
+def test_datasets_needed_follow_g_power_and_the_wilcoxon_efficiency() -> None:
+    result = analyze(Scores.from_frame(long_table(n_datasets=6)), n_resamples=200)
+    row = result.across.pairwise[0]
+    # G*Power: 34 pairs for d_z = 0.5 at 80% power; Wilcoxon's efficiency 3/pi -> 36.
+    assert row["datasets_for_power_80"] == 36
+    assert row["power_at_effect"] < 0.8
+    assert any("about 36 datasets would be needed" in line for line in result.insights)

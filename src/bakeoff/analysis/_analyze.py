@@ -179,7 +179,9 @@ def analyze(
         seed=seed,
     )
     budget = scores.final_budget()
-    across = compare_across_datasets(scores, budget=budget, alpha=alpha, correction=correction)
+    across = compare_across_datasets(
+        scores, budget=budget, alpha=alpha, correction=correction, effect_size=effect_size
+    )
     curves = _curves(scores, n_resamples=min(n_resamples, 1000), seed=seed)
     findings = _curve_findings(curves, target, flat_gain)
     crossings = _crossings(curves)

@@ -109,6 +109,14 @@ def _across(analysis: Analysis) -> list[str]:
                 f"{_p(row['p_adjusted'])} < {level:g}; better on {wins} of "
                 f"{row['n_datasets']})."
             )
+    weak = [r for r in across.pairwise if r.get("power_at_effect", 1.0) < 0.8]
+    if weak and not any(r.get("p_adjusted", 1.0) < level for r in across.pairwise):
+        needed = max((r.get("datasets_for_power_80") or 0) for r in weak)
+        lines.append(
+            f"Across datasets, {len(weak)} pairwise comparison(s) are under-powered: with "
+            f"{n} datasets the Wilcoxon test has under 80% power for d_z = "
+            f"{analysis.settings['effect_size']:g}; about {needed} datasets would be needed."
+        )
     close = [r for r in across.nemenyi if not r["significant"]]
     if close and cd is not None:
         pairs = ", ".join(f"{r['model_a']} and {r['model_b']}" for r in close[:3])
