@@ -16,6 +16,12 @@ PLUGINS = Path(__file__).parent / "plugins"
 sys.path.insert(0, str(PLUGINS))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Meta-features and other caches go to a temporary folder, not the user's."""
+    os.environ["BAKEOFF_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def store_url(tmp_path: Path) -> str:
     """A SQLite store in a fresh temporary folder."""

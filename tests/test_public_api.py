@@ -46,6 +46,7 @@ def test_public_names_are_all_exported() -> None:
 
 
 COMMANDS = [
+    "analyze",
     "run",
     "validate",
     "results",

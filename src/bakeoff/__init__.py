@@ -10,7 +10,7 @@ read the results back::
     table = bakeoff.results("quickstart")
 """
 
-from bakeoff import datasets, metrics, models
+from bakeoff import analysis, datasets, metrics, models
 from bakeoff._results import predictions, results, trials
 from bakeoff._study import RunSummary, Study
 from bakeoff._version import __version__
@@ -33,6 +33,7 @@ __all__ = [
     "StoreError",
     "Study",
     "__version__",
+    "analysis",
     "datasets",
     "metrics",
     "models",

@@ -13,6 +13,7 @@ from typing import Any
 from bakeoff._provenance import collect_provenance
 from bakeoff._resolve import Resolution, resolve
 from bakeoff._version import __version__
+from bakeoff.datasets import meta_features
 from bakeoff.design import Cell
 from bakeoff.executors import Executor, LocalExecutor
 from bakeoff.protocol import CellOutcome, CellTask, Event
@@ -169,6 +170,7 @@ class Study:
                         "n_rows": d.n_rows,
                         "n_features": d.n_features,
                         "source": d.source,
+                        "meta_json": json.dumps(meta_features(d)),
                     }
                     for d in resolution.datasets.values()
                 ],

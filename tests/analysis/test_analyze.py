@@ -227,3 +227,19 @@ def test_datasets_needed_follow_g_power_and_the_wilcoxon_efficiency() -> None:
     assert row["datasets_for_power_80"] == 36
     assert row["power_at_effect"] < 0.8
     assert any("about 36 datasets would be needed" in line for line in result.insights)
+
+
+def test_dataset_properties_are_rank_correlated_with_each_model() -> None:
+    from scipy import stats
+
+    table = long_table(n_datasets=8, effects={"alpha": 0.0, "beta": 0.0, "gamma": 0.0})
+    properties = pd.DataFrame(
+        {"rows": [100, 200, 300, 400, 500, 600, 700, 800]},
+        index=[f"d{i}" for i in range(8)],
+    )
+    result = analyze(Scores.from_frame(table), dataset_properties=properties, n_resamples=200)
+    row = result.meta_correlations.set_index("model").loc["alpha"]
+    ranks = result.across.rank_table["alpha"]
+    expected = stats.spearmanr(properties["rows"].reindex(ranks.index), ranks)
+    assert row["spearman_rho"] == pytest.approx(expected.statistic)
+    assert row["p"] == pytest.approx(expected.pvalue)

@@ -33,7 +33,7 @@ def test_migrated_schema_equals_the_table_definitions(store_url: str) -> None:
     # the code writes to agree.
     assert differences == []
     current, head = schema_revision(store.engine)
-    assert current == head == "0001"
+    assert current == head == "0002"
 
 
 def test_every_table_is_prefixed_so_optuna_can_share_the_database(store_url: str) -> None:
@@ -214,3 +214,24 @@ def test_an_interrupted_trial_is_dropped_when_its_cell_restarts(store_url: str) 
             writer.write(TrialRecord(number, state, {}, {}, None, now, now, 0.1))
     # The interrupted trial runs again under its own number on resume.
     assert [r.state for r in store.start_cell(cell_id)] == ["COMPLETE", "PRUNED"]
+
+
+def test_a_store_at_the_first_schema_is_upgraded_and_keeps_its_rows(store_url: str) -> None:
+    from alembic import command
+
+    from bakeoff.store._engine import _alembic_config, create_engine
+
+    engine = create_engine(store_url)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0001")
+        connection.exec_driver_sql(
+            "insert into bakeoff_studies (name, spec_json, spec_hash, seed, status, "
+            "created_at, bakeoff_version, provenance_json) values "
+            "('old', '{}', 'h', 0, 'complete', '2026-01-01 00:00:00', '0.0', '{}')"
+        )
+    engine.dispose()
+    store = Store(store_url)  # opening upgrades
+    assert schema_revision(store.engine)[0] == "0002"
+    assert store.study_names() == ["old"]
+    columns = {c["name"] for c in sa.inspect(store.engine).get_columns("bakeoff_study_datasets")}
+    assert "meta_json" in columns

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -98,7 +100,12 @@ def _dataset_properties(study: str, url: str):  # type: ignore[no-untyped-def]
         frame = store.datasets_frame(study)
     if frame.empty:
         return None
-    return frame.drop_duplicates("name", keep="last").set_index("name")[["n_rows", "n_features"]]
+    frame = frame.drop_duplicates("name", keep="last").set_index("name")
+    meta = frame["meta_json"].map(lambda text: json.loads(text) if isinstance(text, str) else {})
+    properties = pd.DataFrame(list(meta), index=frame.index)
+    if properties.empty:
+        properties = frame[["n_rows", "n_features"]]
+    return properties.apply(pd.to_numeric, errors="coerce")
 
 
 def _print(result) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from bakeoff.datasets import _sklearn  # noqa: F401  (registers the shipped datasets)
 from bakeoff.datasets._base import TASKS, Dataset, TaskKind, fingerprint_frame, infer_task
+from bakeoff.datasets._meta import META_FEATURES, cache_dir, compute_meta_features, meta_features
 from bakeoff.datasets._registry import (
     DatasetInfo,
     get_info,
@@ -12,15 +13,19 @@ from bakeoff.datasets._registry import (
 )
 
 __all__ = [
+    "META_FEATURES",
     "TASKS",
     "Dataset",
     "DatasetInfo",
     "TaskKind",
+    "cache_dir",
+    "compute_meta_features",
     "fingerprint_frame",
     "get_info",
     "infer_task",
     "list_datasets",
     "load",
     "load_file",
+    "meta_features",
     "register_dataset",
 ]

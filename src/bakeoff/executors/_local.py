@@ -90,10 +90,9 @@ class LocalExecutor(Executor):
         )
         pending: set[Future[CellOutcome]] = set()
         try:
-            # Workers are started by submit(). Started with SIGINT ignored, a worker still
-            # importing its modules is not killed by a Ctrl-C (with a traceback); once
-            # ready, it installs its own handler (_init_worker).
-            with _sigint_ignored():
+            # Workers are started by submit(), with SIGINT held back until they are
+            # ready for it (see _sigint_held).
+            with _sigint_held():
                 pending = {pool.submit(_run_in_worker, task) for task in tasks}
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -136,15 +135,29 @@ _WORKER: dict[str, Any] = {}
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
+def _sigint_held() -> Iterator[None]:
+    """Start worker processes without a Ctrl-C tearing them (or their start) apart.
+
+    Inside, SIGINT is blocked in this thread, and processes started here inherit the
+    mask: a worker imports its modules for a second or more before it can handle a
+    Ctrl-C, so it keeps one pending until ``_init_worker`` has installed its handler
+    and unblocks it. This process may still be signalled through its other threads; a
+    Ctrl-C then is only recorded, and raised on leaving, so that no worker is left
+    half-started (reading a truncated start-up message).
+    """
     if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be changed from the main thread
+        yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def _init_worker(
@@ -153,6 +166,8 @@ def _init_worker(
     import_modules(imports)
     _WORKER.update(storage=storage, datasets=datasets, events=events, stop=stop, running=False)
     signal.signal(signal.SIGINT, _on_sigint)
+    # A Ctrl-C held back while this worker started is delivered now, to _on_sigint.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _on_sigint(signum: int, frame: Any) -> None:

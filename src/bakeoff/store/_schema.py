@@ -48,6 +48,7 @@ study_datasets = sa.Table(
     sa.Column("n_rows", sa.Integer, nullable=False),
     sa.Column("n_features", sa.Integer, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
+    sa.Column("meta_json", sa.Text),
     sa.UniqueConstraint("study_id", "name", "fingerprint", name=f"{PREFIX}uq_study_dataset"),
 )
 

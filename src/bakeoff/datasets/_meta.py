@@ -1,0 +1,136 @@
+"""Meta-features of a dataset, for the "which dataset properties predict performance"
+question: size, feature types, classes, missingness and two complexity landmarks.
+
+Computed once per dataset content and cached as JSON under the user's cache folder
+(``$BAKEOFF_CACHE``, else ``$XDG_CACHE_HOME/bakeoff``, else ``~/.cache/bakeoff``), keyed
+by the dataset's fingerprint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.tree import DecisionTreeRegressor
+
+from bakeoff._seeding import derive_seed
+from bakeoff.datasets._base import Dataset
+
+__all__ = ["META_FEATURES", "cache_dir", "compute_meta_features", "meta_features"]
+
+#: Landmarks and PCA look at a seeded sample of at most this many rows.
+SAMPLE_ROWS = 2000
+
+#: Name and meaning of every meta-feature.
+META_FEATURES = {
+    "rows": "rows",
+    "features": "feature columns",
+    "numeric_share": "share of features that are numeric",
+    "categorical_share": "share of features that are categorical",
+    "mean_categorical_cardinality": "mean number of levels of the categorical features",
+    "missing_share": "share of missing feature cells",
+    "classes": "number of classes (classification)",
+    "class_imbalance": "majority class count / minority class count (classification)",
+    "target_skew": "skewness of the target (regression)",
+    "intrinsic_dimension_pca95": "principal components explaining 95% of the variance of "
+    "the encoded, standardised features",
+    "landmark": "5-fold CV accuracy of 1-nearest-neighbour (classification) or R² of a "
+    "decision stump (regression)",
+}
+
+
+def cache_dir() -> Path:
+    """The folder bakeoff may write caches to (never anywhere else)."""
+    if os.environ.get("BAKEOFF_CACHE"):
+        return Path(os.environ["BAKEOFF_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bakeoff"
+
+
+def meta_features(dataset: Dataset) -> dict[str, float | None]:
+    """The dataset's meta-features, from the cache when computed before."""
+    path = cache_dir() / "meta" / f"{dataset.fingerprint}.json"
+    if path.is_file():
+        try:
+            return dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass  # an unreadable cache entry is recomputed
+    values = compute_meta_features(dataset)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+    except OSError:
+        pass  # a read-only home must not stop a study
+    return values
+
+
+def compute_meta_features(dataset: Dataset) -> dict[str, float | None]:
+    """Compute the meta-features of ``dataset`` (see :data:`META_FEATURES`)."""
+    from bakeoff.protocol._preprocess import make_pipeline
+
+    X, y = dataset.X, dataset.y
+    categorical = dataset.categorical_columns
+    numeric = [c for c in X.columns if c not in categorical]
+    n_features = X.shape[1]
+    classification = dataset.task == "classification"
+    values: dict[str, float | None] = {
+        "rows": float(len(X)),
+        "features": float(n_features),
+        "numeric_share": len(numeric) / n_features,
+        "categorical_share": len(categorical) / n_features,
+        "mean_categorical_cardinality": float(np.mean([X[c].nunique() for c in categorical]))
+        if categorical
+        else 0.0,
+        "missing_share": float(X.isna().to_numpy().mean()),
+        "classes": None,
+        "class_imbalance": None,
+        "target_skew": None,
+    }
+    if classification:
+        counts = y.value_counts()
+        values["classes"] = float(len(counts))
+        values["class_imbalance"] = float(counts.max() / counts.min())
+    else:
+        values["target_skew"] = float(y.astype(float).skew())
+    rng = np.random.default_rng(derive_seed(dataset.fingerprint, "meta-features"))
+    rows = np.sort(rng.permutation(len(X))[:SAMPLE_ROWS])
+    Xs, ys = X.iloc[rows], y.to_numpy()[rows]
+    encode = make_pipeline(PCA(), numeric=numeric, categorical=categorical, scale=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        encoded = encode[:-1].fit_transform(Xs)
+        explained = PCA().fit(encoded).explained_variance_ratio_
+        values["intrinsic_dimension_pca95"] = float(np.searchsorted(np.cumsum(explained), 0.95) + 1)
+        seed = derive_seed(dataset.fingerprint, "landmark")
+        if classification:
+            estimator = make_pipeline(
+                KNeighborsClassifier(n_neighbors=1),
+                numeric=numeric,
+                categorical=categorical,
+                scale=True,
+            )
+            smallest = int(np.unique(ys, return_counts=True)[1].min())
+            folds = (
+                StratifiedKFold(5, shuffle=True, random_state=seed)
+                if smallest >= 5
+                else (KFold(5, shuffle=True, random_state=seed))
+            )
+            scores = cross_val_score(estimator, Xs, ys, cv=folds, scoring="accuracy")
+        else:
+            estimator = make_pipeline(
+                DecisionTreeRegressor(max_depth=1),
+                numeric=numeric,
+                categorical=categorical,
+                scale=False,
+            )
+            scores = cross_val_score(
+                estimator, Xs, ys, cv=KFold(5, shuffle=True, random_state=seed), scoring="r2"
+            )
+    values["landmark"] = float(np.mean(scores))
+    return values
