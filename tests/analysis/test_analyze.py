@@ -243,3 +243,23 @@ def test_dataset_properties_are_rank_correlated_with_each_model() -> None:
     expected = stats.spearmanr(properties["rows"].reindex(ranks.index), ranks)
     assert row["spearman_rho"] == pytest.approx(expected.statistic)
     assert row["p"] == pytest.approx(expected.pvalue)
+
+
+def test_a_study_with_two_tasks_is_analysed_one_metric_at_a_time(store_url: str) -> None:
+    import bakeoff
+
+    spec = {
+        "study": "mix",
+        "datasets": ["iris", "diabetes"],
+        "models": ["random_forest"],
+        "tuning": {"method": "random", "n_trials": 1, "cv": 2},
+        "seeds": 2,
+    }
+    assert bakeoff.Study(**spec).run(storage=store_url).exit_code == 0
+    accuracy = Scores.from_store("mix", storage=store_url)
+    assert accuracy.metric == "accuracy" and accuracy.datasets == ["iris"]
+    assert "diabetes" in accuracy.notes[0] and "--metric" in accuracy.notes[0]
+    rmse = Scores.from_store("mix", storage=store_url, metric="rmse")
+    assert rmse.datasets == ["diabetes"] and not rmse.higher_is_better
+    with pytest.raises(SpecError, match="Did you mean 'rmse'"):
+        Scores.from_store("mix", storage=store_url, metric="rmsee")

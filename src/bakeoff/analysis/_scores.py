@@ -7,6 +7,7 @@ any long table with columns ``dataset``, ``model``, ``score`` and optionally ``s
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class Scores:
             sets (repeated random splits of one dataset), which calls for the
             Nadeau–Bengio corrected t-test.
         source: Where the scores came from, for the report.
+        notes: What was left out and why (e.g. datasets scored by another metric).
     """
 
     frame: pd.DataFrame
@@ -41,6 +43,7 @@ class Scores:
     higher_is_better: bool
     resampled: bool
     source: str
+    notes: tuple[str, ...] = ()
 
     @classmethod
     def from_frame(
@@ -153,7 +156,13 @@ class Scores:
         objective = next(c.removeprefix("cv_") for c in done.columns if c.startswith("cv_"))
         name = metric or objective
         if name not in available:
-            raise SpecError(f"metric '{name}' is not among study '{study}''s metrics {available}.")
+            from bakeoff._registry import suggest
+
+            raise SpecError(
+                f"--metric '{name}' is not among study '{study}''s metrics {available}."
+                f"{suggest(name, available)}"
+            )
+        unscored = sorted(set(done.loc[done[f"test_{name}"].isna(), "dataset"]))
         kinds = _model_kinds(study, storage)
         frame = pd.DataFrame(
             {
@@ -170,13 +179,21 @@ class Scores:
             }
         ).dropna(subset=["score"])
         direction = metrics.get(name).direction
-        return cls.from_frame(
+        scores = cls.from_frame(
             frame,
             metric=name,
             higher_is_better=direction == "maximize",
             resampled=True,
             source=f"study '{study}'",
         )
+        if unscored:
+            others = [m for m in available if m != name]
+            note = (
+                f"datasets {unscored} have no '{name}' score (another task) and are left "
+                f"out; analyse them with --metric, one of {others}"
+            )
+            scores = dataclasses.replace(scores, notes=(note,))
+        return scores
 
     # -- views -----------------------------------------------------------------------
 

@@ -116,6 +116,8 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
         f"{len(result.scores.models)} models, {len(result.scores.datasets)} datasets.",
         highlight=False,
     )
+    for note in result.scores.notes:
+        console.print(f"[dim]Note:[/] {note}", highlight=False)
     if across.average_ranks:
         table = Table(title=f"Average ranks at budget {across.budget} (1 = best)")
         table.add_column("model")
