@@ -83,3 +83,5 @@ def test_listing_commands_work() -> None:
     csv = run_cli("datasets", "list", "-f", "csv").stdout
     assert csv.splitlines()[0].startswith("name,task,rows")
     assert "grid size (method: grid): 9216" in run_cli("models", "show", "xgboost").stdout
+    shown = run_cli("datasets", "show", "iris").stdout
+    assert "Meta-features" in shown and "intrinsic_dimension_pca95" in shown

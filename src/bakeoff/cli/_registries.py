@@ -101,7 +101,7 @@ def datasets_list(fmt: Format = FORMAT) -> None:
 
 @datasets_app.command("show")
 def datasets_show(name: str = typer.Argument(..., help="A dataset name.")) -> None:
-    """A dataset's metadata, fingerprint and per-column summary."""
+    """A dataset's metadata, fingerprint, per-column summary and meta-features."""
     info = dataset_registry.get_info(name)
     dataset = info.load()
     console.print(f"[bold]{name}[/]: {info.description}", highlight=False)
@@ -132,6 +132,26 @@ def datasets_show(name: str = typer.Argument(..., help="A dataset name.")) -> No
         }
     )
     console.print(frame_to_table(summary, title="Columns"))
+    meta = dataset_registry.meta_features(dataset)
+    console.print(
+        frame_to_table(
+            pd.DataFrame(
+                {
+                    "meta-feature": list(meta),
+                    "value": [_plain(v) for v in meta.values()],
+                    "meaning": [dataset_registry.META_FEATURES[k] for k in meta],
+                }
+            ),
+            title="Meta-features",
+        )
+    )
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return "-"
+    number = float(value)  # type: ignore[arg-type]
+    return f"{number:.0f}" if number.is_integer() else f"{number:.4g}"
 
 
 @metrics_app.command("list")
