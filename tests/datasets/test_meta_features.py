@@ -61,3 +61,9 @@ def test_meta_features_are_cached_under_bakeoff_cache(tmp_path: Path, monkeypatc
     assert json.loads(cached.read_text()) == first
     cached.write_text(json.dumps({**first, "rows": -1}))
     assert meta_features(dataset)["rows"] == -1  # read back, not recomputed
+
+
+def test_a_table_too_small_for_the_landmark_gets_none_not_an_error() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["a", "b", "a", "b"]})
+    values = compute_meta_features(Dataset("four", frame, target="y", task="classification"))
+    assert values["rows"] == 4 and values["landmark"] is None

@@ -71,9 +71,10 @@ def meta_features(dataset: Dataset) -> dict[str, float | None]:
 
 
 def compute_meta_features(dataset: Dataset) -> dict[str, float | None]:
-    """Compute the meta-features of ``dataset`` (see :data:`META_FEATURES`)."""
-    from bakeoff.protocol._preprocess import make_pipeline
+    """Compute the meta-features of ``dataset`` (see :data:`META_FEATURES`).
 
+    The two complexity measures are ``None`` when the table is too small for them.
+    """
     X, y = dataset.X, dataset.y
     categorical = dataset.categorical_columns
     numeric = [c for c in X.columns if c not in categorical]
@@ -98,6 +99,21 @@ def compute_meta_features(dataset: Dataset) -> dict[str, float | None]:
         values["class_imbalance"] = float(counts.max() / counts.min())
     else:
         values["target_skew"] = float(y.astype(float).skew())
+    try:
+        values.update(_complexity(dataset, numeric, categorical, classification))
+    except Exception:  # too few rows or classes for 5 folds: unknown, not a failed study
+        values.update(intrinsic_dimension_pca95=None, landmark=None)
+    return values
+
+
+def _complexity(
+    dataset: Dataset, numeric: list[str], categorical: list[str], classification: bool
+) -> dict[str, float | None]:
+    """PCA intrinsic dimension and the landmark score, on a seeded sample of rows."""
+    from bakeoff.protocol._preprocess import make_pipeline
+
+    X, y = dataset.X, dataset.y
+    values: dict[str, float | None] = {}
     rng = np.random.default_rng(derive_seed(dataset.fingerprint, "meta-features"))
     rows = np.sort(rng.permutation(len(X))[:SAMPLE_ROWS])
     Xs, ys = X.iloc[rows], y.to_numpy()[rows]
