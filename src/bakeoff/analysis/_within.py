@@ -130,7 +130,7 @@ def compare_pairs(
             )
     # One family for the whole study: a claim about any dataset keeps the family-wise
     # error (Holm, Bonferroni) or the false discovery rate (BH) at alpha.
-    _correct(family, correction, alpha, effect_size)
+    _correct(family, correction, alpha)
     return pd.DataFrame(family)
 
 
@@ -211,9 +211,7 @@ def _compare_batch(
     return rows
 
 
-def _correct(
-    family: list[dict[str, object]], correction: str, alpha: float, effect_size: float
-) -> None:
+def _correct(family: list[dict[str, object]], correction: str, alpha: float) -> None:
     tested = [r for r in family if r.get("test") and r.get("p") is not None]
     if not tested:
         for row in family:

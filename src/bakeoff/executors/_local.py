@@ -193,8 +193,8 @@ def _run_in_worker(task: CellTask) -> CellOutcome:
     try:
         return run_cell(task, _WORKER["datasets"][task.dataset], store, _WORKER["events"].put)
     except KeyboardInterrupt:
-        # Landed outside the trial loop (while the cell started or stored its result).
-        _WORKER["running"] = False
+        # Landed outside the trial loop (while the cell started or stored its result);
+        # _on_sigint raises only once, so this bookkeeping is not interrupted again.
         store.mark_interrupted(task.cell_id)
         return _interrupted(task)
     finally:
