@@ -1,6 +1,6 @@
 """Dataset registry, loaders and fingerprints."""
 
-from bakeoff.datasets import _sklearn  # noqa: F401  (registers the shipped datasets)
+from bakeoff.datasets import _shipped  # noqa: F401  (registers the shipped datasets)
 from bakeoff.datasets._base import TASKS, Dataset, TaskKind, fingerprint_frame, infer_task
 from bakeoff.datasets._meta import META_FEATURES, cache_dir, compute_meta_features, meta_features
 from bakeoff.datasets._registry import (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from bakeoff._registry import suggest
+from bakeoff.datasets._fingerprint import fingerprint_frame
+from bakeoff.datasets._types import FeatureKind, resolve_feature_kinds
 from bakeoff.exceptions import BakeoffWarning, DatasetError
 
 __all__ = ["TASKS", "Dataset", "TaskKind", "fingerprint_frame", "infer_task"]
@@ -38,20 +39,6 @@ def infer_task(target: pd.Series) -> TaskKind:
     return "regression"
 
 
-def fingerprint_frame(frame: pd.DataFrame) -> str:
-    """SHA-256 of a table's content, independent of its row order.
-
-    Column names and dtype kinds enter the hash; rows are hashed one by one with pandas'
-    stable ``hash_pandas_object`` and the row hashes are sorted before combining.
-    """
-    digest = hashlib.sha256()
-    for name, dtype in frame.dtypes.items():
-        digest.update(f"{name}\x1f{dtype.kind}\x1e".encode())
-    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
-    digest.update(np.sort(rows).tobytes())
-    return digest.hexdigest()
-
-
 @dataclass
 class Dataset:
     """A table with a target column, ready for a study.
@@ -64,10 +51,17 @@ class Dataset:
         description: One line for ``bakeoff datasets list``.
         source: Where the data comes from (package and loader, or a file path).
         drop: Columns to leave out of the features (identifiers, leaks).
+        types: Feature kinds that override the inferred ones, e.g. ``{"zip":
+            "categorical"}`` for a coded categorical (see :data:`FEATURE_KINDS`).
+            Columns of kind ``id`` are left out like ``drop``.
+        license: The data's licence.
+        citation: How to cite the data.
 
     Raises:
         DatasetError: If the target is missing, has one class, or is not numeric for a
-            regression, or if column names repeat.
+            regression, if column names repeat, if a feature holds infinite values, or
+            if ``types`` is wrong. Rows with a missing target and features with no
+            values at all are dropped with a :class:`BakeoffWarning`.
     """
 
     name: str
@@ -77,6 +71,10 @@ class Dataset:
     description: str = ""
     source: str = ""
     drop: list[str] = field(default_factory=list)
+    types: dict[str, str] = field(default_factory=dict)
+    license: str = ""
+    citation: str = ""
+    feature_kinds: dict[str, FeatureKind] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._validate()
@@ -117,6 +115,16 @@ class Dataset:
                 stacklevel=3,
             )
             frame = frame.drop(columns=all_nan)
+        try:
+            declared = {
+                c: k for c, k in self.types.items() if c in frame or c not in self.frame
+            }  # a declared column that was dropped above needs no kind
+            kinds = resolve_feature_kinds(frame, self.target, declared)
+        except ValueError as exc:
+            raise DatasetError(f"{where}: {exc}.") from None
+        frame = frame.drop(columns=[c for c, kind in kinds.items() if kind == "id"])
+        kinds = {c: kind for c, kind in kinds.items() if kind != "id"}
+        frame = _convert_declared(frame, declared, where)
         if len(frame.columns) < 2:
             raise DatasetError(f"{where} has no feature columns besides the target.")
         task = self.task or infer_task(frame[self.target])
@@ -145,6 +153,7 @@ class Dataset:
             )
         self.frame = frame.reset_index(drop=True)
         self.task = task
+        self.feature_kinds = kinds
 
     @property
     def X(self) -> pd.DataFrame:
@@ -164,15 +173,24 @@ class Dataset:
     def n_features(self) -> int:
         return self.frame.shape[1] - 1
 
+    def columns_of(self, *kinds: FeatureKind) -> list[str]:
+        """Feature columns of the given kinds, in table order."""
+        return [c for c, kind in self.feature_kinds.items() if kind in kinds]
+
     @property
     def categorical_columns(self) -> list[str]:
-        """Feature columns treated as categorical (text, category, boolean dtypes)."""
-        X = self.X
-        return [
-            c
-            for c in X.columns
-            if not pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c])
-        ]
+        """Feature columns that are one-hot encoded: categorical and boolean ones."""
+        return self.columns_of("categorical", "boolean")
+
+    @property
+    def numeric_columns(self) -> list[str]:
+        """Numeric feature columns."""
+        return self.columns_of("numeric")
+
+    @property
+    def datetime_columns(self) -> list[str]:
+        """Date and time feature columns (models see them as numbers of days)."""
+        return self.columns_of("datetime")
 
     @property
     def classes(self) -> list[object]:
@@ -183,3 +201,29 @@ class Dataset:
     def fingerprint(self) -> str:
         """Content hash of features and target (see :func:`fingerprint_frame`)."""
         return fingerprint_frame(self.frame)
+
+
+def _convert_declared(frame: pd.DataFrame, declared: dict[str, str], where: str) -> pd.DataFrame:
+    """Give columns declared numeric or datetime the dtype their kind needs."""
+    for column, kind in declared.items():
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if kind == "numeric" and not pd.api.types.is_numeric_dtype(values):
+            converted = pd.to_numeric(values, errors="coerce")
+            bad = values[converted.isna() & values.notna()]
+            if len(bad):
+                raise DatasetError(
+                    f"{where}: column '{column}' is declared numeric but holds "
+                    f"{bad.iloc[0]!r}; fix the value or declare it categorical."
+                )
+            frame = frame.assign(**{column: converted})
+        elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(values):
+            try:
+                frame = frame.assign(**{column: pd.to_datetime(values)})
+            except (ValueError, TypeError) as exc:
+                raise DatasetError(
+                    f"{where}: column '{column}' is declared datetime but cannot be read "
+                    f"as dates ({exc}); fix the values or declare it categorical."
+                ) from None
+    return frame

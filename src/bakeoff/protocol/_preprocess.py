@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-__all__ = ["make_pipeline"]
+__all__ = ["make_pipeline", "to_days"]
+
+_NANOS_PER_DAY = 86_400 * 10**9
+
+
+def to_days(frame: pd.DataFrame) -> np.ndarray:
+    """Date-time columns as float days since 1970-01-01 (missing stays NaN)."""
+    columns = [
+        pd.to_datetime(frame[c]).astype("datetime64[ns]").to_numpy().view("int64")
+        for c in frame.columns
+    ]
+    days = np.column_stack(columns).astype(float) / _NANOS_PER_DAY
+    days[frame.isna().to_numpy()] = np.nan
+    return days
 
 
 def make_pipeline(
@@ -17,6 +32,7 @@ def make_pipeline(
     numeric: list[str],
     categorical: list[str],
     scale: bool,
+    datetime: list[str] | None = None,
 ) -> Pipeline:
     """Impute, one-hot encode and (if ``scale``) standardise, then ``estimator``.
 
@@ -26,6 +42,8 @@ def make_pipeline(
         categorical: Categorical feature columns (most-frequent imputation, one-hot
             encoding that ignores categories unseen in the fold's training rows).
         scale: Standardise numeric columns (linear models, neural networks).
+        datetime: Date-time feature columns, turned into days since 1970 and then
+            treated like numeric ones.
     """
     numeric_steps: list[tuple[str, BaseEstimator]] = [("impute", SimpleImputer(strategy="median"))]
     if scale:
@@ -33,6 +51,11 @@ def make_pipeline(
     transformers = []
     if numeric:
         transformers.append(("numeric", Pipeline(numeric_steps), numeric))
+    if datetime:
+        days = FunctionTransformer(to_days, feature_names_out="one-to-one")
+        transformers.append(
+            ("datetime", Pipeline([("days", days), *numeric_steps]), list(datetime))
+        )
     if categorical:
         transformers.append(
             (
