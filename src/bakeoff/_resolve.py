@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,10 @@ from bakeoff import datasets as dataset_registry
 from bakeoff import metrics as metric_registry
 from bakeoff import models as model_registry
 from bakeoff._registry import suggest
-from bakeoff.datasets import Dataset
+from bakeoff.datasets import Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
 from bakeoff.exceptions import SpecError, UnknownNameError
-from bakeoff.spec import ModelSpec, StudySpec
+from bakeoff.spec import DatasetSpec, ModelSpec, StudySpec
 from bakeoff.tuning import SearchSpace
 
 __all__ = ["DEFAULT_METRICS", "Resolution", "resolve"]
@@ -58,7 +58,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
                 f"imports[{i}]: cannot import module '{module}': {exc}. Make sure it is "
                 f"installed or on PYTHONPATH."
             ) from None
-    datasets = {d.name: _load_dataset(i, d, base_dir) for i, d in enumerate(spec.datasets)}
+    datasets = _load_datasets(spec, base_dir)
     models = [_resolve_model(i, m, spec) for i, m in enumerate(spec.models)]
     tasks = sorted({str(d.task) for d in datasets.values()})
     metrics = _resolve_metrics(spec, tasks, datasets)
@@ -98,35 +98,99 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     return Resolution(spec, datasets, models, metrics, n_trials, cells, protocol, skipped)
 
 
-def _load_dataset(index: int, entry: Any, base_dir: Path) -> Dataset:
-    field = f"datasets[{index}]"
+def _load_datasets(spec: StudySpec, base_dir: Path) -> dict[str, Dataset]:
+    """Every dataset the spec names, with suites and collections expanded in place."""
+    datasets: dict[str, Dataset] = {}
+    origin: dict[str, str] = {}
+    for index, entry in enumerate(spec.datasets):
+        field = f"datasets[{index}]"
+        for dataset in _load_entry(field, entry, base_dir):
+            if dataset.name in datasets:
+                raise SpecError(
+                    f"{field}: dataset '{dataset.name}' is already in the study (from "
+                    f"{origin[dataset.name]}). Remove one, or leave it out of the group "
+                    f"with `exclude: [{dataset.name}]`."
+                )
+            datasets[dataset.name] = dataset
+            origin[dataset.name] = field
+    return datasets
+
+
+def _load_entry(field: str, entry: DatasetSpec, base_dir: Path) -> list[Dataset]:
+    if entry.suite is not None:
+        try:
+            members = dataset_registry.suite_members(entry.suite)
+        except UnknownNameError as exc:
+            raise UnknownNameError(f"{field}.suite: {exc}") from None
+        _check_excluded(field, entry, members)
+        return [
+            _load_named(f"{field} (suite '{entry.suite}')", name)
+            for name in members
+            if name not in entry.exclude
+        ]
+    if entry.collection is not None:
+        try:
+            collection = dataset_registry.find_collection(entry.collection, base_dir=base_dir)
+            _check_excluded(field, entry, [e.name for e in collection.entries])
+            loaded = collection.load()
+        except SpecError as exc:
+            raise type(exc)(f"{field}.collection: {exc}") from None
+        return [d for d in loaded if d.name not in entry.exclude]
+    assert entry.name is not None  # the spec's validator guarantees it
     try:
         if entry.path is None:
-            dataset = dataset_registry.load(entry.name)
-            if entry.drop:
-                dataset = Dataset(
-                    dataset.name,
-                    dataset.frame,
-                    dataset.target,
-                    dataset.task,
-                    dataset.description,
-                    dataset.source,
-                    list(entry.drop),
-                )
-            return dataset
+            return [_load_named(field, entry.name, drop=entry.drop, types=entry.types)]
         path = Path(entry.path)
         if not path.is_absolute():
             path = base_dir / path
-        return dataset_registry.load_file(
-            path, target=entry.target, name=entry.name, task=entry.task, drop=list(entry.drop)
-        )
+        return [
+            dataset_registry.load_file(
+                path,
+                target=entry.target or "",
+                name=entry.name,
+                task=entry.task,
+                drop=list(entry.drop),
+                types=dict(entry.types),
+                description=entry.description,
+                license=entry.license,
+                citation=entry.citation,
+            )
+        ]
+    except SpecError as exc:
+        raise type(exc)(f"{field}: {exc}") from None
+
+
+def _load_named(
+    field: str,
+    name: str,
+    *,
+    drop: list[str] | None = None,
+    types: dict[str, FeatureKind] | None = None,
+) -> Dataset:
+    """A registered dataset, with the study's extra ``drop`` and ``types`` applied."""
+    try:
+        info = dataset_registry.get_info(name)
+        if drop or types:
+            info = replace(
+                info, drop=(*info.drop, *(drop or [])), types={**info.types, **(types or {})}
+            )
+        return info.load()
     except UnknownNameError as exc:
         raise UnknownNameError(
             f"{field}: {exc} To use a file instead, write "
-            f"{{name: {entry.name}, path: <file>, target: <column>}}."
+            f"{{name: {name}, path: <file>, target: <column>}}."
         ) from None
     except SpecError as exc:
         raise type(exc)(f"{field}: {exc}") from None
+
+
+def _check_excluded(field: str, entry: DatasetSpec, members: list[str]) -> None:
+    for name in entry.exclude:
+        if name not in members:
+            raise SpecError(
+                f"{field}.exclude: '{name}' is not in this group.{suggest(name, members)} "
+                f"Its datasets are: {', '.join(members)}."
+            )
 
 
 def _accepted_params(model: Any, task: str) -> set[str] | None:

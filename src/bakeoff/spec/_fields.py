@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bakeoff._registry import suggest
+from bakeoff.datasets._types import FeatureKind
 from bakeoff.tuning import METHODS, Param
 
 __all__ = [
@@ -43,16 +44,52 @@ class _Strict(BaseModel):
 
 
 class DatasetSpec(_Strict):
-    """A dataset: a registered name, or a CSV/Parquet file with its target."""
+    """A dataset (a registered name, or a file with its target), or a group of them.
 
-    name: str = Field(pattern=NAME_PATTERN)
+    A group is ``suite: NAME`` (a named list that ships with bakeoff) or ``collection:
+    NAME`` (a registered collection, or a folder with a ``collection.yaml``).
+    """
+
+    name: str | None = Field(None, pattern=NAME_PATTERN)
     path: str | None = None
     target: str | None = None
     task: Literal["classification", "regression"] | None = None
     drop: list[str] = Field(default_factory=list)
+    types: dict[str, FeatureKind] = Field(
+        default_factory=dict,
+        description="feature kinds overriding the inferred ones, e.g. {zip: categorical}",
+    )
+    description: str = ""
+    license: str = ""
+    citation: str = ""
+    suite: str | None = None
+    collection: str | None = None
+    exclude: list[str] = Field(
+        default_factory=list, description="datasets of the suite or collection to leave out"
+    )
 
     @model_validator(mode="after")
-    def _file_needs_target(self) -> DatasetSpec:
+    def _one_kind_of_entry(self) -> DatasetSpec:
+        group = self.suite if self.suite is not None else self.collection
+        if self.suite is not None and self.collection is not None:
+            raise ValueError("give `suite` or `collection`, not both, in one entry")
+        if group is not None:
+            kind = "suite" if self.suite is not None else "collection"
+            extra = [k for k in ("name", "path", "target", "task") if getattr(self, k)]
+            extra += [k for k in ("drop", "types") if getattr(self, k)]
+            if extra:
+                raise ValueError(
+                    f"`{kind}: {group}` names a group of datasets; `{extra[0]}` applies to "
+                    f"one dataset. Put it in a separate entry"
+                )
+            return self
+        if self.exclude:
+            raise ValueError("`exclude` applies to a `suite` or `collection` entry only")
+        if self.name is None:
+            raise ValueError(
+                "a dataset entry needs `name` (a registered dataset, or a name for a file "
+                "with `path` and `target`), or `suite` or `collection`"
+            )
         if self.path is not None and self.target is None:
             raise ValueError(
                 f"dataset '{self.name}' reads '{self.path}' but names no target; "
@@ -210,7 +247,7 @@ class StudySpec(_Strict):
     @model_validator(mode="after")
     def _distinct_names(self) -> StudySpec:
         for what, names in (
-            ("datasets", [d.name for d in self.datasets]),
+            ("datasets", [d.name for d in self.datasets if d.name is not None]),
             ("models", [m.display_name for m in self.models]),
         ):
             repeated = sorted({n for n in names if names.count(n) > 1})
