@@ -57,6 +57,7 @@ COMMANDS = [
     "models show",
     "datasets list",
     "datasets show",
+    "datasets suites",
     "metrics list",
     "metrics show",
 ]

@@ -49,6 +49,30 @@ BAD_STUDIES = {
         "is not numeric",
     ),
     "budget too large": (tiny_study(budgets=[40, 1000]), "1000 is larger than the training split"),
+    "unknown suite": (
+        tiny_study(datasets=[{"suite": "classification-smal"}]),
+        "Did you mean 'classification-small'?",
+    ),
+    "unknown collection": (
+        tiny_study(datasets=[{"collection": "no_such_folder"}]),
+        "neither a registered collection",
+    ),
+    "suite with a target": (
+        tiny_study(datasets=[{"suite": "mixed-types", "target": "y"}]),
+        "applies to one dataset",
+    ),
+    "excluded non-member": (
+        tiny_study(datasets=[{"suite": "regression-small", "exclude": ["iris"]}]),
+        "'iris' is not in this group",
+    ),
+    "dataset twice": (
+        tiny_study(datasets=[{"suite": "classification-small"}, "iris"]),
+        "dataset 'iris' is already in the study",
+    ),
+    "bad feature kind": (
+        tiny_study(datasets=[{"name": "iris", "types": {"petal length (cm)": "ordinal"}}]),
+        "types.petal length (cm)",
+    ),
 }
 
 

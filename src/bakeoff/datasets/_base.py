@@ -220,7 +220,7 @@ def _convert_declared(frame: pd.DataFrame, declared: dict[str, str], where: str)
             frame = frame.assign(**{column: converted})
         elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(values):
             try:
-                frame = frame.assign(**{column: pd.to_datetime(values)})
+                frame = frame.assign(**{column: pd.to_datetime(values, format="mixed")})
             except (ValueError, TypeError) as exc:
                 raise DatasetError(
                     f"{where}: column '{column}' is declared datetime but cannot be read "

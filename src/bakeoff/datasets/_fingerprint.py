@@ -37,7 +37,10 @@ def _canonical(column: pd.Series) -> tuple[str, np.ndarray]:
         nanos = stamps.astype("datetime64[ns]").to_numpy().view("int64").copy()
         nanos[missing] = np.iinfo(np.int64).min
         return "t", nanos
-    text = np.array([None if m else str(v) for v, m in zip(column, missing)], dtype=object)
+    # hash_array reads None as the text "None": prefixes keep missing and text apart.
+    text = np.array(
+        ["m" if m else f"v{v}" for v, m in zip(column, missing, strict=True)], dtype=object
+    )
     return "s", text
 
 

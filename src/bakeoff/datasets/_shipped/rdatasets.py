@@ -7,7 +7,7 @@ is never imported: its archive is found by path and one CSV is read straight out
 from __future__ import annotations
 
 import tarfile
-from functools import partial
+from typing import Any
 
 import pandas as pd
 
@@ -18,7 +18,9 @@ __all__ = ["read_rdataset"]
 _PACKAGE = "pydataset"
 _EXTRA = "datasets"
 _GPL = "GPL-2 | GPL-3 (R package {})"
-_MASS = "Venables, W. N. & Ripley, B. D. (2002). Modern Applied Statistics with S, 4th ed. Springer."
+_MASS = (
+    "Venables, W. N. & Ripley, B. D. (2002). Modern Applied Statistics with S, 4th ed. Springer."
+)
 _CAR = "Fox, J. & Weisberg, S. (2011). An R Companion to Applied Regression, 2nd ed. Sage."
 
 
@@ -37,7 +39,9 @@ def read_rdataset(package: str, item: str) -> pd.DataFrame:
         return pd.read_csv(handle, index_col=0, keep_default_na=False, na_values=["NA"])
 
 
-def _register(name: str, package: str, item: str, *, drop_missing_target: bool = False, **info):
+def _register(
+    name: str, package: str, item: str, *, drop_missing_target: bool = False, **info: Any
+) -> None:
     source = f"pydataset: Rdatasets {package}::{item}"
 
     def load() -> pd.DataFrame:
@@ -46,9 +50,7 @@ def _register(name: str, package: str, item: str, *, drop_missing_target: bool =
             frame = frame.dropna(subset=[info["target"]])
         return frame.reset_index(drop=True)
 
-    register_dataset(name, source=source, package=_PACKAGE, extra=_EXTRA, **info)(
-        partial(load)
-    )
+    register_dataset(name, source=source, package=_PACKAGE, extra=_EXTRA, **info)(load)
 
 
 # ---------------------------------------------------------------- classification
@@ -272,8 +274,7 @@ _register(
     n_numeric=10,
     n_categorical=2,
     license=_GPL.format("Ecdat"),
-    citation="Stock, J. H. & Watson, M. W. (2003). Introduction to Econometrics. "
-    "Addison-Wesley.",
+    citation="Stock, J. H. & Watson, M. W. (2003). Introduction to Econometrics. Addison-Wesley.",
 )
 _register(
     "cars93",
@@ -288,6 +289,5 @@ _register(
     n_numeric=15,
     n_categorical=7,
     license=_GPL.format("MASS"),
-    citation="Lock, R. H. (1993). 1993 New Car Data. Journal of Statistics Education "
-    "1(1).",
+    citation="Lock, R. H. (1993). 1993 New Car Data. Journal of Statistics Education 1(1).",
 )

@@ -51,8 +51,7 @@ def iris() -> pd.DataFrame:
     n_numeric=13,
     n_categorical=0,
     license=_UCI,
-    citation="Aeberhard, S. & Forina, M. (1991). Wine [Dataset]. UCI Machine Learning "
-    "Repository.",
+    citation="Aeberhard, S. & Forina, M. (1991). Wine [Dataset]. UCI Machine Learning Repository.",
 )
 def wine() -> pd.DataFrame:
     return _with_class_names(skd.load_wine)
@@ -62,8 +61,7 @@ def wine() -> pd.DataFrame:
     "breast_cancer",
     target="target",
     task="classification",
-    description="Wisconsin diagnostic breast cancer: 30 cell-nucleus features, benign or "
-    "malignant",
+    description="Wisconsin diagnostic breast cancer: 30 cell-nucleus features, benign or malignant",
     source=_SOURCE.format("load_breast_cancer"),
     package="scikit-learn",
     rows=569,
@@ -99,8 +97,7 @@ def digits() -> pd.DataFrame:
     "diabetes",
     target="target",
     task="regression",
-    description="Diabetes progression one year after baseline from 10 standardised "
-    "measurements",
+    description="Diabetes progression one year after baseline from 10 standardised measurements",
     source=_SOURCE.format("load_diabetes"),
     package="scikit-learn",
     rows=442,

