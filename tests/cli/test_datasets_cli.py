@@ -71,9 +71,7 @@ def test_show_prints_metadata_columns_and_meta_features() -> None:
 def test_suites_command_and_an_unknown_dataset() -> None:
     completed = run_cli("datasets", "suites", "--format", "csv")
     frame = pd.read_csv(io.StringIO(completed.stdout))
-    assert {"classification-small", "regression-small", "mixed-types", "all"} <= set(
-        frame["name"]
-    )
+    assert {"classification-small", "regression-small", "mixed-types", "all"} <= set(frame["name"])
     unknown = run_cli("datasets", "show", "pengiuns")
     assert unknown.returncode == 2 and "Did you mean 'penguins'?" in unknown.stderr
     assert "Traceback" not in unknown.stderr
@@ -105,5 +103,6 @@ def test_a_study_can_name_a_suite_and_leave_datasets_out() -> None:
         models=["ridge"],
     )
     names = list(study.resolve().datasets)
-    expected = [n for n in datasets.suite_members("regression-small") if n not in {"msleep", "cars93"}]
+    left_out = {"msleep", "cars93"}
+    expected = [n for n in datasets.suite_members("regression-small") if n not in left_out]
     assert names == expected

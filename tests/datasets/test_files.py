@@ -149,5 +149,5 @@ def test_an_unknown_collection_says_what_it_looked_for(tmp_path: Path) -> None:
     with pytest.raises(UnknownNameError, match="neither a registered collection"):
         datasets.find_collection("nowhere", base_dir=tmp_path)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DatasetError, match="has no collection.yaml"):
+    with pytest.raises(DatasetError, match=r"has no collection\.yaml"):
         datasets.find_collection("empty", base_dir=tmp_path)
