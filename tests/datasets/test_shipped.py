@@ -140,3 +140,10 @@ def test_import_prints_nothing_and_loading_writes_only_to_the_cache(tmp_path: Pa
     cached = list(cache.rglob("*.json"))
     assert len(cached) >= len(NAMES)
     assert all(json.loads(p.read_text()) for p in cached)
+
+
+def test_the_dataset_docs_list_every_shipped_dataset_with_its_licence() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "datasets.md").read_text(encoding="utf-8")
+    for info in SHIPPED:
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{info.name}`")), "")
+        assert info.license in row and f"{info.rows:,}" in row, info.name
