@@ -80,3 +80,36 @@ def test_dates_become_days_since_1970_for_models() -> None:
     pipeline.fit(dataset.X, dataset.y)
     # 1 amount + 1 day + 4 zip codes one-hot encoded
     assert pipeline[:-1].transform(dataset.X).shape == (40, 6)
+
+
+def test_nullable_columns_reach_models_with_nan_for_missing() -> None:
+    # pd.NA breaks scikit-learn's imputers; user DataFrames and Parquet files often hold it.
+    n = 40
+    nullable = pd.DataFrame(
+        {
+            "a": pd.array([1, None, 3, 4] * (n // 4), dtype="Int64"),
+            "s": pd.array(["x", None, "y", "z"] * (n // 4), dtype="string"),
+            "b": pd.array([True, None, False, True] * (n // 4), dtype="boolean"),
+            "y": ["p", "q"] * (n // 2),
+        }
+    )
+    plain = pd.DataFrame(
+        {
+            "a": [1.0, np.nan, 3.0, 4.0] * (n // 4),
+            "s": ["x", np.nan, "y", "z"] * (n // 4),
+            "b": [True, np.nan, False, True] * (n // 4),
+            "y": ["p", "q"] * (n // 2),
+        }
+    )
+    dataset = Dataset("d", nullable, target="y")
+    assert dataset.feature_kinds == {"a": "numeric", "s": "categorical", "b": "boolean"}
+    assert dataset.fingerprint == Dataset("d", plain, target="y").fingerprint
+    from sklearn.linear_model import LogisticRegression
+
+    pipeline = make_pipeline(
+        LogisticRegression(),
+        numeric=dataset.numeric_columns,
+        categorical=dataset.categorical_columns,
+        scale=True,
+    )
+    assert pipeline.fit(dataset.X, dataset.y).predict(dataset.X).shape == (n,)

@@ -95,7 +95,7 @@ class Dataset:
         unknown_drop = [c for c in self.drop if c not in self.frame.columns]
         if unknown_drop:
             raise DatasetError(f"{where}: columns to drop {unknown_drop} do not exist.")
-        frame = self.frame.drop(columns=self.drop)
+        frame = _numpy_missing(self.frame.drop(columns=self.drop))
         missing_target = frame[self.target].isna()
         if missing_target.all():
             raise DatasetError(f"{where}: target column '{self.target}' has no values.")
@@ -227,3 +227,22 @@ def _convert_declared(frame: pd.DataFrame, declared: dict[str, str], where: str)
                     f"as dates ({exc}); fix the values or declare it categorical."
                 ) from None
     return frame
+
+
+def _numpy_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Nullable columns (``Int64``, ``boolean``, ``string``...) with ``NaN`` for ``pd.NA``.
+
+    scikit-learn's imputers cannot compare ``pd.NA``, which user DataFrames and Parquet
+    files often hold; the values themselves are unchanged.
+    """
+    converted = {}
+    for column in frame.columns:
+        values = frame[column]
+        if getattr(values.dtype, "na_value", None) is not pd.NA:
+            continue
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            converted[column] = values.astype("float64")
+        else:
+            plain = values.astype(object)
+            converted[column] = plain.where(plain.notna(), np.nan)
+    return frame.assign(**converted) if converted else frame
