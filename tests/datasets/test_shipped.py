@@ -102,6 +102,20 @@ def test_r_missing_values_are_na_only() -> None:
     assert frame["Rear.seat.room"].isna().sum() == 2  # documented NA count in MASS
 
 
+def test_r_datasets_are_read_from_the_cache_after_the_first_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BAKEOFF_CACHE", str(tmp_path))
+    first = rdatasets.read_rdataset("MASS", "birthwt")
+    assert [p.name for p in tmp_path.rglob("*.csv")] == ["birthwt.csv"]
+
+    def no_archive(*args: object) -> bytes:
+        raise AssertionError("the archive was read again")
+
+    monkeypatch.setattr(rdatasets, "_extract", no_archive)
+    pd.testing.assert_frame_equal(rdatasets.read_rdataset("MASS", "birthwt"), first)
+
+
 def test_a_missing_data_package_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 

@@ -2,6 +2,7 @@
 
 from bakeoff.datasets import _shipped  # noqa: F401  (registers the shipped datasets)
 from bakeoff.datasets._base import TASKS, Dataset, TaskKind, infer_task
+from bakeoff.datasets._cache import cache_dir
 from bakeoff.datasets._collections import (
     COLLECTION_FILE,
     Collection,
@@ -12,7 +13,7 @@ from bakeoff.datasets._collections import (
     register_collection,
 )
 from bakeoff.datasets._fingerprint import fingerprint_frame
-from bakeoff.datasets._meta import META_FEATURES, cache_dir, compute_meta_features, meta_features
+from bakeoff.datasets._meta import META_FEATURES, compute_meta_features, meta_features
 from bakeoff.datasets._registry import (
     DatasetInfo,
     get_info,

@@ -38,9 +38,8 @@ def _canonical(column: pd.Series) -> tuple[str, np.ndarray]:
         nanos[missing] = np.iinfo(np.int64).min
         return "t", nanos
     # hash_array reads None as the text "None": prefixes keep missing and text apart.
-    text = np.array(
-        ["m" if m else f"v{v}" for v, m in zip(column, missing, strict=True)], dtype=object
-    )
+    text = ("v" + column.astype(str)).to_numpy(dtype=object)
+    text[missing] = "m"
     return "s", text
 
 

@@ -9,9 +9,7 @@ by the dataset's fingerprint.
 from __future__ import annotations
 
 import json
-import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -21,8 +19,9 @@ from sklearn.tree import DecisionTreeRegressor
 
 from bakeoff._seeding import derive_seed
 from bakeoff.datasets._base import Dataset
+from bakeoff.datasets._cache import cache_dir, write_cache_file
 
-__all__ = ["META_FEATURES", "cache_dir", "compute_meta_features", "meta_features"]
+__all__ = ["META_FEATURES", "compute_meta_features", "meta_features"]
 
 #: Landmarks and PCA look at a seeded sample of at most this many rows.
 SAMPLE_ROWS = 2000
@@ -45,14 +44,6 @@ META_FEATURES = {
 }
 
 
-def cache_dir() -> Path:
-    """The folder bakeoff may write caches to (never anywhere else)."""
-    if os.environ.get("BAKEOFF_CACHE"):
-        return Path(os.environ["BAKEOFF_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "bakeoff"
-
-
 def meta_features(dataset: Dataset) -> dict[str, float | None]:
     """The dataset's meta-features, from the cache when computed before."""
     path = cache_dir() / "meta" / f"{dataset.fingerprint}.json"
@@ -62,11 +53,7 @@ def meta_features(dataset: Dataset) -> dict[str, float | None]:
         except (OSError, ValueError):
             pass  # an unreadable cache entry is recomputed
     values = compute_meta_features(dataset)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values), encoding="utf-8")
-    except OSError:
-        pass  # a read-only home must not stop a study
+    write_cache_file(path, json.dumps(values).encode("utf-8"))
     return values
 
 
