@@ -277,7 +277,9 @@ def _resolve_metrics(
     if spec.metrics is None:
         return {task: DEFAULT_METRICS[task] for task in tasks}
     if isinstance(spec.metrics, dict):
-        per_task = {task: list(names) for task, names in spec.metrics.items()}
+        per_task: dict[str, list[str]] = {
+            str(task): list(names) for task, names in spec.metrics.items()
+        }
         for task in tasks:
             if task not in per_task:
                 per_task[task] = DEFAULT_METRICS[task]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,7 @@ class AcrossDatasets:
     iman_davenport: dict[str, float] | None = None
     critical_difference: dict[str, float] = field(default_factory=dict)
     nemenyi: list[dict[str, object]] = field(default_factory=list)
-    pairwise: list[dict[str, object]] = field(default_factory=list)
+    pairwise: list[dict[str, Any]] = field(default_factory=list)
     correction: str = "holm"
     note: str = ""
 

@@ -47,7 +47,7 @@ class Analysis:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document: every statistic named with its test and correction."""
         across = self.across
-        return _clean(
+        document: dict[str, Any] = _clean(
             {
                 "source": self.scores.source,
                 "metric": self.scores.metric,
@@ -103,6 +103,7 @@ class Analysis:
                 "insights": self.insights,
             }
         )
+        return document
 
     def write_json(self, folder: str | Path) -> Path:
         """Write ``statistical_analysis.json`` into ``folder`` (created if missing)."""

@@ -64,7 +64,9 @@ def _fit_on_grid(
     det = sw * sxx - sx * sx
 
     def sse(a: np.ndarray, c: np.ndarray) -> np.ndarray:
-        return see - 2 * a * sxe - 2 * c * se + a * a * sxx + 2 * a * c * sx + c * c * sw
+        return np.asarray(
+            see - 2 * a * sxe - 2 * c * se + a * a * sxx + 2 * a * c * sx + c * c * sw
+        )
 
     with np.errstate(divide="ignore", invalid="ignore"):
         a_free = (sw * sxe - sx * se) / det
@@ -89,7 +91,10 @@ def _fit_on_grid(
         best_a = np.where(better, a, best_a)
         best_c = np.where(better, c, best_c)
     pick = np.expand_dims(np.argmin(best_sse, axis=-1), -1)
-    take = lambda v: np.take_along_axis(v, pick, -1)[..., 0]  # noqa: E731
+
+    def take(values: np.ndarray) -> np.ndarray:
+        return np.asarray(np.take_along_axis(values, pick, -1)[..., 0])
+
     b = take(np.broadcast_to(exponents, best_sse.shape))
     return take(best_a), b, take(best_c), np.maximum(take(best_sse), 0.0)
 

@@ -7,7 +7,7 @@ difference, and why.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -212,7 +212,6 @@ def _baseline(analysis: Analysis) -> list[str]:
     table = analysis.baseline
     lines: list[str] = []
     for row in table.to_dict("records"):
-        row: dict[str, Any]
         if row["mean_relative_improvement"] is None:
             continue
         lines.append(

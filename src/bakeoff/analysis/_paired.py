@@ -28,7 +28,9 @@ __all__ = [
 ]
 
 
-def _t_from_parts(mean: np.ndarray, se: np.ndarray, df: np.ndarray | int) -> tuple:
+def _t_from_parts(
+    mean: np.ndarray, se: np.ndarray, df: np.ndarray | int
+) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         t = mean / se
     # Differences without spread: all zero is no difference (t = 0, p = 1); a constant
@@ -117,7 +119,7 @@ def hedges_g(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     correction = 1 - 3 / (4 * (n_a + n_b) - 9)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(pooled == 0, np.where(diff == 0, 0.0, np.nan), diff / pooled)
-    return correction * g
+    return np.asarray(correction * g, dtype=float)
 
 
 def mean_interval(x: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -181,8 +183,11 @@ def bootstrap_intervals(
         bca.append(boot[rows, lower] * (1 - weight) + boot[rows, upper] * weight)
     constant = np.all(d == d[:, :1], axis=-1)
     mean = theta[:, 0]
-    fix = lambda pair: tuple(np.where(constant, mean, v) for v in pair)  # noqa: E731
-    return {"percentile": fix(percentile), "BCa": fix(tuple(bca))}
+
+    def fix(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.where(constant, mean, low), np.where(constant, mean, high)
+
+    return {"percentile": fix(*percentile), "BCa": fix(bca[0], bca[1])}
 
 
 @functools.lru_cache(maxsize=32)
@@ -221,4 +226,5 @@ def t_test_power(
     df = n - 1
     delta = np.abs(effect_size) * np.sqrt(n) / np.sqrt(1 + n * test_train_ratio)
     critical = stats.t.ppf(1 - alpha / 2, df)
-    return stats.nct.sf(critical, df, delta) + stats.nct.cdf(-critical, df, delta)
+    power = stats.nct.sf(critical, df, delta) + stats.nct.cdf(-critical, df, delta)
+    return np.asarray(power, dtype=float)

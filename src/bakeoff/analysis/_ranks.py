@@ -38,12 +38,12 @@ def rank_scores(scores: np.ndarray) -> np.ndarray:
     Args:
         scores: Higher is better; shape ``(..., n_datasets, n_models)``.
     """
-    return stats.rankdata(-np.asarray(scores, dtype=float), axis=-1)
+    return np.asarray(stats.rankdata(-np.asarray(scores, dtype=float), axis=-1), dtype=float)
 
 
 def average_ranks(scores: np.ndarray) -> np.ndarray:
     """Mean rank of each model over datasets (``(..., n_datasets, n_models)`` in)."""
-    return rank_scores(scores).mean(axis=-2)
+    return np.asarray(rank_scores(scores).mean(axis=-2), dtype=float)
 
 
 def friedman_test(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +107,7 @@ def adjust(p_values: np.ndarray, method: str, alpha: float) -> np.ndarray:
         return p
     m = p.shape[-1]
     if method == "bonferroni":
-        return np.minimum(p * m, 1.0)
+        return np.asarray(np.minimum(p * m, 1.0), dtype=float)
     order = np.argsort(p, axis=-1, kind="stable")
     ranked = np.take_along_axis(p, order, axis=-1)
     if method == "holm":

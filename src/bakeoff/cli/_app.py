@@ -16,11 +16,13 @@ __all__ = ["app", "console", "err_console", "main", "state"]
 
 # Typer 0.20+ vendors its own copy of click (and no longer installs click); older
 # releases raise click's own exceptions.
+_CLICK_EXCEPTIONS: list[type[BaseException]] = []
 try:
     from typer._click.exceptions import ClickException as _VendoredClickException
-except ImportError:  # pragma: no cover - Typer < 0.20
-    from click import ClickException as _VendoredClickException
-_CLICK_EXCEPTIONS: list[type[BaseException]] = [_VendoredClickException]
+
+    _CLICK_EXCEPTIONS.append(_VendoredClickException)
+except ImportError:  # pragma: no cover - Typer < 0.20 raises click's own (below)
+    pass
 _EXITS: list[type[BaseException]] = [typer.Exit]
 _ABORTS: list[type[BaseException]] = [typer.Abort]
 try:
@@ -81,17 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return its exit status (2 for bad input, 1 for failed cells)."""
     from bakeoff.cli import _analyze, _datasets, _registries, _run, _tables  # noqa: F401
 
-    warnings.showwarning = _show_warning  # type: ignore[assignment]
+    warnings.showwarning = _show_warning
     warnings.simplefilter("default", BakeoffWarning)
     args = sys.argv[1:] if argv is None else argv
     debug = state["debug"] or "--debug" in args
     try:
         result = app(args=args, standalone_mode=False, prog_name="bakeoff")
     except _EXIT as exc:
-        return int(exc.exit_code)
+        return int(getattr(exc, "exit_code", 0))
     except _CLICK_ERROR as exc:
-        exc.show()
-        return int(exc.exit_code)
+        exc.show()  # type: ignore[attr-defined]  # every ClickException has show()
+        return int(getattr(exc, "exit_code", 2))
     except _ABORT:
         err_console.print("Aborted.")
         return 130

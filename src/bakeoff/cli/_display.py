@@ -84,8 +84,8 @@ class RunDisplay:
             scores = ", ".join(f"{k}={v:.4g}" for k, v in event.get("test_scores", {}).items())
             detail = f"test {scores}"
         else:
-            detail = (event.get("error") or "").strip().splitlines()[-1:] or [""]
-            detail = detail[0][:160]
+            last_lines = (event.get("error") or "").strip().splitlines()[-1:] or [""]
+            detail = str(last_lines[0])[:160]
         self.console.print(
             f"[{self._finished}/{self._total}] {info.get('label')}: {status} {detail}",
             highlight=False,

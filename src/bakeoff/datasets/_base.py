@@ -171,7 +171,7 @@ class Dataset:
 
     @property
     def n_features(self) -> int:
-        return self.frame.shape[1] - 1
+        return int(self.frame.shape[1]) - 1
 
     def columns_of(self, *kinds: FeatureKind) -> list[str]:
         """Feature columns of the given kinds, in table order."""

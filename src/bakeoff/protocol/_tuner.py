@@ -106,7 +106,7 @@ def tune(
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     factory = make_sampler_factory(method, cell_seed=cell_seed, options=sampler_options)
     study = optuna.create_study(
-        direction=direction,
+        direction="maximize" if direction == "maximize" else "minimize",
         storage=optuna.storages.InMemoryStorage(),
         sampler=factory(0),
     )
@@ -215,9 +215,8 @@ def _record(
 def _jsonable(attrs: dict[str, Any]) -> dict[str, Any]:
     if not attrs:
         return {}
-    return json.loads(
-        json.dumps(attrs, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
-    )
+    text = json.dumps(attrs, default=lambda v: v.tolist() if hasattr(v, "tolist") else str(v))
+    return dict(json.loads(text))
 
 
 def _grid_order(space: SearchSpace, cell_seed: int) -> list[dict[str, Any]]:

@@ -185,7 +185,7 @@ class StudySpec(_Strict):
     imports: list[str] = Field(default_factory=list)
     datasets: list[DatasetSpec] = Field(min_length=1)
     models: list[ModelSpec] = Field(min_length=1)
-    budgets: list[Budget] = Field(default_factory=lambda: ["full"], min_length=1)
+    budgets: list[Budget] = Field(default_factory=lambda: ["full"], min_length=1)  # type: ignore[arg-type]  # pydantic infers list[str]
     seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
     split: SplitSpec = Field(default_factory=SplitSpec)
     metrics: list[str] | dict[Literal["classification", "regression"], list[str]] | None = None

@@ -129,9 +129,11 @@ class Store:
                 "provenance_json": _dumps(provenance),
             }
             if row is None:
-                study_id = connection.execute(
+                inserted = connection.execute(
                     studies.insert().values(name=name, created_at=now, **values)
-                ).inserted_primary_key[0]
+                ).inserted_primary_key
+                assert inserted is not None  # an INSERT of one row always has a key
+                study_id = inserted[0]
             else:
                 study_id = row[0]
                 connection.execute(studies.update().where(studies.c.id == study_id), values)

@@ -160,7 +160,9 @@ class SearchSpace(Mapping[str, Any]):
 
     def __init__(self, params: Mapping[str, Any] | None = None) -> None:
         self._params: dict[str, IntParam | FloatParam | CategoricalParam] = {
-            name: param if isinstance(param, _ParamBase) else _PARAM_ADAPTER.validate_python(param)
+            name: param  # type: ignore[misc]  # a _ParamBase is always one of the three
+            if isinstance(param, _ParamBase)
+            else _PARAM_ADAPTER.validate_python(param)
             for name, param in (params or {}).items()
         }
         self._check_conditions()
