@@ -69,6 +69,14 @@ BAD_STUDIES = {
         tiny_study(datasets=[{"suite": "classification-small"}, "iris"]),
         "dataset 'iris' is already in the study",
     ),
+    "licence on a registered dataset": (
+        tiny_study(datasets=[{"name": "iris", "license": "MIT"}]),
+        "`license` applies to files only",
+    ),
+    "citation on a suite": (
+        tiny_study(datasets=[{"suite": "mixed-types", "citation": "me"}]),
+        "applies to one dataset",
+    ),
     "bad feature kind": (
         tiny_study(datasets=[{"name": "iris", "types": {"petal length (cm)": "ordinal"}}]),
         "types.petal length (cm)",

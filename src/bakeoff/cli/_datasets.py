@@ -106,9 +106,7 @@ def datasets_list(
     else:
         infos = registry.list_datasets()
         if suite is not None:
-            members = registry.suite_members(suite)
-            by_name = {info.name: info for info in infos}
-            infos = [by_name[name] for name in members]
+            infos = [registry.get_info(name) for name in registry.suite_members(suite)]
         rows = [_row(info) for info in infos]
     frame = pd.DataFrame(rows)
     if task is not None:

@@ -43,6 +43,10 @@ class _Strict(BaseModel):
         return data
 
 
+# Keys that describe one dataset; those after "path" apply to files only.
+_ONE_DATASET_KEYS = ("name", "path", "target", "task", "description", "license", "citation")
+
+
 class DatasetSpec(_Strict):
     """A dataset (a registered name, or a file with its target), or a group of them.
 
@@ -75,8 +79,7 @@ class DatasetSpec(_Strict):
             raise ValueError("give `suite` or `collection`, not both, in one entry")
         if group is not None:
             kind = "suite" if self.suite is not None else "collection"
-            extra = [k for k in ("name", "path", "target", "task") if getattr(self, k)]
-            extra += [k for k in ("drop", "types") if getattr(self, k)]
+            extra = [k for k in (*_ONE_DATASET_KEYS, "drop", "types") if getattr(self, k)]
             if extra:
                 raise ValueError(
                     f"`{kind}: {group}` names a group of datasets; `{extra[0]}` applies to "
@@ -95,10 +98,11 @@ class DatasetSpec(_Strict):
                 f"dataset '{self.name}' reads '{self.path}' but names no target; "
                 f"add `target: <column>`"
             )
-        if self.path is None and (self.target is not None or self.task is not None):
+        file_only = [k for k in _ONE_DATASET_KEYS[2:] if getattr(self, k)]
+        if self.path is None and file_only:
             raise ValueError(
-                f"dataset '{self.name}': `target` and `task` apply to files only; "
-                f"add `path: <file>` or drop them"
+                f"dataset '{self.name}': `{file_only[0]}` applies to files only (a registered "
+                f"dataset has its own); add `path: <file>` or remove it"
             )
         return self
 
