@@ -151,3 +151,21 @@ def test_an_unknown_collection_says_what_it_looked_for(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(DatasetError, match=r"has no collection\.yaml"):
         datasets.find_collection("empty", base_dir=tmp_path)
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|", ","])
+def test_the_separator_of_a_csv_is_recognised(tmp_path: Path, separator: str) -> None:
+    path = tmp_path / "export.csv"
+    _table().to_csv(path, sep=separator, index=False)
+    dataset = datasets.load_file(path, target="y")
+    assert list(dataset.frame.columns) == ["x", "colour", "y"]
+    assert dataset.fingerprint == datasets.Dataset("d", _table(), target="y").fingerprint
+
+
+def test_latin_1_text_is_read_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "städte.csv"
+    table = _table().assign(colour=["Zürich", "Genève", "Köln", "Zürich"] * 10)
+    path.write_bytes(table.to_csv(index=False).encode("latin-1"))
+    with pytest.warns(BakeoffWarning, match="not UTF-8"):
+        dataset = datasets.load_file(path, target="y")
+    assert set(dataset.frame["colour"]) == {"Zürich", "Genève", "Köln"}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from bakeoff.exceptions import DatasetError
+from bakeoff.exceptions import BakeoffWarning, DatasetError
 
 __all__ = ["EXACT_FLOATS", "read_table"]
 
@@ -19,10 +20,18 @@ EXACT_FLOATS: dict[str, str] = (
 
 TEXT_SUFFIXES = {".csv": ",", ".txt": ",", ".tsv": "\t"}
 PARQUET_SUFFIXES = (".parquet", ".pq")
+#: Separators recognised in a .csv or .txt file (the first lines decide).
+SEPARATORS = ",;\t|"
+#: Bytes read to recognise the separator and the encoding.
+SNIFF_BYTES = 64 * 1024
 
 
 def read_table(path: Path, label: str) -> pd.DataFrame:
     """Read ``path`` as a table.
+
+    A .csv or .txt file may use ``,``, ``;``, tab or ``|`` between values (recognised
+    from its first lines, as spreadsheets in many locales write ``;``); text that is not
+    UTF-8 is read as Latin-1, with a warning.
 
     Raises:
         DatasetError: If the file is missing, of an unknown type, unreadable, or has
@@ -43,9 +52,10 @@ def read_table(path: Path, label: str) -> pd.DataFrame:
     try:
         if suffix in PARQUET_SUFFIXES:
             return pd.read_parquet(path)
-        separator = TEXT_SUFFIXES[suffix]
-        _refuse_repeated_header(path, separator, where)
-        return pd.read_csv(path, sep=separator, **EXACT_FLOATS)
+        encoding = _encoding(path, where)
+        separator = _separator(path, TEXT_SUFFIXES[suffix], encoding)
+        _refuse_repeated_header(path, separator, encoding, where)
+        return pd.read_csv(path, sep=separator, encoding=encoding, **EXACT_FLOATS)
     except DatasetError:
         raise
     except Exception as exc:
@@ -55,8 +65,36 @@ def read_table(path: Path, label: str) -> pd.DataFrame:
         ) from None
 
 
-def _refuse_repeated_header(path: Path, separator: str, where: str) -> None:
-    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+def _encoding(path: Path, where: str) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut by the sample's end
+            warnings.warn(
+                f"{where}: '{path}' is not UTF-8 text; it is read as Latin-1. Save it as "
+                f"UTF-8 if that is wrong.",
+                BakeoffWarning,
+                stacklevel=4,
+            )
+            return "latin-1"
+    return "utf-8"
+
+
+def _separator(path: Path, default: str, encoding: str) -> str:
+    if default == "\t":
+        return default
+    with path.open(newline="", encoding=encoding, errors="replace") as handle:
+        sample = handle.read(SNIFF_BYTES)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:  # one column, or no consistent separator: pandas' default
+        return default
+
+
+def _refuse_repeated_header(path: Path, separator: str, encoding: str, where: str) -> None:
+    with path.open(newline="", encoding=encoding, errors="replace") as handle:
         header = next(csv.reader(handle, delimiter=separator), [])
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
