@@ -180,7 +180,7 @@ def datasets_show(
 
 def _print_metadata(dataset: Dataset, info: DatasetInfo | None) -> None:
     lines = [
-        f"[bold]{dataset.name}[/]: {dataset.description}",
+        f"[bold]{dataset.name}[/]: {dataset.description or '(no description)'}",
         f"task: {dataset.task}; target: {dataset.target}; rows: {dataset.n_rows}; "
         f"features: {dataset.n_features}",
         f"source: {dataset.source}",
