@@ -34,19 +34,14 @@ class Task(str, Enum):
 
 def _row(info: DatasetInfo) -> dict[str, object]:
     """A listing row from the declared metadata; loads the data only when it is missing."""
-    rows, n_numeric, n_categorical = info.rows, info.n_numeric, info.n_categorical
-    if None in (rows, n_numeric, n_categorical) and info.available:
-        dataset = info.load()
-        rows = dataset.n_rows
-        n_numeric = len(dataset.columns_of("numeric", "datetime"))
-        n_categorical = len(dataset.categorical_columns)
+    counts = {"rows": info.rows, "n_numeric": info.n_numeric, "n_categorical": info.n_categorical}
+    if None in counts.values() and info.available:
+        counts = _counts(info.load())
     return {
         "name": info.name,
         "task": info.task,
-        "rows": rows,
-        "n_numeric": n_numeric,
-        "n_categorical": n_categorical,
-        "mixed": _mixed(n_numeric, n_categorical),
+        **counts,
+        "mixed": _mixed(counts["n_numeric"], counts["n_categorical"]),
         "target": info.target,
         "source": info.source,
         "package": info.package or "",
@@ -58,15 +53,13 @@ def _row(info: DatasetInfo) -> dict[str, object]:
 
 
 def _dataset_row(dataset: Dataset) -> dict[str, object]:
-    n_numeric = len(dataset.columns_of("numeric", "datetime"))
-    n_categorical = len(dataset.categorical_columns)
+    """A listing row of a loaded dataset (a collection's)."""
+    counts = _counts(dataset)
     return {
         "name": dataset.name,
         "task": dataset.task,
-        "rows": dataset.n_rows,
-        "n_numeric": n_numeric,
-        "n_categorical": n_categorical,
-        "mixed": _mixed(n_numeric, n_categorical),
+        **counts,
+        "mixed": _mixed(counts["n_numeric"], counts["n_categorical"]),
         "target": dataset.target,
         "source": dataset.source,
         "package": "",
@@ -74,6 +67,14 @@ def _dataset_row(dataset: Dataset) -> dict[str, object]:
         "extra": "",
         "license": dataset.license,
         "description": dataset.description,
+    }
+
+
+def _counts(dataset: Dataset) -> dict[str, int | None]:
+    return {
+        "rows": dataset.n_rows,
+        "n_numeric": len(dataset.columns_of("numeric", "datetime")),
+        "n_categorical": len(dataset.categorical_columns),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import warnings
 from pathlib import Path
 
@@ -52,9 +53,12 @@ def read_table(path: Path, label: str) -> pd.DataFrame:
     try:
         if suffix in PARQUET_SUFFIXES:
             return pd.read_parquet(path)
-        encoding = _encoding(path, where)
-        separator = _separator(path, TEXT_SUFFIXES[suffix], encoding)
-        _refuse_repeated_header(path, separator, encoding, where)
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)  # one read decides encoding, separator, header
+        encoding = _encoding(head, path, where)
+        sample = head.decode(encoding, errors="replace")
+        separator = _separator(sample, TEXT_SUFFIXES[suffix])
+        _refuse_repeated_header(sample, separator, path, where)
         return pd.read_csv(path, sep=separator, encoding=encoding, **EXACT_FLOATS)
     except DatasetError:
         raise
@@ -65,9 +69,7 @@ def read_table(path: Path, label: str) -> pd.DataFrame:
         ) from None
 
 
-def _encoding(path: Path, where: str) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
+def _encoding(head: bytes, path: Path, where: str) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -82,20 +84,17 @@ def _encoding(path: Path, where: str) -> str:
     return "utf-8"
 
 
-def _separator(path: Path, default: str, encoding: str) -> str:
+def _separator(sample: str, default: str) -> str:
     if default == "\t":
         return default
-    with path.open(newline="", encoding=encoding, errors="replace") as handle:
-        sample = handle.read(SNIFF_BYTES)
     try:
         return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
     except csv.Error:  # one column, or no consistent separator: pandas' default
         return default
 
 
-def _refuse_repeated_header(path: Path, separator: str, encoding: str, where: str) -> None:
-    with path.open(newline="", encoding=encoding, errors="replace") as handle:
-        header = next(csv.reader(handle, delimiter=separator), [])
+def _refuse_repeated_header(sample: str, separator: str, path: Path, where: str) -> None:
+    header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=separator), [])
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         raise DatasetError(

@@ -87,30 +87,22 @@ def compute_meta_features(dataset: Dataset) -> dict[str, float | None]:
     else:
         values["target_skew"] = float(y.astype(float).skew())
     try:
-        values.update(_complexity(dataset, numeric, categorical, classification))
+        values.update(_complexity(dataset, classification))
     except Exception:  # too few rows or classes for 5 folds: unknown, not a failed study
         values.update(intrinsic_dimension_pca95=None, landmark=None)
     return values
 
 
-def _complexity(
-    dataset: Dataset, numeric: list[str], categorical: list[str], classification: bool
-) -> dict[str, float | None]:
+def _complexity(dataset: Dataset, classification: bool) -> dict[str, float | None]:
     """PCA intrinsic dimension and the landmark score, on a seeded sample of rows."""
-    from bakeoff.protocol._preprocess import make_pipeline
+    from bakeoff.protocol._preprocess import pipeline_for
 
     X, y = dataset.X, dataset.y
     values: dict[str, float | None] = {}
     rng = np.random.default_rng(derive_seed(dataset.fingerprint, "meta-features"))
     rows = np.sort(rng.permutation(len(X))[:SAMPLE_ROWS])
     Xs, ys = X.iloc[rows], y.to_numpy()[rows]
-    encode = make_pipeline(
-        PCA(),
-        numeric=numeric,
-        categorical=categorical,
-        datetime=dataset.datetime_columns,
-        scale=True,
-    )
+    encode = pipeline_for(dataset, PCA(), scale=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         encoded = encode[:-1].fit_transform(Xs)
@@ -118,13 +110,7 @@ def _complexity(
         values["intrinsic_dimension_pca95"] = float(np.searchsorted(np.cumsum(explained), 0.95) + 1)
         seed = derive_seed(dataset.fingerprint, "landmark")
         if classification:
-            estimator = make_pipeline(
-                KNeighborsClassifier(n_neighbors=1),
-                numeric=numeric,
-                categorical=categorical,
-                datetime=dataset.datetime_columns,
-                scale=True,
-            )
+            estimator = pipeline_for(dataset, KNeighborsClassifier(n_neighbors=1), scale=True)
             smallest = int(np.unique(ys, return_counts=True)[1].min())
             folds = (
                 StratifiedKFold(5, shuffle=True, random_state=seed)
@@ -133,13 +119,7 @@ def _complexity(
             )
             scores = cross_val_score(estimator, Xs, ys, cv=folds, scoring="accuracy")
         else:
-            estimator = make_pipeline(
-                DecisionTreeRegressor(max_depth=1),
-                numeric=numeric,
-                categorical=categorical,
-                datetime=dataset.datetime_columns,
-                scale=False,
-            )
+            estimator = pipeline_for(dataset, DecisionTreeRegressor(max_depth=1), scale=False)
             scores = cross_val_score(
                 estimator, Xs, ys, cv=KFold(5, shuffle=True, random_state=seed), scoring="r2"
             )

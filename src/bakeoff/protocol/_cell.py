@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from bakeoff import metrics as metric_registry
 from bakeoff._seeding import derive_seed
 from bakeoff.datasets import Dataset
-from bakeoff.protocol._preprocess import make_pipeline
+from bakeoff.protocol._preprocess import pipeline_for
 from bakeoff.protocol._split import budget_rows, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
@@ -58,13 +58,7 @@ def _pipeline(task: CellTask, dataset: Dataset, params: dict[str, Any], seed: in
     estimator = task.model.build(
         {**task.fixed_params, **params}, task=str(dataset.task), random_state=seed
     )
-    return make_pipeline(
-        estimator,
-        numeric=dataset.numeric_columns,
-        categorical=dataset.categorical_columns,
-        datetime=dataset.datetime_columns,
-        scale=task.model.needs_scaling,
-    )
+    return pipeline_for(dataset, estimator, scale=task.model.needs_scaling)
 
 
 def _predict(

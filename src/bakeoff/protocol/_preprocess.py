@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -10,7 +12,10 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-__all__ = ["make_pipeline", "to_days"]
+if TYPE_CHECKING:
+    from bakeoff.datasets import Dataset
+
+__all__ = ["make_pipeline", "pipeline_for", "to_days"]
 
 _NANOS_PER_DAY = 86_400 * 10**9
 
@@ -77,4 +82,15 @@ def make_pipeline(
             ("preprocess", ColumnTransformer(transformers, remainder="drop")),
             ("model", estimator),
         ]
+    )
+
+
+def pipeline_for(dataset: Dataset, estimator: BaseEstimator, *, scale: bool) -> Pipeline:
+    """:func:`make_pipeline` for ``dataset``'s feature kinds (ids are already left out)."""
+    return make_pipeline(
+        estimator,
+        numeric=dataset.numeric_columns,
+        categorical=dataset.categorical_columns,
+        datetime=dataset.datetime_columns,
+        scale=scale,
     )
