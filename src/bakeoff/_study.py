@@ -18,7 +18,7 @@ from bakeoff.design import Cell
 from bakeoff.executors import Executor, LocalExecutor
 from bakeoff.protocol import CellOutcome, CellTask, Event
 from bakeoff.spec import StudySpec, parse_spec, read_yaml
-from bakeoff.store import DEFAULT_STORAGE, CellDefinition, CellStatus, Store
+from bakeoff.store import DEFAULT_STORAGE, CellDefinition, CellStatus, Store, new_owner
 
 __all__ = ["RunSummary", "Study"]
 
@@ -35,7 +35,9 @@ class RunSummary:
         outcomes: Outcomes of the cells this run worked on.
         interrupted: Whether the run was stopped early (Ctrl-C).
         seconds: Wall time of the run.
-        failed_before: Failed cells from earlier runs that this run left alone.
+        failed_before: Failed cells from earlier runs, or from other runners, that this
+            run did not run.
+        n_elsewhere: Cells other runners of the same study completed during this run.
     """
 
     study: str
@@ -47,6 +49,7 @@ class RunSummary:
     seconds: float = 0.0
     failed_before: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    n_elsewhere: int = 0
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -211,8 +214,9 @@ class Study:
                     f"model '{label}' does not handle the task of dataset '{dataset}'; "
                     f"those cells are left out"
                 )
+            owner = new_owner()
             tasks = [
-                self._task(c, prepared.cell_ids[c.key], resolution, url)
+                self._task(c, prepared.cell_ids[c.key], resolution, url, owner)
                 for c in resolution.cells
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
@@ -226,12 +230,37 @@ class Study:
             )
             summary.outcomes = outcomes
             summary.interrupted = interrupted
+            self._count_others(summary, store, prepared.cell_ids, resolution.cells)
             summary.seconds = time.perf_counter() - started
             status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
             store.finish_study(prepared.study_id, status)
         return summary
 
-    def _task(self, cell: Cell, cell_id: int, resolution: Resolution, url: str) -> CellTask:
+    @staticmethod
+    def _count_others(
+        summary: RunSummary, store: Store, cell_ids: dict[str, int], cells: list[Cell]
+    ) -> None:
+        """What other runners of the study did meanwhile, from the store's final state."""
+        final = store.cell_statuses(list(cell_ids.values()))
+        mine = {o.cell_key: o.status for o in summary.outcomes}
+        summary.n_elsewhere = (
+            sum(
+                final.get(cell_ids[c.key]) == CellStatus.COMPLETE
+                and mine.get(c.key) != CellStatus.COMPLETE
+                for c in cells
+            )
+            - summary.n_skipped
+        )
+        summary.failed_before = [
+            _describe(c)
+            for c in cells
+            if final.get(cell_ids[c.key]) == CellStatus.FAILED
+            and mine.get(c.key) != CellStatus.FAILED
+        ]
+
+    def _task(
+        self, cell: Cell, cell_id: int, resolution: Resolution, url: str, owner: str
+    ) -> CellTask:
         model = next(m for m in resolution.models if m.label == cell.model)
         dataset = resolution.datasets[cell.dataset]
         tuning = self.spec.tuning
@@ -255,6 +284,8 @@ class Study:
             timeout=tuning.timeout,
             sampler_options=tuning.sampler_options,
             artifacts_dir=self._artifacts_dir(url),
+            owner=owner,
+            lease_seconds=self.spec.execution.lease_seconds,
         )
 
     def _artifacts_dir(self, url: str) -> str | None:

@@ -73,10 +73,11 @@ def run(
     table = leaderboard(results(study.name, storage=url))
     if table is not None and not quiet:
         console.print(table)
-    complete = summary.n_skipped + summary.count("complete")
+    complete = summary.n_skipped + summary.count("complete") + summary.n_elsewhere
+    elsewhere = f", {summary.n_elsewhere} by other runners" if summary.n_elsewhere else ""
     console.print(
         f"{summary.n_cells} cells: {complete} complete ({summary.n_skipped} from earlier "
-        f"runs), {len(summary.failed) + len(summary.failed_before)} failed, "
+        f"runs{elsewhere}), {len(summary.failed) + len(summary.failed_before)} failed, "
         f"{summary.count('interrupted')} interrupted; {summary.seconds:.1f} s.",
         highlight=False,
     )

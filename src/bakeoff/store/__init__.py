@@ -1,10 +1,12 @@
 """The results store: SQLAlchemy tables, Alembic migrations and queries."""
 
 from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate, schema_revision
+from bakeoff.store._leases import DEFAULT_LEASE_SECONDS, new_owner
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
 from bakeoff.store._store import CellStatus, PreparedStudy, Store
 
 __all__ = [
+    "DEFAULT_LEASE_SECONDS",
     "DEFAULT_STORAGE",
     "CellDefinition",
     "CellResult",
@@ -14,5 +16,6 @@ __all__ = [
     "TrialRecord",
     "create_engine",
     "migrate",
+    "new_owner",
     "schema_revision",
 ]

@@ -84,6 +84,11 @@ cells = sa.Table(
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("artifact_path", sa.Text),
+    # The claim: which runner holds the cell, its last sign of life, and when another
+    # runner may take the cell over (see Store.claim_cell).
+    sa.Column("owner", sa.String(200)),
+    sa.Column("heartbeat_at", sa.DateTime(timezone=True)),
+    sa.Column("lease_expires_at", sa.DateTime(timezone=True)),
     sa.UniqueConstraint("study_id", "cell_key", name=f"{PREFIX}uq_study_cell"),
     sa.Index(f"{PREFIX}ix_cells_study_status", "study_id", "status"),
 )
