@@ -73,13 +73,7 @@ def run(
     table = leaderboard(results(study.name, storage=url))
     if table is not None and not quiet:
         console.print(table)
-    complete = summary.n_skipped + summary.count("complete")
-    console.print(
-        f"{summary.n_cells} cells: {complete} complete ({summary.n_skipped} from earlier "
-        f"runs), {len(summary.failed) + len(summary.failed_before)} failed, "
-        f"{summary.count('interrupted')} interrupted; {summary.seconds:.1f} s.",
-        highlight=False,
-    )
+    console.print(summary.describe(), highlight=False)
     for outcome in summary.failed:
         reason = (outcome.error or "").strip().splitlines()
         err_console.print(

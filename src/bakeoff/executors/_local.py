@@ -99,7 +99,8 @@ class LocalExecutor(Executor):
                 for future in done:
                     outcome = future.result()
                     outcomes.append(outcome)
-                    interrupted |= outcome.status == CellStatus.INTERRUPTED
+                    # A cell left pending means its worker was told to stop.
+                    interrupted |= outcome.status in (CellStatus.INTERRUPTED, CellStatus.PENDING)
                 if interrupted:
                     break
         except KeyboardInterrupt:
@@ -183,9 +184,14 @@ def _interrupted(task: CellTask) -> CellOutcome:
     return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted")
 
 
+def _not_started(task: CellTask) -> CellOutcome:
+    # The store still says pending: the run stopped before this cell began.
+    return CellOutcome(task.cell_key, task.label, CellStatus.PENDING)
+
+
 def _run_in_worker(task: CellTask) -> CellOutcome:
     if _WORKER.get("stopping") or _WORKER["stop"].is_set():
-        return _interrupted(task)
+        return _not_started(task)
     store = _WORKER.get("store")
     if store is None:
         store = _WORKER["store"] = Store(_WORKER["storage"], migrate_schema=False)

@@ -2,7 +2,8 @@
 
 from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate, schema_revision
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
-from bakeoff.store._store import CellStatus, PreparedStudy, Store
+from bakeoff.store._states import CellStatus, TrialState, count_cell_states
+from bakeoff.store._store import PreparedStudy, Store
 
 __all__ = [
     "DEFAULT_STORAGE",
@@ -12,6 +13,8 @@ __all__ = [
     "PreparedStudy",
     "Store",
     "TrialRecord",
+    "TrialState",
+    "count_cell_states",
     "create_engine",
     "migrate",
     "schema_revision",
