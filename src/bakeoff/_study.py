@@ -18,7 +18,14 @@ from bakeoff.design import Cell
 from bakeoff.executors import Executor, LocalExecutor
 from bakeoff.protocol import CellOutcome, CellTask, Event
 from bakeoff.spec import StudySpec, parse_spec, read_yaml
-from bakeoff.store import DEFAULT_STORAGE, CellDefinition, CellStatus, Store, new_owner
+from bakeoff.store import (
+    DEFAULT_STORAGE,
+    CellDefinition,
+    CellStatus,
+    Store,
+    count_cell_states,
+    new_owner,
+)
 
 __all__ = ["RunSummary", "Study"]
 
@@ -37,6 +44,10 @@ class RunSummary:
         seconds: Wall time of the run.
         failed_before: Failed cells from earlier runs, or from other runners, that this
             run did not run.
+        notes: Things the user should know (cells set aside, pairs left out).
+        states: How many of the design's cells are in each state when the run ended
+            (every word of :attr:`~bakeoff.store.CellStatus.ALL`, read back from the
+            store); they sum to ``n_cells``, and ``bakeoff status`` shows the same.
         n_elsewhere: Cells other runners of the same study completed during this run.
     """
 
@@ -49,10 +60,26 @@ class RunSummary:
     seconds: float = 0.0
     failed_before: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    states: dict[str, int] = field(default_factory=dict)
     n_elsewhere: int = 0
 
     def count(self, status: str) -> int:
+        """Cells this run worked on that ended in ``status``."""
         return sum(o.status == status for o in self.outcomes)
+
+    def describe(self) -> str:
+        """One line whose counts add up to the design: ``8 cells: 2 complete, ...``."""
+        states = self.states or count_cell_states([])
+        parts = [
+            f"{states[CellStatus.COMPLETE]} complete ({self.n_skipped} from earlier runs"
+            + (f", {self.n_elsewhere} by other runners)" if self.n_elsewhere else ")"),
+            f"{states[CellStatus.FAILED]} failed",
+            f"{states[CellStatus.INTERRUPTED]} interrupted",
+            f"{states[CellStatus.PENDING]} pending",
+        ]
+        if states[CellStatus.RUNNING]:
+            parts.append(f"{states[CellStatus.RUNNING]} running in another process")
+        return f"{self.n_cells} cells: {', '.join(parts)}; {self.seconds:.1f} s."
 
     @property
     def failed(self) -> list[CellOutcome]:
@@ -232,6 +259,7 @@ class Study:
             summary.interrupted = interrupted
             self._count_others(summary, store, prepared.cell_ids, resolution.cells)
             summary.seconds = time.perf_counter() - started
+            summary.states = count_cell_states(store.cell_states(prepared.study_id).values())
             status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
             store.finish_study(prepared.study_id, status)
         return summary

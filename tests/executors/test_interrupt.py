@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -75,6 +76,14 @@ def test_ctrl_c_marks_running_work_interrupted_and_resumes(tmp_path: Path, n_job
     counts = statuses(db)
     assert "running" not in counts, counts
     assert counts.get("interrupted", 0) >= 1
+    # The summary's counts are the store's, and they add up to the design.
+    line = next(x for x in stdout.splitlines() if " cells: " in x)
+    summary = {
+        state: int(n)
+        for n, state in re.findall(r"(\d+) (complete|failed|interrupted|pending)", line)
+    }
+    assert {k: v for k, v in summary.items() if v} == counts, (line, counts)
+    assert sum(summary.values()) == int(line.split()[0])
     kept = n_trials(db)
     assert kept >= 5
 

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from bakeoff import metrics as metric_registry
 from bakeoff.protocol import Event
+from bakeoff.store import CellStatus
 
 __all__ = ["RunDisplay", "leaderboard"]
 
@@ -71,8 +72,10 @@ class RunDisplay:
                 self._running[key].update(trial=event["number"] + 1, best=event["best"])
             elif kind == "cell_finished":
                 info = self._running.pop(key, {"label": key[:12]})
-                self._finished += 1
-                self._progress.update(self._bar, completed=self._finished)
+                # An interrupted cell is not done: the next run resumes it.
+                if event["status"] != CellStatus.INTERRUPTED:
+                    self._finished += 1
+                    self._progress.update(self._bar, completed=self._finished)
                 if not self.live_mode and not self.quiet:
                     self._print_line(info, event)
             if self._live is not None:
@@ -80,9 +83,11 @@ class RunDisplay:
 
     def _print_line(self, info: dict[str, Any], event: Event) -> None:
         status = event["status"]
-        if status == "complete":
+        if status == CellStatus.COMPLETE:
             scores = ", ".join(f"{k}={v:.4g}" for k, v in event.get("test_scores", {}).items())
             detail = f"test {scores}"
+        elif status == CellStatus.INTERRUPTED:
+            detail = f"after {info.get('trial', 0)} trials; the next run resumes it"
         else:
             last_lines = (event.get("error") or "").strip().splitlines()[-1:] or [""]
             detail = str(last_lines[0])[:160]

@@ -73,14 +73,7 @@ def run(
     table = leaderboard(results(study.name, storage=url))
     if table is not None and not quiet:
         console.print(table)
-    complete = summary.n_skipped + summary.count("complete") + summary.n_elsewhere
-    elsewhere = f", {summary.n_elsewhere} by other runners" if summary.n_elsewhere else ""
-    console.print(
-        f"{summary.n_cells} cells: {complete} complete ({summary.n_skipped} from earlier "
-        f"runs{elsewhere}), {len(summary.failed) + len(summary.failed_before)} failed, "
-        f"{summary.count('interrupted')} interrupted; {summary.seconds:.1f} s.",
-        highlight=False,
-    )
+    console.print(summary.describe(), highlight=False)
     for outcome in summary.failed:
         reason = (outcome.error or "").strip().splitlines()
         err_console.print(

@@ -10,7 +10,7 @@ from rich.table import Table
 from bakeoff import _results
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
 from bakeoff.cli._output import Format, write_frame
-from bakeoff.store import DEFAULT_STORAGE, Store
+from bakeoff.store import DEFAULT_STORAGE, CellStatus, Store, count_cell_states
 
 STUDY = typer.Argument(..., help="The study's name (its `study:` field).", show_default=False)
 STORAGE = typer.Option(None, "--storage", "-s", help=STORAGE_HELP)
@@ -91,35 +91,21 @@ def status(
     study: str | None = typer.Argument(None, help="A study; all studies when left out."),
     storage: str | None = STORAGE,
 ) -> None:
-    """How many cells of each study are complete, running, failed or pending."""
+    """How many cells of each study are in each state (the run summary's words)."""
     with Store(_url(storage), must_exist=True) as store:
         names = [study] if study else store.study_names()
         table = Table(title=f"Studies in {store.url}")
-        for column in (
-            "study",
-            "status",
-            "cells",
-            "complete",
-            "running",
-            "failed",
-            "interrupted",
-            "pending",
-            "trials",
-            "finished at",
-        ):
+        for column in ("study", "status", "cells", *CellStatus.ALL, "trials", "finished at"):
             table.add_column(column)
         for name in names:
             info = store.study(name)
             cells = store.cells_frame(name)
-            counts = cells["status"].value_counts() if not cells.empty else {}
+            counts = count_cell_states(cells["status"]) if not cells.empty else {}
             table.add_row(
                 name,
                 info["status"],
                 str(len(cells)),
-                *(
-                    str(int(counts.get(s, 0)))
-                    for s in ("complete", "running", "failed", "interrupted", "pending")
-                ),
+                *(str(counts.get(s, 0)) for s in CellStatus.ALL),
                 str(int(cells["n_trials"].fillna(0).sum())) if not cells.empty else "0",
                 str(info["finished_at"] or "")[:19],
             )

@@ -96,7 +96,9 @@ class WorkerPool:
                     waiting = False
                     ended = self._step(busy, claims, store, on_event, interrupted)
                     outcomes += ended
-                    interrupted |= any(o.status == CellStatus.INTERRUPTED for o in ended)
+                    # A cell given back pending means its worker was told to stop.
+                    stopped = (CellStatus.INTERRUPTED, CellStatus.PENDING)
+                    interrupted |= any(o.status in stopped for o in ended)
                 except KeyboardInterrupt:
                     interrupted = True
                     # Workers share the terminal's process group and usually got the
@@ -345,6 +347,10 @@ def _on_sigint(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
 
+def _not_started(task: CellTask) -> CellOutcome:
+    return CellOutcome(task.cell_key, task.label, CellStatus.PENDING)
+
+
 def _interrupted(task: CellTask) -> CellOutcome:
     return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted")
 
@@ -375,8 +381,9 @@ def _worker_main(
             if task is None:
                 return
             if _STATE["stopping"]:
-                store.mark_interrupted(task.cell_id, task.owner)
-                connection.send(("outcome", _interrupted(task)))
+                # Told to stop before this cell began: the store says pending again.
+                store.unclaim(task.cell_id, task.owner)
+                connection.send(("outcome", _not_started(task)))
                 continue
             _STATE["running"] = True
             try:

@@ -3,7 +3,8 @@
 from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate, schema_revision
 from bakeoff.store._leases import DEFAULT_LEASE_SECONDS, new_owner
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
-from bakeoff.store._store import CellStatus, PreparedStudy, Store
+from bakeoff.store._states import CellStatus, TrialState, count_cell_states
+from bakeoff.store._store import PreparedStudy, Store
 
 __all__ = [
     "DEFAULT_LEASE_SECONDS",
@@ -14,6 +15,8 @@ __all__ = [
     "PreparedStudy",
     "Store",
     "TrialRecord",
+    "TrialState",
+    "count_cell_states",
     "create_engine",
     "migrate",
     "new_owner",

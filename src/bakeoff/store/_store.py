@@ -19,20 +19,13 @@ from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate
 from bakeoff.store._json import dumps as _dumps
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
 from bakeoff.store._schema import cells, predictions, studies, study_datasets, trials
+from bakeoff.store._states import CellStatus, TrialState
 from bakeoff.store._trial_writer import TrialWriter
 
-__all__ = ["CellStatus", "PreparedStudy", "Store"]
+__all__ = ["PreparedStudy", "Store"]
 
 #: Trial states kept for replay; an interrupted trial is run again on resume.
-REPLAYED_STATES = ("COMPLETE", "FAIL", "PRUNED")
-
-
-class CellStatus:
-    PENDING = "pending"
-    RUNNING = "running"
-    COMPLETE = "complete"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"
+REPLAYED_STATES = TrialState.REPLAYED
 
 
 @dataclass(frozen=True)
@@ -224,11 +217,7 @@ class Store:
             ]
             if new_cells:
                 connection.execute(cells.insert(), new_cells)
-            rows = connection.execute(
-                sa.select(cells.c.id, cells.c.cell_key, cells.c.status).where(
-                    cells.c.study_id == study_id, cells.c.in_design.is_(True)
-                )
-            ).all()
+            rows = self._design_cells(connection, study_id)
         return PreparedStudy(
             study_id=study_id,
             cell_ids={r.cell_key: r.id for r in rows},
@@ -236,6 +225,19 @@ class Store:
             n_new=len(new_cells),
             n_set_aside=len(aside),
         )
+
+    @staticmethod
+    def _design_cells(connection: sa.Connection, study_id: int) -> Sequence[Any]:
+        return connection.execute(
+            sa.select(cells.c.id, cells.c.cell_key, cells.c.status).where(
+                cells.c.study_id == study_id, cells.c.in_design.is_(True)
+            )
+        ).all()
+
+    def cell_states(self, study_id: int) -> dict[str, str]:
+        """The state of each cell in the study's design, by cell key."""
+        with self.engine.connect() as connection:
+            return {r.cell_key: r.status for r in self._design_cells(connection, study_id)}
 
     def finish_study(self, study_id: int, status: str) -> None:
         """Record the study's end and its status (complete, failed, interrupted).
@@ -477,6 +479,15 @@ class Store:
                 )
             ).rowcount
         return bool(ended == 1)
+
+    def unclaim(self, cell_id: int, owner: str) -> None:
+        """Give back a claimed cell that never started: it is pending again."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                cells.update()
+                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
+                .values(status=CellStatus.PENDING, error=None, lease_expires_at=None)
+            )
 
     def mark_interrupted(self, cell_id: int, owner: str, *, error: str | None = None) -> None:
         """Give up a cell ``owner`` holds: mark it interrupted, free for any runner.
