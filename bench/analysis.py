@@ -11,11 +11,13 @@ complete cells) and 10,000 trials, written through bakeoff's own Store. Timed:
 
 Run::
 
-    python bench/analysis.py
+    python bench/analysis.py            # the figures in docs/performance.md
+    python bench/analysis.py --quick    # tiny sizes, seconds: checks the script still runs
 """
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 import time
 import warnings
@@ -34,6 +36,17 @@ N_DATASETS, N_MODELS, N_SEEDS = 20, 8, 10
 BUDGETS = [100, 200, 400, 800, 1600]
 N_TRIALS = 10_000
 N_RESAMPLES = 10_000
+N_CURVE_REFITS = 200
+
+
+def use_quick_sizes() -> None:
+    """Tiny sizes for ``--quick`` (CI runs it so that the script cannot rot)."""
+    global N_DATASETS, N_MODELS, N_SEEDS, BUDGETS, N_TRIALS, N_RESAMPLES, N_CURVE_REFITS
+    N_DATASETS, N_MODELS, N_SEEDS = 3, 3, 3
+    BUDGETS = [100, 200, 400]
+    N_TRIALS = 100
+    N_RESAMPLES = 200
+    N_CURVE_REFITS = 5
 
 
 def build_store(folder: Path) -> str:
@@ -48,7 +61,10 @@ def build_store(folder: Path) -> str:
                 for m in range(N_MODELS):
                     key = f"{d:02d}{budget:05d}{seed:02d}{m}".ljust(64, "0")
                     error = difficulty * (0.6 + 0.05 * m) + 2.0 * budget**-0.5 + shared
-                    definition = {"metrics": ["accuracy"]}
+                    definition = {
+                        "metrics": ["accuracy"],
+                        "model": {"name": f"model{m}", "search_space": {"C": {}}},
+                    }
                     definitions.append(
                         CellDefinition(key, f"model{m}", f"data{d}", str(budget), seed, definition)
                     )
@@ -122,7 +138,7 @@ def loop_analysis(url: str) -> float:
             wide = group.pivot(index="seed", columns="n_train", values="test_accuracy")
             n = wide.columns.to_numpy(dtype=float)
             error = 1 - wide.to_numpy()
-            for _ in range(200):
+            for _ in range(N_CURVE_REFITS):
                 sample = error[rng.integers(0, len(error), len(error))].mean(axis=0)
                 curve_fit(
                     power_law,
@@ -136,6 +152,10 @@ def loop_analysis(url: str) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds")
+    if parser.parse_args().quick:
+        use_quick_sizes()
     with tempfile.TemporaryDirectory() as tmp:
         print("building the synthetic store ...", flush=True)
         url = build_store(Path(tmp))

@@ -15,11 +15,13 @@ For every shipped dataset (best of 3, after one warm-up load):
 
 Run::
 
-    python bench/datasets.py
+    python bench/datasets.py            # every shipped dataset (docs/performance.md)
+    python bench/datasets.py --quick    # three small datasets, one repeat
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 import time
@@ -40,13 +42,24 @@ def best(function: Callable[[], object]) -> float:
     return min(times)
 
 
+QUICK_DATASETS = ("iris", "wine", "penguins")
+
+
 def main() -> None:
+    global REPEATS
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="three datasets, one repeat")
+    quick = parser.parse_args().quick
+    if quick:
+        REPEATS = 1
     os.environ["BAKEOFF_CACHE"] = tempfile.mkdtemp(prefix="bakeoff-bench-cache-")
     warnings.simplefilter("ignore")
     from bakeoff import datasets
 
     rows = []
     for info in datasets.list_datasets():
+        if quick and info.name not in QUICK_DATASETS:
+            continue
         dataset = info.load()  # warm-up: imports, OS file cache
         frame = dataset.frame
         start = time.perf_counter()

@@ -18,6 +18,7 @@ Run::
 
     python bench/overhead.py                 # 1,000 and 5,000 trials
     python bench/overhead.py --trials 1000   # one size only
+    python bench/overhead.py --quick         # 100 trials: checks the script still runs
 """
 
 from __future__ import annotations
@@ -151,7 +152,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trials", type=int, nargs="*", default=[1000, 5000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="100 trials, one repeat")
     args = parser.parse_args()
+    if args.quick:
+        args.trials, args.repeats = [100], 1
     for n_trials in args.trials:
         report(n_trials, measure(n_trials, args.repeats if n_trials <= 1000 else 1))
 

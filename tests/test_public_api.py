@@ -10,6 +10,7 @@ from tests.conftest import run_cli
 
 PACKAGES = [
     "bakeoff",
+    "bakeoff.analysis",
     "bakeoff.datasets",
     "bakeoff.executors",
     "bakeoff.metrics",

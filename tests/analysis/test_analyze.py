@@ -61,11 +61,28 @@ def test_lower_is_better_flips_the_ranking() -> None:
     assert next(iter(low.across.average_ranks)) == "beta"
 
 
-def test_a_single_seed_says_not_enough_data() -> None:
-    result = analyze(Scores.from_frame(long_table(n_seeds=1)), n_resamples=200)
-    assert result.pairs["test"].isna().all()
-    assert result.pairs["note"].str.contains("not enough data").all()
-    assert set(result.pairs["verdict"]) == {"undecided"}
+def test_one_score_per_dataset_says_once_that_seeds_are_needed() -> None:
+    # A paper's table: 14 datasets x 4 models, one score each. No table of 84
+    # "undecided" rows: one sentence, and the analysis across datasets.
+    table = long_table(n_datasets=14, n_seeds=1, effects={"a": 0.0, "b": 0.01, "c": 0.0, "d": 0.02})
+    result = analyze(Scores.from_frame(table), n_resamples=200)
+    assert result.pairs.empty
+    notes = [line for line in result.insights if "need repeated seeds" in line]
+    assert len(notes) == 1
+    assert not any("undecided" in line for line in result.insights)
+    assert result.across.iman_davenport is not None and len(result.across.pairwise) == 6
+    document = result.to_dict()
+    assert "repeated seeds" in document["pairwise_within_dataset"]["note"]
+    assert document["pairwise_within_dataset"]["comparisons"] == []
+
+
+def test_some_pairs_with_a_single_common_seed_are_listed_as_untestable() -> None:
+    table = long_table(n_seeds=3)
+    table = table[~((table["model"] == "gamma") & (table["seed"] > 0))]
+    result = analyze(Scores.from_frame(table), n_resamples=200)
+    untested = result.pairs[result.pairs["test"].isna()]
+    assert len(untested) == 12 and set(untested["verdict"]) == {"undecided"}
+    assert untested["note"].str.contains("not enough data").all()
     assert any("could not be tested" in line for line in result.insights)
 
 
@@ -196,11 +213,24 @@ def test_tuned_and_untuned_copies_of_a_model_are_compared(store_url: str) -> Non
         "rf_default",
         2,
     )
-    # The figure is the mean over datasets of (tuned - default) / default, from the stored scores.
-    means = result.scores.frame.groupby(["dataset", "model"])["score"].mean().unstack()
-    expected = ((means["random_forest"] - means["rf_default"]) / means["rf_default"]).mean()
-    assert gain["mean_relative_improvement"] == pytest.approx(expected)
-    assert any(line.startswith("Tuning random_forest changed") for line in result.insights)
+    assert gain["test"] == "Wilcoxon signed-rank over datasets"
+    assert any(line.startswith("Tuning: ") for line in result.insights)
+
+
+def test_tuning_gain_by_hand() -> None:
+    # Dataset means, tuned vs untuned: 0.9/0.8, 0.8/0.8, 0.6/0.5 -> relative changes
+    # 0.125, 0 and 0.2, mean 0.108333...; improved on 2 of 3.
+    rows = []
+    for dataset, (tuned, default) in {"x": (0.9, 0.8), "y": (0.8, 0.8), "z": (0.6, 0.5)}.items():
+        for seed, noise in enumerate((-0.01, 0.01)):
+            rows.append((dataset, "rf", "random_forest", True, seed, tuned + noise))
+            rows.append((dataset, "rf0", "random_forest", False, seed, default + noise))
+    table = pd.DataFrame(rows, columns=["dataset", "model", "model_name", "tuned", "seed", "score"])
+    gain = analyze(Scores.from_frame(table), n_resamples=200).tuning_gain.iloc[0]
+    assert gain["mean_relative_improvement"] == pytest.approx(0.325 / 3)
+    assert gain["datasets_improved"] == 2
+    # Two non-zero differences of one sign: the exact Wilcoxon p is 2 / 2^2 = 0.5.
+    assert gain["p"] == pytest.approx(0.5) and gain["better"] is None
 
 
 def test_untuned_model_with_a_search_space_is_refused() -> None:
@@ -221,12 +251,16 @@ def test_untuned_model_with_a_search_space_is_refused() -> None:
 
 
 def test_datasets_needed_follow_g_power_and_the_wilcoxon_efficiency() -> None:
-    result = analyze(Scores.from_frame(long_table(n_datasets=6)), n_resamples=200)
+    two = {"alpha": 0.0, "beta": 0.0}
+    result = analyze(Scores.from_frame(long_table(n_datasets=6, effects=two)), n_resamples=200)
     row = result.across.pairwise[0]
-    # G*Power: 34 pairs for d_z = 0.5 at 80% power; Wilcoxon's efficiency 3/pi -> 36.
-    assert row["datasets_for_power_80"] == 36
+    # One pair, seeds and datasets: two families, so each is held at 0.025, and one
+    # comparison per family. statsmodels' TTestPower: 40.6 -> 41 pairs for d_z = 0.5 at
+    # 80% power and alpha 0.025 (two-sided); Wilcoxon's efficiency 3/pi -> 43.
+    assert result.settings["claim_level"] == 0.025
+    assert row["datasets_for_power_80"] == 43
     assert row["power_at_effect"] < 0.8
-    assert any("about 36 datasets would be needed" in line for line in result.insights)
+    assert any("about 43 datasets would be needed" in line for line in result.insights)
 
 
 def test_dataset_properties_are_rank_correlated_with_each_model() -> None:

@@ -15,6 +15,7 @@ from bakeoff.analysis import (
     mean_interval,
     paired_t_test,
     seeds_needed,
+    sign_test,
     t_test_power,
     wilcoxon_test,
 )
@@ -31,14 +32,18 @@ def test_paired_t_equals_scipy_ttest_rel() -> None:
 
 
 def test_corrected_t_follows_nadeau_bengio_formula() -> None:
+    # Worked by hand: d = (0.01, 0.02, 0.03, 0.00, 0.04), n = 5, n_test/n_train = 0.25.
+    # mean 0.02; s^2 = (1 + 0 + 1 + 4 + 4) 1e-4 / 4 = 2.5e-4; Nadeau & Bengio (2003):
+    # t = 0.02 / sqrt((1/5 + 0.25) 2.5e-4) = 0.02 / sqrt(1.125e-4) = 1.885618...
+    t, p, df = corrected_t_test(np.array([0.01, 0.02, 0.03, 0.00, 0.04]), 0.25)
+    assert df == 4
+    assert t == pytest.approx(1.8856180831641267, rel=1e-12)
+    # Student's t with 4 df: P(|T| > 1.8856) = 0.1324 (tables: t_0.05,4 = 2.132 and
+    # t_0.10,4 = 1.533 bracket it).
+    assert p == pytest.approx(0.13240, abs=5e-5)
     d = A - B
-    n, ratio = len(d), 0.25
-    # Nadeau & Bengio (2003): t = mean / sqrt((1/n + n_test/n_train) * s^2)
-    expected_t = d.mean() / np.sqrt((1 / n + ratio) * d.var(ddof=1))
-    t, p, df = corrected_t_test(d, ratio)
-    assert df == n - 1
-    assert t == pytest.approx(expected_t)
-    assert p == pytest.approx(2 * stats.t.sf(abs(expected_t), n - 1))
+    ratio = 0.25
+    p = corrected_t_test(d, ratio)[1]
     # Without overlap the correction vanishes.
     assert corrected_t_test(d, 0.0)[1] == pytest.approx(paired_t_test(d)[1])
     # The correction can only make the test more conservative.
@@ -65,6 +70,22 @@ def test_constant_differences_are_untestable_not_certain() -> None:
     assert np.isnan(t) and np.isnan(p)
     t, p, _ = paired_t_test(np.zeros(5))
     assert t == 0 and p == 1
+
+
+def test_differences_constant_up_to_rounding_are_untestable() -> None:
+    # Accuracies k/30 and (k+2)/30 are not exact in binary: their differences vary by
+    # ~1e-17, which a naive t-test reads as p = 5e-139 and d_z = 1.9e15.
+    k = np.arange(10, 20)
+    a, b = k / 30, (k + 2) / 30
+    d = a - b
+    assert 0 < d.std(ddof=1) < 1e-15  # the trap is real
+    t, p, _ = paired_t_test(d)
+    assert np.isnan(t) and np.isnan(p)
+    assert np.isnan(corrected_t_test(d, 0.25)[1])
+    assert np.isnan(cohen_dz(d))
+    # Ten differences of one sign: the exact sign test gives 2 / 2^10.
+    assert sign_test(d) == pytest.approx(2 / 1024)
+    assert sign_test(np.array([1.0, -1.0, 0.0, 2.0])) == pytest.approx(1.0)
 
 
 def test_mean_interval_is_the_student_t_interval() -> None:

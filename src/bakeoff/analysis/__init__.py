@@ -11,16 +11,26 @@ half-finished studies alike::
     result.write_json("analysis/")
 """
 
-from bakeoff.analysis._across import AcrossDatasets, compare_across_datasets
+from bakeoff.analysis._across import (
+    AcrossDatasets,
+    compare_across_datasets,
+    decide_across,
+    signed_rank_sums,
+)
 from bakeoff.analysis._analyze import Analysis, analyze
 from bakeoff.analysis._curves import LearningCurve, crossing_budget, fit_learning_curve
+from bakeoff.analysis._insights import Finding
 from bakeoff.analysis._paired import (
+    EFFECT_SIZE_BOUND,
+    RELATIVE_TOLERANCE,
     bootstrap_interval,
+    bootstrap_intervals,
     cohen_dz,
     corrected_t_test,
     hedges_g,
     mean_interval,
     paired_t_test,
+    sign_test,
     t_test_power,
     wilcoxon_test,
 )
@@ -33,23 +43,36 @@ from bakeoff.analysis._ranks import (
     nemenyi_critical_difference,
 )
 from bakeoff.analysis._scores import Scores
-from bakeoff.analysis._within import compare_pairs, describe_models, seeds_needed
+from bakeoff.analysis._within import (
+    compare_pairs,
+    decide_pairs,
+    decision_level,
+    describe_models,
+    seeds_needed,
+)
 
 __all__ = [
     "CORRECTIONS",
+    "EFFECT_SIZE_BOUND",
+    "RELATIVE_TOLERANCE",
     "AcrossDatasets",
     "Analysis",
+    "Finding",
     "LearningCurve",
     "Scores",
     "adjust",
     "analyze",
     "average_ranks",
     "bootstrap_interval",
+    "bootstrap_intervals",
     "cohen_dz",
     "compare_across_datasets",
     "compare_pairs",
     "corrected_t_test",
     "crossing_budget",
+    "decide_across",
+    "decide_pairs",
+    "decision_level",
     "describe_models",
     "fit_learning_curve",
     "friedman_test",
@@ -59,6 +82,8 @@ __all__ = [
     "nemenyi_critical_difference",
     "paired_t_test",
     "seeds_needed",
+    "sign_test",
+    "signed_rank_sums",
     "t_test_power",
     "wilcoxon_test",
 ]

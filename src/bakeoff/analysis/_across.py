@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from bakeoff.analysis._paired import cohen_dz, t_test_power, wilcoxon_test
 from bakeoff.analysis._ranks import (
@@ -20,9 +21,9 @@ from bakeoff.analysis._ranks import (
     rank_scores,
 )
 from bakeoff.analysis._scores import Scores
-from bakeoff.analysis._within import seeds_needed
+from bakeoff.analysis._within import decision_level, seeds_needed
 
-__all__ = ["AcrossDatasets", "compare_across_datasets"]
+__all__ = ["AcrossDatasets", "compare_across_datasets", "decide_across", "signed_rank_sums"]
 
 
 @dataclass
@@ -39,7 +40,10 @@ class AcrossDatasets:
         iman_davenport: F, df1, df2, p.
         critical_difference: Nemenyi CD at α = 0.05 and 0.10.
         nemenyi: Pairs whose average ranks differ by more than the CD at the study's α.
-        pairwise: Wilcoxon signed-rank over datasets for each pair, with corrected p.
+        pairwise: Wilcoxon signed-rank over datasets for each pair, with corrected p, the
+            signed-rank sums ``rank_sum_a`` / ``rank_sum_b``, ``favoured`` (the model the
+            sums favour) and ``better`` (that model, only where the test found it).
+        claim_level: The level at which claims were decided.
         note: Why something could not be computed.
     """
 
@@ -54,23 +58,39 @@ class AcrossDatasets:
     nemenyi: list[dict[str, object]] = field(default_factory=list)
     pairwise: list[dict[str, Any]] = field(default_factory=list)
     correction: str = "holm"
+    claim_level: float = 0.05
+    ranks_differ: bool = False
     note: str = ""
 
 
-def _power_over_datasets(d: np.ndarray, alpha: float, effect_size: float) -> dict[str, object]:
-    """Power of the comparison over datasets, and datasets needed for 80%.
+def signed_rank_sums(d: np.ndarray) -> tuple[float, float]:
+    """Wilcoxon's R+ and R−: the sums of the ranks of ``|d|`` over positive and negative
+    differences (zeros dropped, ties given average ranks).
+
+    The direction of the signed-rank test is the larger sum, not the number of wins:
+    many small wins can lose to a few large losses.
+    """
+    d = np.asarray(d, dtype=float)
+    d = d[d != 0]
+    if d.size == 0:
+        return 0.0, 0.0
+    ranks = stats.rankdata(np.abs(d))
+    return float(ranks[d > 0].sum()), float(ranks[d < 0].sum())
+
+
+def _power_over_datasets(n: int, level: float, effect_size: float) -> dict[str, object]:
+    """Power of the comparison over ``n`` datasets at ``level``, and datasets for 80%.
 
     Uses the paired t-test's power on the per-dataset differences, divided by the
     Wilcoxon test's asymptotic relative efficiency under normality (3/π ≈ 0.955) to
     count datasets: an approximation, named as such in the output.
     """
-    dz = float(cohen_dz(d))
-    needed = seeds_needed(effect_size, alpha=alpha)
+    needed = seeds_needed(effect_size, alpha=level)
     return {
-        "cohen_dz": dz if np.isfinite(dz) else None,
-        "power_at_effect": float(t_test_power(effect_size, len(d), alpha=alpha)),
+        "power_at_effect": float(t_test_power(effect_size, n, alpha=level)),
+        "power_level": level,
         "datasets_for_power_80": int(np.ceil(needed / (3 / np.pi))) if needed else None,
-        "power_method": "paired t-test power, Wilcoxon ARE 3/pi",
+        "power_method": "paired t-test power at the corrected level, Wilcoxon ARE 3/pi",
     }
 
 
@@ -139,6 +159,8 @@ def compare_across_datasets(
             stats_rows.append({"model_a": a, "model_b": b, "n_datasets": len(d), "p": np.nan})
             continue
         statistic, w_p = wilcoxon_test(d)
+        plus, minus = signed_rank_sums(d)
+        dz = float(cohen_dz(d))
         stats_rows.append(
             {
                 "model_a": a,
@@ -147,15 +169,45 @@ def compare_across_datasets(
                 "wins_a": int((d > 0).sum()),
                 "ties": int((d == 0).sum()),
                 "wins_b": int((d < 0).sum()),
+                "rank_sum_a": plus,
+                "rank_sum_b": minus,
+                "mean_difference": float(d.mean()),
+                "median_difference": float(np.median(d)),
+                "favoured": a if plus > minus else b if minus > plus else None,
                 "statistic": float(statistic),
                 "p": float(w_p),
-                **_power_over_datasets(d, alpha, effect_size),
+                "cohen_dz": dz if np.isfinite(dz) else None,
             }
         )
     valid = [r for r in stats_rows if np.isfinite(r["p"])]
     adjusted = adjust(np.array([r["p"] for r in valid]), correction, alpha)
     for row, p_adj in zip(valid, adjusted, strict=True):
         row["p_adjusted"] = float(p_adj)
-        row["significant"] = bool(p_adj < alpha)
     result.pairwise = stats_rows
+    return decide_across(result, level=alpha, correction=correction, effect_size=effect_size)
+
+
+def decide_across(
+    result: AcrossDatasets, *, level: float, correction: str, effect_size: float
+) -> AcrossDatasets:
+    """Decide the across-dataset claims of ``result`` at the claim level ``level``.
+
+    With three or more models, a pair is declared different only when the
+    Iman–Davenport test also rejects at ``level`` (Demšar's procedure: post-hoc tests
+    after the omnibus test), so that under the complete null the chance of any
+    across-dataset claim stays at ``level``; with two models the pair is the family.
+    The direction of a claim is the larger signed-rank sum.
+    """
+    result.claim_level = level
+    k = len(result.average_ranks)
+    omnibus = result.iman_davenport is not None and result.iman_davenport["p"] < level
+    result.ranks_differ = bool(omnibus)
+    gate = omnibus or k <= 2
+    valid = [r for r in result.pairwise if "p_adjusted" in r]
+    per_test = decision_level(level, correction, len(valid))
+    for row in result.pairwise:
+        row.update(_power_over_datasets(int(row["n_datasets"]), per_test, effect_size))
+        found = gate and row.get("p_adjusted", 1.0) < level and row.get("favoured") is not None
+        row["significant"] = bool(found)
+        row["better"] = row.get("favoured") if found else None
     return result

@@ -14,12 +14,12 @@ import pandas as pd
 from scipy import stats
 
 from bakeoff._seeding import derive_seed
-from bakeoff.analysis._across import AcrossDatasets, compare_across_datasets
+from bakeoff.analysis._across import AcrossDatasets, compare_across_datasets, decide_across
 from bakeoff.analysis._curves import LearningCurve, crossing_budget, fit_learning_curve
 from bakeoff.analysis._insights import write_insights
-from bakeoff.analysis._ranks import CORRECTION_NAMES, CORRECTIONS
+from bakeoff.analysis._ranks import CORRECTION_NAMES, CORRECTIONS, adjust
 from bakeoff.analysis._scores import Scores
-from bakeoff.analysis._within import compare_pairs, describe_models
+from bakeoff.analysis._within import compare_pairs, decide_pairs, describe_models
 from bakeoff.exceptions import SpecError
 
 __all__ = ["Analysis", "analyze"]
@@ -43,6 +43,7 @@ class Analysis:
     tuning_gain: pd.DataFrame
     meta_correlations: pd.DataFrame
     insights: list[str] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document: every statistic named with its test and correction."""
@@ -54,7 +55,18 @@ class Analysis:
                 "higher_is_better": self.scores.higher_is_better,
                 "settings": self.settings,
                 "per_model": self.models.to_dict("records"),
+                "claims": {
+                    "level": self.settings["claim_level"],
+                    "sentences": self.claims,
+                    "families": self.settings["claim_families"],
+                    "rule": "each family of findings that claims a difference is decided at "
+                    "alpha / (number of families present), so that the chance of any false "
+                    "claim stays at alpha (Bonferroni over families); with 3+ models the "
+                    "across-dataset pairs are claimed only after the Iman–Davenport test "
+                    "rejects at the same level",
+                },
                 "pairwise_within_dataset": {
+                    "note": self.settings.get("within_note", ""),
                     "tests": [
                         "paired t-test or Nadeau–Bengio corrected resampled t-test (column 'test')",
                         "Wilcoxon signed-rank",
@@ -98,6 +110,8 @@ class Analysis:
                 "tuned_vs_default": self.tuning_gain.to_dict("records"),
                 "dataset_characteristics": {
                     "test": "Spearman rank correlation of a dataset property with a model's rank",
+                    "correction": self.settings["correction_name"],
+                    "family": "every (property, model) correlation",
                     "correlations": self.meta_correlations.to_dict("records"),
                 },
                 "insights": self.insights,
@@ -159,7 +173,7 @@ def analyze(
             f"--baseline '{baseline}' is not a model of {scores.source}."
             f"{suggest(baseline, scores.models)} Models: {', '.join(scores.models)}."
         )
-    settings = {
+    settings: dict[str, Any] = {
         "alpha": alpha,
         "correction": correction,
         "correction_name": CORRECTION_NAMES[correction],
@@ -171,18 +185,43 @@ def analyze(
         "seed": seed,
     }
     models = describe_models(scores)
-    pairs = compare_pairs(
-        scores,
-        alpha=alpha,
-        correction=correction,
-        effect_size=effect_size,
-        n_resamples=n_resamples,
-        seed=seed,
-    )
     budget = scores.final_budget()
+    if scores.frame.groupby(["dataset", "budget", "model"]).size().max() < 2:
+        # A paper's table: one score per model and dataset. Within-dataset tests need
+        # repeated seeds; say so once instead of a table of untestable rows.
+        pairs = pd.DataFrame()
+        settings["within_note"] = (
+            "within-dataset tests need repeated seeds; every model has one score per "
+            "dataset here, so only the comparison across datasets is tested"
+        )
+    else:
+        pairs = compare_pairs(
+            scores,
+            alpha=alpha,
+            correction=correction,
+            effect_size=effect_size,
+            n_resamples=n_resamples,
+            seed=seed,
+        )
     across = compare_across_datasets(
         scores, budget=budget, alpha=alpha, correction=correction, effect_size=effect_size
     )
+    meta = _meta(across, dataset_properties, correction, alpha)
+    families = [
+        name
+        for name, present in (
+            ("within datasets", "p_adjusted" in pairs and pairs["p_adjusted"].notna().any()),
+            ("across datasets", any("p_adjusted" in r for r in across.pairwise)),
+            ("dataset properties", not meta.empty),
+        )
+        if present
+    ]
+    level = alpha / max(len(families), 1)
+    settings.update(claim_level=level, claim_families=families)
+    pairs = decide_pairs(pairs, level=level, correction=correction, effect_size=effect_size)
+    across = decide_across(across, level=level, correction=correction, effect_size=effect_size)
+    if not meta.empty:
+        meta["significant"] = meta["p_adjusted"] < level
     curves = _curves(scores, n_resamples=min(n_resamples, 1000), seed=seed)
     findings = _curve_findings(curves, target, flat_gain)
     crossings = _crossings(curves)
@@ -197,11 +236,13 @@ def analyze(
         crossings=crossings,
         efficiency=_efficiency(scores),
         wins=_wins(scores, pairs, budget),
-        baseline=_baseline(scores, baseline, budget),
-        tuning_gain=_tuning_gain(scores, pairs, budget),
-        meta_correlations=_meta(across, dataset_properties),
+        baseline=_baseline(scores, baseline, budget, across),
+        tuning_gain=_tuning_gain(scores, pairs, budget, across),
+        meta_correlations=meta,
     )
-    analysis.insights = write_insights(analysis)
+    findings_ = write_insights(analysis)
+    analysis.insights = [f.text for f in findings_]
+    analysis.claims = [f.text for f in findings_ if f.claim]
     return analysis
 
 
@@ -315,7 +356,24 @@ def _wins(scores: Scores, pairs: pd.DataFrame, budget: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _baseline(scores: Scores, baseline: str | None, budget: str) -> pd.DataFrame:
+def _across_test(across: AcrossDatasets, model: str, other: str) -> dict[str, Any]:
+    """The across-dataset Wilcoxon result for ``model`` against ``other``."""
+    for row in across.pairwise:
+        if {row["model_a"], row["model_b"]} == {model, other}:
+            return {
+                "test": "Wilcoxon signed-rank over datasets",
+                "correction": across.correction,
+                "p": row.get("p"),
+                "p_adjusted": row.get("p_adjusted"),
+                "favoured": row.get("favoured"),
+                "better": row.get("better"),
+            }
+    return {"test": None, "p": None, "p_adjusted": None, "favoured": None, "better": None}
+
+
+def _baseline(
+    scores: Scores, baseline: str | None, budget: str, across: AcrossDatasets
+) -> pd.DataFrame:
     if baseline is None:
         return pd.DataFrame()
     frame = scores.frame[scores.frame["budget"] == budget]
@@ -336,12 +394,15 @@ def _baseline(scores: Scores, baseline: str | None, budget: str) -> pd.DataFrame
                 "mean_relative_improvement": float(relative.mean()) if len(both) else None,
                 "median_relative_improvement": float(relative.median()) if len(both) else None,
                 "datasets_improved": int((relative > 0).sum()),
+                **_across_test(across, model, baseline),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _tuning_gain(scores: Scores, pairs: pd.DataFrame, budget: str) -> pd.DataFrame:
+def _tuning_gain(
+    scores: Scores, pairs: pd.DataFrame, budget: str, across: AcrossDatasets
+) -> pd.DataFrame:
     """What tuning gained: each tuned model against an untuned copy of itself."""
     rows = []
     frame = scores.frame[scores.frame["budget"] == budget]
@@ -357,6 +418,7 @@ def _tuning_gain(scores: Scores, pairs: pd.DataFrame, budget: str) -> pd.DataFra
             "n_datasets": len(both),
             "mean_relative_improvement": float(relative.mean()) if len(both) else None,
             "datasets_improved": int((relative > 0).sum()),
+            **_across_test(across, tuned, default),
         }
         if not pairs.empty and "verdict" in pairs.columns:
             at = pairs[
@@ -364,18 +426,19 @@ def _tuning_gain(scores: Scores, pairs: pd.DataFrame, budget: str) -> pd.DataFra
                 & pairs["model_a"].isin([tuned, default])
                 & pairs["model_b"].isin([tuned, default])
             ]
-            wins = ((at["verdict"] == "a better") & (at["model_a"] == tuned)) | (
-                (at["verdict"] == "b better") & (at["model_b"] == tuned)
+            row.update(
+                within_tested=int(at["test"].notna().sum()),
+                significant_gains=int((at["better"] == tuned).sum()),
+                significant_losses=int((at["better"] == default).sum()),
             )
-            losses = ((at["verdict"] == "a better") & (at["model_a"] == default)) | (
-                (at["verdict"] == "b better") & (at["model_b"] == default)
-            )
-            row.update(significant_gains=int(wins.sum()), significant_losses=int(losses.sum()))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _meta(across: AcrossDatasets, properties: pd.DataFrame | None) -> pd.DataFrame:
+def _meta(
+    across: AcrossDatasets, properties: pd.DataFrame | None, correction: str, alpha: float
+) -> pd.DataFrame:
+    """Spearman ρ of each dataset property with each model's rank, corrected as a family."""
     if properties is None or across.rank_table.empty or len(across.datasets) < 3:
         return pd.DataFrame()
     table = across.rank_table
@@ -386,17 +449,22 @@ def _meta(across: AcrossDatasets, properties: pd.DataFrame | None) -> pd.DataFra
         if values.nunique() < 2:
             continue
         for model in table.columns:
-            rho, p = stats.spearmanr(values, table[model])
+            rho, p = stats.spearmanr(values, table[model], nan_policy="omit")
+            if not np.isfinite(p):
+                continue
             rows.append(
                 {
                     "property": column,
                     "model": model,
                     "spearman_rho": float(rho),
                     "p": float(p),
-                    "n_datasets": len(values),
+                    "n_datasets": int(values.notna().sum()),
                 }
             )
-    return pd.DataFrame(rows)
+    result = pd.DataFrame(rows)
+    if not result.empty:
+        result["p_adjusted"] = adjust(result["p"].to_numpy(), correction, alpha)
+    return result
 
 
 def _clean(value: Any) -> Any:

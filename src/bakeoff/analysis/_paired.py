@@ -16,6 +16,8 @@ import numpy as np
 from scipy import stats
 
 __all__ = [
+    "EFFECT_SIZE_BOUND",
+    "RELATIVE_TOLERANCE",
     "bootstrap_interval",
     "bootstrap_intervals",
     "cohen_dz",
@@ -23,9 +25,38 @@ __all__ = [
     "hedges_g",
     "mean_interval",
     "paired_t_test",
+    "sign_test",
     "t_test_power",
     "wilcoxon_test",
 ]
+
+#: A spread (or a mean) below this share of the scores' scale is float rounding, not
+#: data: accuracies k/30 and (k+2)/30 differ by 2/30 up to ~1e-17, which would otherwise
+#: give p = 1e-139 and d_z = 1e15.
+RELATIVE_TOLERANCE = 1e-9
+
+#: Effect sizes beyond this are not reported: they only arise when the differences
+#: barely vary, where the standardised effect says nothing useful.
+EFFECT_SIZE_BOUND = 100.0
+
+
+def _mean_and_sd(
+    d: np.ndarray, scale: np.ndarray | float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and sd (ddof 1) of ``d`` over its last axis, with rounding noise set to 0.
+
+    ``scale`` is the size of the scores the differences come from (default: the largest
+    absolute difference); a spread or a mean below :data:`RELATIVE_TOLERANCE` of it is
+    taken as exactly zero.
+    """
+    mean = d.mean(axis=-1)
+    sd = d.std(axis=-1, ddof=1)
+    if scale is None:
+        scale = np.abs(d).max(axis=-1)
+    tolerance = RELATIVE_TOLERANCE * np.asarray(scale, dtype=float)
+    sd = np.where(sd <= tolerance, 0.0, sd)
+    mean = np.where(np.abs(mean) <= tolerance, 0.0, mean)
+    return mean, sd
 
 
 def _t_from_parts(
@@ -40,21 +71,30 @@ def _t_from_parts(
     return t, p
 
 
-def paired_t_test(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+def paired_t_test(
+    d: np.ndarray, *, scale: np.ndarray | float | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Student's paired t-test of the differences ``d`` (last axis: seeds).
+
+    A difference that is constant up to float rounding (see :data:`RELATIVE_TOLERANCE`,
+    relative to ``scale``) has no spread: its t and p are NaN (untestable), never a
+    p of 1e-139.
 
     Returns:
         (t, two-sided p, degrees of freedom).
     """
     d = np.asarray(d, dtype=float)
     n = d.shape[-1]
-    se = d.std(axis=-1, ddof=1) / np.sqrt(n)
-    t, p = _t_from_parts(d.mean(axis=-1), se, n - 1)
+    mean, sd = _mean_and_sd(d, scale)
+    t, p = _t_from_parts(mean, sd / np.sqrt(n), n - 1)
     return t, p, n - 1
 
 
 def corrected_t_test(
-    d: np.ndarray, test_train_ratio: float | np.ndarray
+    d: np.ndarray,
+    test_train_ratio: float | np.ndarray,
+    *,
+    scale: np.ndarray | float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Nadeau and Bengio's corrected resampled t-test (Machine Learning 52, 2003).
 
@@ -65,14 +105,16 @@ def corrected_t_test(
     Args:
         d: Differences, last axis the repetitions (seeds).
         test_train_ratio: ``n_test / n_train`` of the splits.
+        scale: Size of the scores, for the rounding tolerance (as :func:`paired_t_test`).
 
     Returns:
         (t, two-sided p, degrees of freedom ``n - 1``).
     """
     d = np.asarray(d, dtype=float)
     n = d.shape[-1]
-    se = np.sqrt((1.0 / n + test_train_ratio) * d.var(axis=-1, ddof=1))
-    t, p = _t_from_parts(d.mean(axis=-1), se, n - 1)
+    mean, sd = _mean_and_sd(d, scale)
+    se = np.sqrt(1.0 / n + test_train_ratio) * sd
+    t, p = _t_from_parts(mean, se, n - 1)
     return t, p, n - 1
 
 
@@ -96,12 +138,31 @@ def wilcoxon_test(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return statistic, p
 
 
-def cohen_dz(d: np.ndarray) -> np.ndarray:
-    """Cohen's d_z: mean difference over the standard deviation of the differences."""
+def cohen_dz(d: np.ndarray, *, scale: np.ndarray | float | None = None) -> np.ndarray:
+    """Cohen's d_z: mean difference over the standard deviation of the differences.
+
+    NaN (not reported) where the differences do not vary up to rounding, or where
+    ``|d_z|`` would exceed :data:`EFFECT_SIZE_BOUND`.
+    """
     d = np.asarray(d, dtype=float)
-    mean, sd = d.mean(axis=-1), d.std(axis=-1, ddof=1)
+    mean, sd = _mean_and_sd(d, scale)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(sd == 0, np.where(mean == 0, 0.0, np.nan), mean / sd)
+        dz = np.where(sd == 0, np.where(mean == 0, 0.0, np.nan), mean / sd)
+    return np.where(np.abs(dz) > EFFECT_SIZE_BOUND, np.nan, dz)
+
+
+def sign_test(d: np.ndarray) -> np.ndarray:
+    """Two-sided exact sign test of the differences (last axis), zeros dropped.
+
+    Used where the t-test is undefined (a constant difference): with ``k`` of ``n``
+    non-zero differences positive, ``p = min(1, 2 · P(Bin(n, ½) ≤ min(k, n − k)))``.
+    """
+    d = np.asarray(d, dtype=float)
+    positive = (d > 0).sum(axis=-1)
+    n = positive + (d < 0).sum(axis=-1)
+    k = np.minimum(positive, n - positive)
+    p = np.minimum(1.0, 2.0 * stats.binom.cdf(k, n, 0.5))
+    return np.asarray(np.where(n == 0, 1.0, p), dtype=float)
 
 
 def hedges_g(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -119,7 +180,8 @@ def hedges_g(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     correction = 1 - 3 / (4 * (n_a + n_b) - 9)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(pooled == 0, np.where(diff == 0, 0.0, np.nan), diff / pooled)
-    return np.asarray(correction * g, dtype=float)
+    g = correction * g
+    return np.asarray(np.where(np.abs(g) > EFFECT_SIZE_BOUND, np.nan, g), dtype=float)
 
 
 def mean_interval(x: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

@@ -16,19 +16,39 @@ from bakeoff.analysis._paired import (
     hedges_g,
     mean_interval,
     paired_t_test,
+    sign_test,
     t_test_power,
     wilcoxon_test,
 )
 from bakeoff.analysis._ranks import adjust
 from bakeoff.analysis._scores import Scores
 
-__all__ = ["MAX_SEEDS_FOR_POWER", "compare_pairs", "describe_models", "seeds_needed"]
+__all__ = [
+    "MAX_SEEDS_FOR_POWER",
+    "compare_pairs",
+    "decide_pairs",
+    "decision_level",
+    "describe_models",
+    "seeds_needed",
+]
 
 #: The largest follow-up ``seeds_needed`` looks at.
 MAX_SEEDS_FOR_POWER = 1000
 
 PAIRED_T = "paired t-test"
 CORRECTED_T = "Nadeau–Bengio corrected resampled t-test"
+SIGN_TEST = "sign test (constant difference: t-test undefined)"
+
+
+def decision_level(level: float, correction: str, m: int) -> float:
+    """The per-comparison level at which a corrected family of ``m`` tests decides.
+
+    For Holm, Bonferroni and Benjamini–Hochberg it is the most conservative step,
+    ``level / m``: a comparison is certain to be declared at ``p < level / m`` and may
+    need that much. Power for "no difference found" is computed here, so the verdict
+    never rests on a power the corrected test did not have.
+    """
+    return level if correction == "none" else level / max(m, 1)
 
 
 def describe_models(scores: Scores) -> pd.DataFrame:
@@ -90,12 +110,11 @@ def compare_pairs(
     """Every pair of models on every dataset and budget, over their common seeds.
 
     The t-test is the Nadeau–Bengio corrected one when the scores come from repeated
-    splits of one dataset (``scores.resampled``), else the paired t-test; the column
-    ``test`` names it. ``verdict`` is ``"a better"``, ``"b better"``, ``"no
-    difference found"`` (not significant although the test had power ≥ 0.8 for an
-    effect of ``effect_size``) or ``"undecided"`` (not significant and under-powered,
-    or fewer than 2 common seeds). p-values are corrected over every comparison of the
-    study (all datasets, budgets and pairs) as one family.
+    splits of one dataset (``scores.resampled``), else the paired t-test; where the
+    difference is constant up to rounding the t-test is undefined and the exact sign
+    test decides instead. The column ``test`` names the test. p-values are corrected
+    over every comparison of the study (all datasets, budgets and pairs) as one family,
+    and decided at ``alpha`` by :func:`decide_pairs`.
     """
     frame = scores.frame
     sign = 1.0 if scores.higher_is_better else -1.0
@@ -123,15 +142,14 @@ def compare_pairs(
                 rows,
                 ratio,
                 sign,
-                alpha,
-                effect_size,
                 n_resamples,
                 derive_seed(seed, "bootstrap", len(seeds)),
             )
     # One family for the whole study: a claim about any dataset keeps the family-wise
     # error (Holm, Bonferroni) or the false discovery rate (BH) at alpha.
     _correct(family, correction, alpha)
-    return pd.DataFrame(family)
+    table = pd.DataFrame(family)
+    return decide_pairs(table, level=alpha, correction=correction, effect_size=effect_size)
 
 
 def _compare_batch(
@@ -141,8 +159,6 @@ def _compare_batch(
     wide: pd.DataFrame,
     ratio: float,
     sign: float,
-    alpha: float,
-    effect_size: float,
     n_resamples: int,
     seed: int,
 ) -> list[dict[str, object]]:
@@ -166,14 +182,15 @@ def _compare_batch(
             row.update(test=None, note=f"not enough data: {n} common seed(s); need at least 2")
         return rows
     d = x - y
-    t, p, df = corrected_t_test(d, ratio) if ratio > 0 else paired_t_test(d)
+    scale = np.maximum(np.abs(x).mean(axis=-1), np.abs(y).mean(axis=-1))
+    t, p, df = (
+        corrected_t_test(d, ratio, scale=scale) if ratio > 0 else paired_t_test(d, scale=scale)
+    )
     w_stat, w_p = wilcoxon_test(d)
-    dz = cohen_dz(d)
+    signs = sign_test(d)
+    dz = cohen_dz(d, scale=scale)
     g = hedges_g(x, y)
     intervals = bootstrap_intervals(d, n_resamples=n_resamples, seed=seed)
-    power_observed = t_test_power(np.nan_to_num(dz), n, alpha=alpha, test_train_ratio=ratio)
-    power_at_effect = float(t_test_power(effect_size, n, alpha=alpha, test_train_ratio=ratio))
-    needed = seeds_needed(effect_size, alpha=alpha, test_train_ratio=ratio)
     for i, row in enumerate(rows):
         mean = float(d[i].mean())
         a, b = pairs[i]
@@ -186,27 +203,30 @@ def _compare_batch(
             p=float(p[i]),
             wilcoxon_statistic=float(w_stat[i]),
             wilcoxon_p=float(w_p[i]),
-            cohen_dz=float(dz[i]),
-            hedges_g=float(g[i]),
+            cohen_dz=float(dz[i]) if np.isfinite(dz[i]) else None,
+            hedges_g=float(g[i]) if np.isfinite(g[i]) else None,
             ci95_percentile=(
                 float(intervals["percentile"][0][i]),
                 float(intervals["percentile"][1][i]),
             ),
             ci95_bca=(float(intervals["BCa"][0][i]), float(intervals["BCa"][1][i])),
-            power_observed=float(power_observed[i]) if np.isfinite(dz[i]) else None,
-            power_at_effect=power_at_effect,
-            seeds_for_power_80=needed,
-            better=(a if sign * mean > 0 else b) if mean != 0 else None,
+            favoured=(a if sign * mean > 0 else b) if np.isfinite(t[i]) and t[i] != 0 else None,
             note="",
         )
         if not np.isfinite(p[i]):
+            # The difference is the same on every seed (up to rounding): the t-test and
+            # d_z are undefined, and the sign test (here equal to the exact Wilcoxon
+            # test) says how surprising n differences of one sign are.
             row.update(
-                p=None,
+                test=SIGN_TEST,
                 t=None,
-                note="cannot be tested: the difference is the same on every seed, so its "
-                "spread (and the t-test) is undefined; add seeds",
+                p=float(signs[i]),
+                wilcoxon_p=float(signs[i]),
+                cohen_dz=None,
+                favoured=a if sign * mean > 0 else b,
+                note="constant difference: the t-test and d_z are undefined; the sign test decides",
             )
-        elif np.all(d[i] == 0):
+        elif row["t"] == 0:
             row["note"] = "identical scores on every seed"
     return rows
 
@@ -214,19 +234,60 @@ def _compare_batch(
 def _correct(family: list[dict[str, object]], correction: str, alpha: float) -> None:
     tested = [r for r in family if r.get("test") and r.get("p") is not None]
     if not tested:
-        for row in family:
-            row.setdefault("verdict", "undecided")
         return
     p_adj = adjust(np.array([r["p"] for r in tested]), correction, alpha)
     w_adj = adjust(np.array([r["wilcoxon_p"] for r in tested]), correction, alpha)
     for row, p, w in zip(tested, p_adj, w_adj, strict=True):
         row["p_adjusted"] = float(p)
         row["wilcoxon_p_adjusted"] = float(w)
-        if p < alpha and row["better"] is not None:
-            row["verdict"] = "a better" if row["better"] == row["model_a"] else "b better"
-        elif float(row["power_at_effect"]) >= 0.8:  # type: ignore[arg-type]
-            row["verdict"] = "no difference found"
-        else:
-            row["verdict"] = "undecided"
-    for row in family:
-        row.setdefault("verdict", "undecided")
+
+
+def decide_pairs(
+    pairs: pd.DataFrame, *, level: float, correction: str, effect_size: float
+) -> pd.DataFrame:
+    """Verdicts of the within-dataset comparisons at the claim level ``level``.
+
+    ``verdict`` is ``"a better"`` / ``"b better"`` (corrected p below ``level``; the
+    direction is the sign of the tested mean difference), ``"no difference found"``
+    (not significant although the test had ≥ 80% power for ``effect_size`` at the
+    level the correction actually applies, see :func:`decision_level`) or
+    ``"undecided"``. ``better`` names the better model only when the test found one.
+    Adds ``power_at_effect``, ``power_level`` and ``seeds_for_power_80`` computed at
+    that level.
+    """
+    if pairs.empty:
+        return pairs
+    table = pairs.copy()
+    if "p_adjusted" not in table.columns:
+        table["p_adjusted"] = np.nan
+    tested = (table["test"].notna() & table["p_adjusted"].notna()).to_numpy()
+    per_test = decision_level(level, correction, int(tested.sum()))
+    ratio = table.get("test_train_ratio", pd.Series(0.0, index=table.index)).fillna(0.0)
+    n_seeds = table["n_seeds"].to_numpy(dtype=float)
+    power = np.where(
+        tested,
+        t_test_power(
+            effect_size, np.maximum(n_seeds, 2), alpha=per_test, test_train_ratio=ratio.to_numpy()
+        ),
+        np.nan,
+    )
+    needed = [
+        seeds_needed(effect_size, alpha=per_test, test_train_ratio=float(r)) if ok else None
+        for ok, r in zip(tested, ratio, strict=True)
+    ]
+    verdicts: list[str] = []
+    better: list[str | None] = []
+    for i, row in enumerate(table.to_dict("records")):
+        if tested[i] and row["p_adjusted"] < level and row.get("favoured") is not None:
+            better.append(row["favoured"])
+            verdicts.append("a better" if row["favoured"] == row["model_a"] else "b better")
+            continue
+        better.append(None)
+        decisive = tested[i] and row["test"] != SIGN_TEST and power[i] >= 0.8
+        verdicts.append("no difference found" if decisive else "undecided")
+    table["verdict"] = verdicts
+    table["better"] = better
+    table["power_at_effect"] = [float(v) if np.isfinite(v) else None for v in power]
+    table["power_level"] = per_test
+    table["seeds_for_power_80"] = needed
+    return table

@@ -135,6 +135,10 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
             highlight=False,
         )
     pairs = result.pairs
+    if result.settings.get("within_note"):
+        console.print(
+            f"[dim]Within datasets:[/] {result.settings['within_note']}.", highlight=False
+        )
     if not pairs.empty:
         table = Table(
             title=f"Pairwise within datasets ({result.settings['correction_name']}-corrected)"
