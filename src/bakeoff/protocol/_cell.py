@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from bakeoff import metrics as metric_registry
 from bakeoff._seeding import derive_seed
 from bakeoff.datasets import Dataset
-from bakeoff.protocol._preprocess import pipeline_for
+from bakeoff.datasets._preprocess import pipeline_for
 from bakeoff.protocol._split import budget_rows, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
