@@ -182,7 +182,7 @@ def run_cell(
     except Exception:
         reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
-    store.finish_cell(task.cell_id, result, prediction_rows)
+    store.finish_cell(task.cell_id, result, prediction_rows, run_id=task.run_id)
     emit(
         {
             "event": "cell_finished",
