@@ -13,6 +13,7 @@ read the results back::
 from bakeoff import analysis, datasets, metrics, models
 from bakeoff._results import predictions, results, trials
 from bakeoff._study import RunSummary, Study
+from bakeoff._table_files import read_table
 from bakeoff._version import __version__
 from bakeoff.datasets import Dataset, register_dataset
 from bakeoff.exceptions import BakeoffError, SpecError, StoreError
@@ -38,6 +39,7 @@ __all__ = [
     "metrics",
     "models",
     "predictions",
+    "read_table",
     "register_dataset",
     "register_estimator",
     "register_metric",

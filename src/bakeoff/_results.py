@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bakeoff._budgets import budget_number
+from bakeoff._table_files import exportable
 from bakeoff.store import DEFAULT_STORAGE, Store
 
 __all__ = ["predictions", "results", "trials"]
@@ -15,15 +17,22 @@ __all__ = ["predictions", "results", "trials"]
 _DESIGN = ["study", "model", "dataset", "budget", "seed"]
 
 
-def _budget_value(budget: str) -> str:
-    # Text in every table ("100", "full"), so a column never mixes types (Parquet
-    # refuses that); n_train holds the number of rows.
-    return str(budget)
+def _budget_value(budget: str) -> float:
+    # A number in every table (inf for "full"), so budgets sort and compare as numbers
+    # and a column never mixes types; n_train holds the rows a cell trained on.
+    return budget_number(budget)
 
 
 def _json(value: Any, default: Any = None) -> Any:
     # pandas turns a NULL text column into NaN, not None.
     return json.loads(value) if isinstance(value, str) else default
+
+
+def _fold_scores(user_attrs: Any) -> str | None:
+    # JSON text of the inner-fold scores; missing (not the text "null") for a trial
+    # that failed before its first fold finished.
+    scores = _json(user_attrs, {}).get("fold_scores")
+    return None if scores is None else json.dumps(scores)
 
 
 def _open(storage: str | None) -> Store:
@@ -38,6 +47,9 @@ def results(
     Columns: study, model, dataset, budget, seed, status, n_train, n_test, n_trials,
     n_failed_trials, best_params (JSON text), cv_<objective>, test_<metric> for every
     metric, tune_seconds, refit_seconds, error, artifact_path, cell_key.
+
+    ``budget`` is float64: the budget's rows, ``inf`` for ``full`` (so ``full`` sorts
+    last and never equals a count); ``n_train`` is the rows the cell trained on.
 
     Example:
         >>> results("quickstart", storage="sqlite:///bakeoff.db")  # doctest: +SKIP
@@ -108,9 +120,7 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
             "state": raw["state"],
             "value": values.astype(float),
             "params": raw["params_json"],
-            "fold_scores": raw["user_attrs_json"].map(
-                lambda v: json.dumps(_json(v, {}).get("fold_scores"))
-            ),
+            "fold_scores": raw["user_attrs_json"].map(_fold_scores),
             "duration": raw["duration"],
             "started_at": raw["started_at"],
             "finished_at": raw["finished_at"],
@@ -124,7 +134,9 @@ def predictions(name: str, *, storage: str | None = None) -> pd.DataFrame:
     """One row per outer-test row per finished cell.
 
     Columns: model, dataset, budget, seed, cell_key, row (position in the loaded
-    dataset), y_true, y_pred, and proba_<class> for classifiers.
+    dataset), y_true, y_pred, and proba_<class> for classifiers. ``y_true`` and
+    ``y_pred`` are numbers when every dataset's target is, and text in every row when
+    the study mixes kinds (text classes beside integer classes or regression values).
     """
     with _open(storage) as store:
         raw = store.predictions_frame(name)
@@ -163,4 +175,4 @@ def predictions(name: str, *, storage: str | None = None) -> pd.DataFrame:
             for label in labels:
                 columns[f"proba_{label}"].append(lookup.get(label, np.nan))
         frame = pd.concat([frame, pd.DataFrame(columns)], axis=1)
-    return frame
+    return exportable(frame)

@@ -146,8 +146,17 @@ class Study:
         return self.resolve().cells
 
     def storage_url(self, storage: str | None = None) -> str:
-        """The store URL: the argument, else the spec's ``storage``, else the default."""
-        return storage or self.spec.storage or DEFAULT_STORAGE
+        """The store URL: the argument, else the spec's ``storage``, else the default.
+
+        A relative SQLite path in the spec starts from the study file's folder, like its
+        dataset paths; one given as ``storage`` (a command-line option) from the
+        current folder, as a shell user expects.
+        """
+        if storage:
+            return storage
+        if self.spec.storage:
+            return _from_folder(self.spec.storage, self.base_dir)
+        return DEFAULT_STORAGE
 
     def spec_json(self) -> str:
         return json.dumps(self.spec.model_dump(mode="json"), sort_keys=True)
@@ -317,6 +326,24 @@ class Study:
                 else Path.cwd() / "bakeoff-artifacts"
             )
         return str(root / self.name)
+
+
+def _from_folder(url: str, folder: Path) -> str:
+    """``url`` with a relative SQLite file path made absolute from ``folder``."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # the store reports a malformed URL with its fix
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return url
+    path = Path(database).expanduser()
+    if path.is_absolute():
+        return url
+    return parsed.set(database=str(folder / path)).render_as_string(hide_password=False)
 
 
 def _describe(cell: Cell) -> str:

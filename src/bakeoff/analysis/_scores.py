@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from bakeoff._budgets import budget_label
 from bakeoff.exceptions import SpecError
 
 __all__ = ["Scores"]
@@ -83,7 +84,7 @@ class Scores:
                 data[column] = default
         data["dataset"] = data["dataset"].astype(str)
         data["model"] = data["model"].astype(str)
-        data["budget"] = data["budget"].astype(str)
+        data["budget"] = data["budget"].map(_budget_text)
         scores = pd.to_numeric(data["score"], errors="coerce")
         bad = data.loc[~np.isfinite(scores.to_numpy(dtype=float)), "score"]
         if len(bad):
@@ -230,6 +231,15 @@ class Scores:
     def final_budget(self) -> str:
         """The budget compared across datasets: ``full`` if present, else the largest."""
         return self.budgets()[-1]
+
+
+def _budget_text(value: object) -> str:
+    # bakeoff's tables hold budgets as numbers (inf for full); a user's table may hold
+    # any label.
+    try:
+        return budget_label(value)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _model_kinds(study: str, storage: str | None) -> dict[str, tuple[str, bool]]:

@@ -66,13 +66,31 @@ def default_storage() -> str | None:
     return os.environ.get("BAKEOFF_STORAGE") or None
 
 
+#: Options that apply to every command, accepted before or after the command's name.
+GLOBAL_FLAGS = ("--debug", "--version")
+
+
 @app.callback()
 def _root(
     debug: bool = typer.Option(
-        False, "--debug", help="Show full tracebacks instead of one-line errors."
+        False,
+        "--debug",
+        help="Show full tracebacks instead of one-line errors (also after a command).",
     ),
+    version: bool = typer.Option(False, "--version", help="Print bakeoff's version and exit."),
 ) -> None:
     state["debug"] = state["debug"] or debug
+
+
+def _split_global_flags(args: list[str]) -> tuple[list[str], set[str]]:
+    """Take ``--debug`` and ``--version`` out wherever they stand (up to a ``--``).
+
+    So that "run the command again with --debug" works pasted at the end of a line.
+    """
+    end = args.index("--") if "--" in args else len(args)
+    found = {a for a in args[:end] if a in GLOBAL_FLAGS}
+    rest = [a for a in args[:end] if a not in GLOBAL_FLAGS] + args[end:]
+    return rest, found
 
 
 def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
@@ -85,8 +103,13 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings.showwarning = _show_warning
     warnings.simplefilter("default", BakeoffWarning)
-    args = sys.argv[1:] if argv is None else argv
-    debug = state["debug"] or "--debug" in args
+    args, flags = _split_global_flags(sys.argv[1:] if argv is None else list(argv))
+    if "--version" in flags:
+        from bakeoff._version import __version__
+
+        console.print(f"bakeoff {__version__}", highlight=False, markup=False)
+        return 0
+    debug = state["debug"] or "--debug" in flags
     try:
         result = app(args=args, standalone_mode=False, prog_name="bakeoff")
     except _EXIT as exc:

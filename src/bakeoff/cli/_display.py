@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bakeoff import metrics as metric_registry
+from bakeoff._budgets import budget_label
 from bakeoff.protocol import Event
 from bakeoff.store import CellStatus
 
@@ -144,7 +145,7 @@ def leaderboard(frame: pd.DataFrame) -> Table | None:
             sd = "" if pd.isna(row["sd"]) else f" ± {row['sd']:.4f}"
             table.add_row(
                 str(dataset) if rank == 1 else "",
-                str(budget) if rank == 1 else "",
+                budget_label(budget) if rank == 1 else "",
                 str(rank),
                 str(model),
                 objective if rank == 1 else "",

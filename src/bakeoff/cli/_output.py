@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 from rich.table import Table
 
+from bakeoff._budgets import budget_label
+from bakeoff._table_files import exportable, json_text, write_table
 from bakeoff.cli._app import console
 from bakeoff.exceptions import SpecError
 
@@ -22,32 +24,25 @@ class Format(str, Enum):
     parquet = "parquet"
 
 
-def write_frame(frame: pd.DataFrame, fmt: Format, output: Path | None, *, title: str = "") -> None:
-    """Write ``frame`` to ``output`` (or standard output) in ``fmt``."""
-    if fmt == Format.parquet and output is None:
+def write_frame(
+    frame: pd.DataFrame, fmt: Format | None, output: Path | None, *, title: str = ""
+) -> None:
+    """Write ``frame`` to ``output`` (or standard output) in ``fmt``.
+
+    ``fmt`` is ``None`` when not given: the file's suffix says the format, else a table.
+    """
+    if output is not None:
+        write_table(frame, output, None if fmt in (None, Format.table) else fmt.value)
+        console.print(f"Wrote {len(frame)} rows to {output}", highlight=False, markup=False)
+        return
+    if fmt == Format.parquet:
         raise SpecError("--format parquet needs an output file: add -o results.parquet")
-    if output is not None and fmt == Format.table:
-        fmt = {".csv": Format.csv, ".json": Format.json, ".parquet": Format.parquet}.get(
-            output.suffix.lower(), Format.csv
-        )
-    if fmt == Format.table:
+    if fmt in (None, Format.table):
         console.print(frame_to_table(frame, title=title))
-        return
-    if output is not None and not output.parent.exists():
-        raise SpecError(f"-o {output}: folder '{output.parent}' does not exist; create it first")
-    if fmt == Format.csv:
-        text = frame.to_csv(index=False)
-    elif fmt == Format.json:
-        text = frame.to_json(orient="records", indent=2, date_format="iso")
+    elif fmt == Format.csv:
+        sys.stdout.write(exportable(frame).to_csv(index=False))
     else:
-        frame.to_parquet(output, index=False)
-        console.print(f"Wrote {len(frame)} rows to {output}")
-        return
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        console.print(f"Wrote {len(frame)} rows to {output}")
+        sys.stdout.write(json_text(frame))
 
 
 def frame_to_table(frame: pd.DataFrame, *, title: str = "", max_rows: int = 200) -> Table:
@@ -56,8 +51,12 @@ def frame_to_table(frame: pd.DataFrame, *, title: str = "", max_rows: int = 200)
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+    budget_at = list(frame.columns).index("budget") if "budget" in frame.columns else -1
     for row in frame.head(max_rows).itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+        cells = [_cell(v) for v in row]
+        if budget_at >= 0 and cells[budget_at]:
+            cells[budget_at] = budget_label(row[budget_at])
+        table.add_row(*cells)
     if len(frame) > max_rows:
         table.caption = f"{len(frame) - max_rows} more rows; use --format csv -o FILE for all"
     return table

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from bakeoff._results import results
 from bakeoff._study import Study
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage, err_console
 from bakeoff.cli._display import RunDisplay, leaderboard
+from bakeoff.cli._hints import command, storage_option
 
 STUDY_FILE = typer.Argument(
     ...,
@@ -46,15 +48,22 @@ def run(
     study = Study.from_yaml(study_file)
     resolution = study.resolve()
     url = study.storage_url(storage or default_storage())
+    # This command as the user could type it again (to resume or retry).
+    run_args: list[str | Path] = ["run", study_file]
+    if storage:
+        run_args += ["--storage", storage]
+    if n_jobs:
+        run_args += ["--n-jobs", str(n_jobs)]
     n_cells = len(resolution.cells)
     console.print(
-        f"Study [bold]{study.name}[/]: {len(resolution.models)} models × "
+        f"Study [bold]{escape(study.name)}[/]: {len(resolution.models)} models × "
         f"{len(resolution.datasets)} datasets × {len(study.spec.budgets)} budgets × "
         f"{len(study.spec.seeds)} seeds = {n_cells} cells; tuning "
         f"{study.spec.tuning.method}, {study.spec.tuning.n_trials} trials, "
-        f"{study.spec.tuning.cv}-fold CV. Store: {url}",
+        f"{study.spec.tuning.cv}-fold CV.",
         highlight=False,
     )
+    console.print(f"Store: {url}", highlight=False, markup=False, soft_wrap=True)
     from bakeoff.store import Store
 
     with Store(url) as store:
@@ -74,29 +83,41 @@ def run(
     if table is not None and not quiet:
         console.print(table)
     console.print(summary.describe(), highlight=False)
+    store_args = storage_option(url)
     for outcome in summary.failed:
         reason = (outcome.error or "").strip().splitlines()
         err_console.print(
-            f"[red]Failed:[/] {outcome.label} (cell {outcome.cell_key[:12]}): "
-            f"{reason[-1] if reason else ''}",
+            f"[red]Failed:[/] {escape(outcome.label)} (cell {outcome.cell_key[:12]}): "
+            f"{escape(reason[-1]) if reason else ''}",
             highlight=False,
         )
+    rerun = [*run_args, "--retry-failed"]
     for label in summary.failed_before:
         err_console.print(
-            f"[red]Failed earlier:[/] {label}; run again with --retry-failed", highlight=False
+            f"[red]Failed earlier:[/] {escape(label)}; run it again with: "
+            f"{escape(command(*rerun))}",
+            highlight=False,
         )
     if summary.failed or summary.failed_before:
         err_console.print(
-            f"See the tracebacks with: bakeoff trials {study.name} --state FAIL", highlight=False
+            "See the tracebacks with: "
+            + command("trials", study.name, *store_args, "--state", "FAIL"),
+            highlight=False,
+            markup=False,
         )
     if summary.interrupted:
         err_console.print(
-            "Interrupted: finished trials are kept. Run the same command again to resume.",
+            "Interrupted: finished trials are kept. Run the same command again to resume: "
+            + command(*run_args),
             highlight=False,
+            markup=False,
         )
     else:
         console.print(
-            f"Results: bakeoff results {study.name} --format csv -o results.csv", highlight=False
+            "Results: "
+            + command("results", study.name, *store_args, "--format", "csv", "-o", "results.csv"),
+            highlight=False,
+            markup=False,
         )
     return summary.exit_code
 

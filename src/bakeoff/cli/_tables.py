@@ -15,11 +15,11 @@ from bakeoff.store import DEFAULT_STORAGE, CellStatus, Store, count_cell_states
 STUDY = typer.Argument(..., help="The study's name (its `study:` field).", show_default=False)
 STORAGE = typer.Option(None, "--storage", "-s", help=STORAGE_HELP)
 FORMAT = typer.Option(
-    Format.table,
+    None,
     "--format",
     "-f",
-    help="table (terminal), csv, json or parquet. With -o, the file's suffix is used "
-    "when --format is not given.",
+    help="table (terminal, the default), csv, json or parquet. With -o, the file's suffix "
+    "(.csv, .json, .parquet) says the format.",
 )
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal.")
 
@@ -32,7 +32,7 @@ def _url(storage: str | None) -> str:
 def results(
     study: str = STUDY,
     storage: str | None = STORAGE,
-    fmt: Format = FORMAT,
+    fmt: Format | None = FORMAT,
     output: Path | None = OUTPUT,
     all_cells: bool = typer.Option(
         False, "--all-cells", help="Include cells set aside because the spec changed."
@@ -40,7 +40,7 @@ def results(
 ) -> None:
     """One row per cell: design, status, best parameters, CV and test scores, timings."""
     frame = _results.results(study, storage=_url(storage), include_set_aside=all_cells)
-    if fmt == Format.table and output is None:
+    if fmt in (None, Format.table) and output is None:
         frame = frame.drop(
             columns=["best_params", "error", "artifact_path", "cell_key"], errors="ignore"
         )
@@ -51,7 +51,7 @@ def results(
 def trials(
     study: str = STUDY,
     storage: str | None = STORAGE,
-    fmt: Format = FORMAT,
+    fmt: Format | None = FORMAT,
     output: Path | None = OUTPUT,
     state: str | None = typer.Option(
         None, "--state", help="Only trials in this state: COMPLETE, FAIL, PRUNED."
@@ -61,7 +61,7 @@ def trials(
     frame = _results.trials(study, storage=_url(storage))
     if state:
         frame = frame[frame["state"] == state.upper()]
-    if fmt == Format.table and output is None:
+    if fmt in (None, Format.table) and output is None:
         if state and state.upper() == "FAIL":
             for row in frame.itertuples():
                 console.print(
@@ -78,7 +78,7 @@ def trials(
 def predictions(
     study: str = STUDY,
     storage: str | None = STORAGE,
-    fmt: Format = FORMAT,
+    fmt: Format | None = FORMAT,
     output: Path | None = OUTPUT,
 ) -> None:
     """One row per outer-test row per cell: y_true, y_pred and class probabilities."""

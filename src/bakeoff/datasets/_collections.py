@@ -144,7 +144,9 @@ def read_collection(folder: str | Path) -> Collection:
     )
 
 
-_COLLECTIONS: Registry[Collection] = Registry("collection", "bakeoff datasets collections")
+_COLLECTIONS: Registry[Collection] = Registry(
+    "collection", "bakeoff datasets list --collection FOLDER"
+)
 
 
 def register_collection(folder: str | Path, *, replace: bool = False) -> Collection:
