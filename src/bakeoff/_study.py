@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bakeoff._provenance import collect_provenance
+from bakeoff._provenance import changed_versions, collect_provenance
 from bakeoff._resolve import Resolution, resolve
 from bakeoff._version import __version__
 from bakeoff.datasets import meta_features
 from bakeoff.design import Cell
+from bakeoff.exceptions import BakeoffWarning
 from bakeoff.executors import Executor, LocalExecutor
 from bakeoff.protocol import CellOutcome, CellTask, Event
 from bakeoff.spec import StudySpec, parse_spec, read_yaml
@@ -192,6 +194,7 @@ class Study:
         resolution = self.resolve()
         url = self.storage_url(storage)
         started = time.perf_counter()
+        provenance = collect_provenance(self.base_dir)
         with Store(url) as store:
             prepared = store.prepare_study(
                 name=self.name,
@@ -199,7 +202,7 @@ class Study:
                 spec_hash=hashlib.sha256(self.spec_json().encode()).hexdigest(),
                 seed=self.spec.seed,
                 bakeoff_version=__version__,
-                provenance=collect_provenance(self.base_dir),
+                provenance=provenance,
                 datasets=[
                     {
                         "name": d.name,
@@ -218,6 +221,16 @@ class Study:
                     for c in resolution.cells
                 ],
             )
+            changed = changed_versions(prepared.previous_provenance, provenance)
+            if changed:
+                warnings.warn(
+                    f"study '{self.name}' was last run with other versions of packages that "
+                    f"determine its results ({'; '.join(changed)}); cells finished before "
+                    "and after this run may differ for that reason alone. Each run's "
+                    "versions are kept (bakeoff.store.Store.runs_frame).",
+                    BakeoffWarning,
+                    stacklevel=2,
+                )
             if retry_failed:
                 failed = [
                     prepared.cell_ids[k]
@@ -252,7 +265,7 @@ class Study:
                 )
             owner = new_owner()
             tasks = [
-                self._task(c, prepared.cell_ids[c.key], resolution, url, owner)
+                self._task(c, prepared.cell_ids[c.key], resolution, url, prepared.run_id, owner)
                 for c in resolution.cells
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
@@ -270,7 +283,7 @@ class Study:
             summary.seconds = time.perf_counter() - started
             summary.states = count_cell_states(store.cell_states(prepared.study_id).values())
             status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
-            store.finish_study(prepared.study_id, status)
+            store.finish_study(prepared.study_id, status, run_id=prepared.run_id)
         return summary
 
     @staticmethod
@@ -296,7 +309,13 @@ class Study:
         ]
 
     def _task(
-        self, cell: Cell, cell_id: int, resolution: Resolution, url: str, owner: str
+        self,
+        cell: Cell,
+        cell_id: int,
+        resolution: Resolution,
+        url: str,
+        run_id: int | None,
+        owner: str,
     ) -> CellTask:
         model = next(m for m in resolution.models if m.label == cell.model)
         dataset = resolution.datasets[cell.dataset]
@@ -323,6 +342,7 @@ class Study:
             artifacts_dir=self._artifacts_dir(url),
             owner=owner,
             lease_seconds=self.spec.execution.lease_seconds,
+            run_id=run_id,
         )
 
     def _artifacts_dir(self, url: str) -> str | None:

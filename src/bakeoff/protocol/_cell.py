@@ -18,8 +18,8 @@ from sklearn.pipeline import Pipeline
 from bakeoff import metrics as metric_registry
 from bakeoff._seeding import derive_seed
 from bakeoff.datasets import Dataset
+from bakeoff.datasets._preprocess import pipeline_for
 from bakeoff.exceptions import LeaseLostError
-from bakeoff.protocol._preprocess import pipeline_for
 from bakeoff.protocol._split import budget_rows, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
@@ -219,7 +219,7 @@ def _run_cell(
     except Exception:
         reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
-    store.finish_cell(task.cell_id, result, prediction_rows, task.owner)
+    store.finish_cell(task.cell_id, result, prediction_rows, task.owner, run_id=task.run_id)
     emit(
         {
             "event": "cell_finished",

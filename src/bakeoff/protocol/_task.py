@@ -38,6 +38,7 @@ class CellTask:
         owner: The claim token of the runner running the cell (see
             :mod:`bakeoff.store._leases`); every write for the cell carries it.
         lease_seconds: How long the runner's claim lasts without renewal.
+        run_id: The store's row of the run that executes the cell (its provenance).
     """
 
     cell_id: int
@@ -61,6 +62,7 @@ class CellTask:
     artifacts_dir: str | None = None
     owner: str = ""
     lease_seconds: float = 60.0
+    run_id: int | None = None
 
     @property
     def objective(self) -> str:
