@@ -6,7 +6,6 @@ Everything that can be wrong with a study is found here, before the store is tou
 from __future__ import annotations
 
 import importlib
-import math
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 from bakeoff import datasets as dataset_registry
 from bakeoff import metrics as metric_registry
 from bakeoff import models as model_registry
+from bakeoff._budget_checks import budget_problems
 from bakeoff._registry import suggest
 from bakeoff.datasets import Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
@@ -305,24 +305,6 @@ def _resolve_metrics(
 
 
 def _check_budgets(spec: StudySpec, datasets: dict[str, Dataset]) -> None:
-    for dataset in datasets.values():
-        n_test = math.ceil(spec.split.test_size * dataset.n_rows)
-        n_train = dataset.n_rows - n_test
-        n_classes = len(dataset.classes) if dataset.task == "classification" else 1
-        minimum = max(spec.tuning.cv, n_classes, 2)
-        for i, budget in enumerate(spec.budgets):
-            if budget == "full":
-                budget = n_train
-            if budget > n_train:
-                raise SpecError(
-                    f"budgets[{i}]: {budget} is larger than the training split of dataset "
-                    f"'{dataset.name}' ({n_train} of {dataset.n_rows} rows with test_size "
-                    f'{spec.split.test_size}). Use at most {n_train}, or "full".'
-                )
-            if budget < minimum:
-                raise SpecError(
-                    f"budgets[{i}]: {budget} rows are too few for dataset '{dataset.name}' "
-                    f"with cv={spec.tuning.cv}"
-                    + (f" and {n_classes} classes" if n_classes > 1 else "")
-                    + f". Use at least {minimum}."
-                )
+    problems = budget_problems(spec, datasets)
+    if problems:
+        raise SpecError(problems[0])
