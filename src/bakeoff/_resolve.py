@@ -6,7 +6,6 @@ Everything that can be wrong with a study is found here, before the store is tou
 from __future__ import annotations
 
 import importlib
-import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -59,8 +58,8 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
                 f"installed or on PYTHONPATH."
             ) from None
     datasets = _load_datasets(spec, base_dir)
-    models = [_resolve_model(i, m, spec) for i, m in enumerate(spec.models)]
     tasks = sorted({str(d.task) for d in datasets.values()})
+    models = [_resolve_model(i, m, spec, tasks) for i, m in enumerate(spec.models)]
     metrics = _resolve_metrics(spec, tasks, datasets)
     _check_budgets(spec, datasets)
     skipped = [
@@ -193,37 +192,16 @@ def _check_excluded(field: str, entry: DatasetSpec, members: list[str]) -> None:
             )
 
 
-def _accepted_params(model: Any, task: str) -> set[str] | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            estimator = model.build(model.default_params(), task=task, random_state=0)
-    except Exception:
-        return None
-    names = set(estimator.get_params(deep=False))
-    inner = estimator.get_params(deep=False).get("estimator")
-    if inner is not None and hasattr(inner, "get_params"):
-        names |= set(inner.get_params(deep=False))
-    return names - {"estimator"}
-
-
-def _resolve_model(index: int, entry: ModelSpec, spec: StudySpec) -> ResolvedModel:
+def _resolve_model(
+    index: int, entry: ModelSpec, spec: StudySpec, tasks: list[str]
+) -> ResolvedModel:
     field = f"models[{index}]"
     try:
         model = model_registry.get(entry.name)
     except UnknownNameError as exc:
         raise UnknownNameError(f"{field}.name: {exc}") from None
     fixed = model.default_params() | entry.params
-    accepted = _accepted_params(model, model.tasks[0])
-    if accepted is not None and not _takes_any_kwargs(model):
-        for where, names in (("params", entry.params), ("search_space", entry.search_space)):
-            for name in names:
-                if name not in accepted:
-                    raise SpecError(
-                        f"{field}.{where}.{name}: model '{entry.name}' takes no parameter "
-                        f"'{name}'.{suggest(name, sorted(accepted))} "
-                        f"See: bakeoff models show {entry.name}"
-                    )
+    _check_param_names(field, entry, model, tasks)
     try:
         space = (
             _final_space(model.search_space(), entry.search_space, fixed)
@@ -235,8 +213,21 @@ def _resolve_model(index: int, entry: ModelSpec, spec: StudySpec) -> ResolvedMod
     return ResolvedModel(entry.display_name, model, fixed, space)
 
 
-def _takes_any_kwargs(model: Any) -> bool:
-    return not getattr(model, "check_param_names", True)
+def _check_param_names(field: str, entry: ModelSpec, model: Any, tasks: list[str]) -> None:
+    """Every fixed or searched name must be one the estimator itself lists, per task."""
+    for task in [t for t in tasks if t in model.tasks] or list(model.tasks[:1]):
+        accepted = model.param_names(task)
+        if accepted is None:
+            return
+        for where, names in (("params", entry.params), ("search_space", entry.search_space)):
+            for name in names:
+                if name not in accepted:
+                    on_task = f" on {task}" if len(model.tasks) > 1 else ""
+                    raise SpecError(
+                        f"{field}.{where}.{name}: model '{entry.name}' takes no parameter "
+                        f"'{name}'{on_task}.{suggest(name, sorted(accepted))} "
+                        f"See: bakeoff models show {entry.name}"
+                    )
 
 
 def _final_space(
