@@ -6,6 +6,7 @@ Everything that can be wrong with a study is found here, before the store is tou
 from __future__ import annotations
 
 import importlib
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from bakeoff._budget_checks import budget_problems
 from bakeoff._registry import suggest
 from bakeoff.datasets import Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
-from bakeoff.exceptions import SpecError, UnknownNameError
+from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
 from bakeoff.spec import DatasetSpec, ModelSpec, StudySpec
 from bakeoff.tuning import SearchSpace
 
@@ -58,6 +59,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
                 f"installed or on PYTHONPATH."
             ) from None
     datasets = _load_datasets(spec, base_dir)
+    _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
     models = [_resolve_model(i, m, spec, tasks) for i, m in enumerate(spec.models)]
     metrics = _resolve_metrics(spec, tasks, datasets)
@@ -95,6 +97,13 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     budget_order = {str(b): i for i, b in enumerate(spec.budgets)}
     cells.sort(key=lambda c: (order[c.dataset], budget_order[str(c.budget)], c.seed))
     return Resolution(spec, datasets, models, metrics, n_trials, cells, protocol, skipped)
+
+
+def _warn_about_datasets(datasets: dict[str, Dataset]) -> None:
+    """Say what would otherwise go unnoticed: id-like categoricals, target leaks."""
+    for dataset in datasets.values():
+        for message in dataset_registry.dataset_warnings(dataset):
+            warnings.warn(f"dataset '{dataset.name}': {message}", BakeoffWarning, stacklevel=4)
 
 
 def _load_datasets(spec: StudySpec, base_dir: Path) -> dict[str, Dataset]:
