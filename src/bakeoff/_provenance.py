@@ -11,7 +11,7 @@ from typing import Any
 
 from bakeoff._version import __version__
 
-__all__ = ["collect_provenance"]
+__all__ = ["RESULT_PACKAGES", "changed_versions", "collect_provenance"]
 
 _PACKAGES = (
     "optuna",
@@ -26,6 +26,44 @@ _PACKAGES = (
     "torch",
     "joblib",
 )
+
+
+#: Packages whose major or minor version can change a study's numbers.
+RESULT_PACKAGES = (
+    "bakeoff",
+    "optuna",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+    "pandas",
+    "xgboost",
+    "torch",
+)
+
+
+def _major_minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def changed_versions(before: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
+    """``"optuna 4.5.0 -> 5.0.0"`` for each result-determining package whose major or
+    minor version differs between two provenance records (none when ``before`` is
+    ``None``)."""
+    if not before:
+        return []
+
+    def versions(record: dict[str, Any]) -> dict[str, str]:
+        found = dict(record.get("packages") or {})
+        if record.get("bakeoff_version"):
+            found["bakeoff"] = record["bakeoff_version"]
+        return found
+
+    old, new = versions(before), versions(now)
+    return [
+        f"{name} {old[name]} -> {new[name]}"
+        for name in RESULT_PACKAGES
+        if name in old and name in new and _major_minor(old[name]) != _major_minor(new[name])
+    ]
 
 
 def _git_commit(folder: Path) -> str | None:

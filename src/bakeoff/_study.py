@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bakeoff._provenance import collect_provenance
+from bakeoff._provenance import changed_versions, collect_provenance
 from bakeoff._resolve import Resolution, resolve
 from bakeoff._version import __version__
 from bakeoff.datasets import meta_features
 from bakeoff.design import Cell
+from bakeoff.exceptions import BakeoffWarning
 from bakeoff.executors import Executor, LocalExecutor
 from bakeoff.protocol import CellOutcome, CellTask, Event
 from bakeoff.spec import StudySpec, parse_spec, read_yaml
@@ -187,6 +189,7 @@ class Study:
         resolution = self.resolve()
         url = self.storage_url(storage)
         started = time.perf_counter()
+        provenance = collect_provenance(self.base_dir)
         with Store(url) as store:
             prepared = store.prepare_study(
                 name=self.name,
@@ -194,7 +197,7 @@ class Study:
                 spec_hash=hashlib.sha256(self.spec_json().encode()).hexdigest(),
                 seed=self.spec.seed,
                 bakeoff_version=__version__,
-                provenance=collect_provenance(self.base_dir),
+                provenance=provenance,
                 datasets=[
                     {
                         "name": d.name,
@@ -213,6 +216,16 @@ class Study:
                     for c in resolution.cells
                 ],
             )
+            changed = changed_versions(prepared.previous_provenance, provenance)
+            if changed:
+                warnings.warn(
+                    f"study '{self.name}' was last run with other versions of packages that "
+                    f"determine its results ({'; '.join(changed)}); cells finished before "
+                    "and after this run may differ for that reason alone. Each run's "
+                    "versions are kept (bakeoff.store.Store.runs_frame).",
+                    BakeoffWarning,
+                    stacklevel=2,
+                )
             if retry_failed:
                 failed = [
                     prepared.cell_ids[k]
@@ -246,7 +259,7 @@ class Study:
                     f"those cells are left out"
                 )
             tasks = [
-                self._task(c, prepared.cell_ids[c.key], resolution, url)
+                self._task(c, prepared.cell_ids[c.key], resolution, url, prepared.run_id)
                 for c in resolution.cells
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
@@ -263,10 +276,12 @@ class Study:
             summary.seconds = time.perf_counter() - started
             summary.states = count_cell_states(store.cell_states(prepared.study_id).values())
             status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
-            store.finish_study(prepared.study_id, status)
+            store.finish_study(prepared.study_id, status, run_id=prepared.run_id)
         return summary
 
-    def _task(self, cell: Cell, cell_id: int, resolution: Resolution, url: str) -> CellTask:
+    def _task(
+        self, cell: Cell, cell_id: int, resolution: Resolution, url: str, run_id: int | None
+    ) -> CellTask:
         model = next(m for m in resolution.models if m.label == cell.model)
         dataset = resolution.datasets[cell.dataset]
         tuning = self.spec.tuning
@@ -290,6 +305,7 @@ class Study:
             timeout=tuning.timeout,
             sampler_options=tuning.sampler_options,
             artifacts_dir=self._artifacts_dir(url),
+            run_id=run_id,
         )
 
     def _artifacts_dir(self, url: str) -> str | None:

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from bakeoff.datasets import Dataset, infer_feature_kind
+from bakeoff.datasets._preprocess import make_pipeline, to_days
 from bakeoff.exceptions import DatasetError
-from bakeoff.protocol._preprocess import make_pipeline, to_days
 
 
 def test_inference_rules() -> None:

@@ -33,7 +33,7 @@ def test_migrated_schema_equals_the_table_definitions(store_url: str) -> None:
     # the code writes to agree.
     assert differences == []
     current, head = schema_revision(store.engine)
-    assert current == head == "0002"
+    assert current == head == "0003"
 
 
 def test_every_table_is_prefixed_so_optuna_can_share_the_database(store_url: str) -> None:
@@ -231,7 +231,37 @@ def test_a_store_at_the_first_schema_is_upgraded_and_keeps_its_rows(store_url: s
         )
     engine.dispose()
     store = Store(store_url)  # opening upgrades
-    assert schema_revision(store.engine)[0] == "0002"
+    assert schema_revision(store.engine)[0] == "0003"
     assert store.study_names() == ["old"]
     columns = {c["name"] for c in sa.inspect(store.engine).get_columns("bakeoff_study_datasets")}
     assert "meta_json" in columns
+
+
+def test_a_store_at_the_second_schema_is_upgraded_with_its_provenance_as_a_run(
+    store_url: str,
+) -> None:
+    # A store written by the previous release (schema 0002, no runs table) still opens;
+    # its study's provenance counts as the last run's for the version check.
+    from alembic import command
+
+    from bakeoff.store._engine import _alembic_config, create_engine
+
+    engine = create_engine(store_url)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0002")
+        connection.execute(
+            sa.text(
+                "INSERT INTO bakeoff_studies (name, spec_json, spec_hash, seed, status, "
+                "created_at, bakeoff_version, provenance_json) VALUES ('tiny', '{}', 'x', 0, "
+                "'complete', '2026-11-25 00:00:00', '0.0.9', :p)"
+            ),
+            {"p": json.dumps({"bakeoff_version": "0.0.9", "packages": {}})},
+        )
+    engine.dispose()
+    spec = tiny_study(seeds=1, budgets=["full"], models=["logistic_regression"])
+    spec["tuning"] = {"method": "random", "n_trials": 1, "cv": 2}
+    with pytest.warns(bakeoff.exceptions.BakeoffWarning, match=r"bakeoff 0\.0\.9 -> "):
+        assert bakeoff.Study(**spec).run(storage=store_url).exit_code == 0
+    store = Store(store_url)
+    assert schema_revision(store.engine)[0] == "0003"
+    assert len(store.runs_frame("tiny")) == 1

@@ -55,3 +55,53 @@ def test_the_reused_sampler_is_one_object() -> None:
 def test_trial_seeds_differ_between_trials_and_cells() -> None:
     seeds = {derive_seed(cell, "sampler", n) for cell in (1, 2) for n in range(50)}
     assert len(seeds) == 100
+
+
+def _qmc_trials(cell_seed: int, n_trials: int = 8, replay_from: int | None = None) -> list[dict]:
+    """Run a QMC cell on the conditional logistic-regression space through the tuner."""
+    from bakeoff import models
+    from bakeoff.protocol._tuner import tune
+
+    space = models.get("logistic_regression").search_space()
+    records: list = []
+
+    def objective(params, trial):
+        return float(params["C"])
+
+    outcome = tune(
+        space=space,
+        objective=objective,
+        direction="maximize",
+        method="qmc",
+        n_trials=n_trials if replay_from is None else replay_from,
+        cell_seed=cell_seed,
+        replayed=[],
+        on_trial=records.append,
+    )
+    if replay_from is not None:
+        outcome = tune(
+            space=space,
+            objective=objective,
+            direction="maximize",
+            method="qmc",
+            n_trials=n_trials,
+            cell_seed=cell_seed,
+            replayed=list(outcome.records),
+            on_trial=records.append,
+        )
+    return [r.params for r in outcome.records]
+
+
+def test_qmc_explores_conditional_values_and_differs_between_cells() -> None:
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    first = _qmc_trials(cell_seed=11, n_trials=16)
+    # l1_ratio exists only under the elastic-net penalty, so QMC leaves it to its
+    # independent sampler: it must vary between trials, not repeat one value.
+    l1_ratios = [p["l1_ratio"] for p in first if "l1_ratio" in p]
+    assert len(l1_ratios) >= 2 and len(set(l1_ratios)) == len(l1_ratios), first
+    # Scrambled with the cell's seed: another cell gets other Sobol points (the first
+    # trial is the independent sampler's; compare the sequence after it).
+    other = _qmc_trials(cell_seed=12, n_trials=16)
+    assert [p["C"] for p in other][1:] != [p["C"] for p in first][1:]
+    # And a cell resumed after 5 trials asks for exactly the same configurations.
+    assert _qmc_trials(cell_seed=11, n_trials=16, replay_from=5) == first

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bakeoff._registry import Registry
+from bakeoff._validation import format_validation_error
 from bakeoff.datasets._base import Dataset
 from bakeoff.datasets._registry import load_file
 from bakeoff.datasets._types import FeatureKind
@@ -128,8 +129,6 @@ def read_collection(folder: str | Path) -> Collection:
     except yaml.YAMLError as exc:
         raise DatasetError(f"{spec_file}: invalid YAML: {exc}") from None
     except ValidationError as exc:
-        from bakeoff.spec._loading import format_validation_error
-
         raise DatasetError(format_validation_error(exc, source=str(spec_file))) from None
     names = [e.name for e in parsed.datasets]
     repeated = sorted({n for n in names if names.count(n) > 1})

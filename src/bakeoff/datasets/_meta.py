@@ -95,7 +95,7 @@ def compute_meta_features(dataset: Dataset) -> dict[str, float | None]:
 
 def _complexity(dataset: Dataset, classification: bool) -> dict[str, float | None]:
     """PCA intrinsic dimension and the landmark score, on a seeded sample of rows."""
-    from bakeoff.protocol._preprocess import pipeline_for
+    from bakeoff.datasets._preprocess import pipeline_for
 
     X, y = dataset.X, dataset.y
     values: dict[str, float | None] = {}

@@ -1,7 +1,7 @@
 """The cell protocol: split, subsample to budget, tune on inner CV, refit, score on test."""
 
+from bakeoff.datasets._preprocess import make_pipeline
 from bakeoff.protocol._cell import CellOutcome, Event, run_cell
-from bakeoff.protocol._preprocess import make_pipeline
 from bakeoff.protocol._split import (
     budget_order,
     budget_rows,

@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from bakeoff import metrics as metric_registry
 from bakeoff._seeding import derive_seed
 from bakeoff.datasets import Dataset
-from bakeoff.protocol._preprocess import pipeline_for
+from bakeoff.datasets._preprocess import pipeline_for
 from bakeoff.protocol._split import budget_rows, data_seeds, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
@@ -181,7 +181,7 @@ def run_cell(
     except Exception:
         reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
-    store.finish_cell(task.cell_id, result, prediction_rows)
+    store.finish_cell(task.cell_id, result, prediction_rows, run_id=task.run_id)
     emit(
         {
             "event": "cell_finished",

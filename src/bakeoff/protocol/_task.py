@@ -35,6 +35,7 @@ class CellTask:
         timeout: Seconds of tuning per cell, or ``None``.
         sampler_options: Keyword arguments for the Optuna sampler.
         artifacts_dir: Folder for the refitted model, or ``None`` to keep none.
+        run_id: The store's row of the run that executes the cell (its provenance).
     """
 
     cell_id: int
@@ -56,6 +57,7 @@ class CellTask:
     timeout: float | None = None
     sampler_options: dict[str, Any] = field(default_factory=dict)
     artifacts_dir: str | None = None
+    run_id: int | None = None
 
     @property
     def objective(self) -> str:

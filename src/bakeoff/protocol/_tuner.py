@@ -14,12 +14,12 @@ from typing import Any
 import numpy as np
 import optuna
 from optuna.distributions import distribution_to_json, json_to_distribution
-from optuna.study._tell import _tell_with_warning
 from optuna.trial import TrialState
 
 from bakeoff._seeding import derive_seed
 from bakeoff.store import TrialRecord
 from bakeoff.tuning import SearchSpace, make_sampler_factory
+from bakeoff.tuning._optuna_seams import tell
 
 __all__ = ["TuningOutcome", "tune"]
 
@@ -50,13 +50,15 @@ class TuningOutcome:
         return min(completed, key=lambda r: (sign * (r.values or [math.nan])[0], r.number))
 
 
-def _replay(study: optuna.Study, records: list[TrialRecord]) -> None:
+def _replay(
+    study: optuna.Study, storage: optuna.storages.BaseStorage, records: list[TrialRecord]
+) -> None:
     study_attrs = next(
         (r.study_attrs for r in reversed(records) if r.study_attrs is not None), None
     )
-    storage = study._storage
+    study_id = storage.get_study_id_from_name(study.study_name)
     for key, value in (study_attrs or {}).items():
-        storage.set_study_system_attr(study._study_id, key, value)
+        storage.set_study_system_attr(study_id, key, value)
     for record in records:
         study.add_trial(
             optuna.trial.create_trial(
@@ -105,16 +107,18 @@ def tune(
     """
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     factory = make_sampler_factory(method, cell_seed=cell_seed, options=sampler_options)
+    storage = optuna.storages.InMemoryStorage()
     study = optuna.create_study(
         direction="maximize" if direction == "maximize" else "minimize",
-        storage=optuna.storages.InMemoryStorage(),
+        storage=storage,
         sampler=factory(0),
     )
-    _replay(study, replayed)
+    study_id = storage.get_study_id_from_name(study.study_name)
+    _replay(study, storage, replayed)
     grid = _grid_order(space, cell_seed) if method == "grid" else None
     records = list(replayed)
     spent = sum(r.duration for r in replayed)
-    last_study_attrs: dict[str, Any] = _study_attrs(study)
+    last_study_attrs: dict[str, Any] = dict(storage.get_study_system_attrs(study_id))
     encode = _DistributionEncoder(space)
     for number in range(len(replayed), n_trials):
         if timeout is not None and spent >= timeout:
@@ -132,20 +136,21 @@ def tune(
             value = float(objective(params, trial))
             if not math.isfinite(value):
                 raise ValueError(f"the objective returned {value}")
-            frozen = _tell(study, trial, TrialState.COMPLETE, value)
+            frozen = tell(study, storage, study_id, trial, TrialState.COMPLETE, value)
             state = "COMPLETE"
         except optuna.TrialPruned:
-            frozen = _tell(study, trial, TrialState.PRUNED)
+            frozen = tell(study, storage, study_id, trial, TrialState.PRUNED)
             state = "PRUNED"
         except KeyboardInterrupt:
-            frozen = study._storage.get_trial(trial._trial_id)
+            trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
+            frozen = storage.get_trial(trial_id)
             on_trial(_record(frozen, "INTERRUPTED", started, clock, None, encode))
             return TuningOutcome(records, interrupted=True)
         except Exception:
             error = traceback.format_exc()
-            frozen = _tell(study, trial, TrialState.FAIL)
+            frozen = tell(study, storage, study_id, trial, TrialState.FAIL)
             state = "FAIL"
-        study_attrs = _study_attrs(study)
+        study_attrs = dict(storage.get_study_system_attrs(study_id))
         changed = study_attrs if study_attrs != last_study_attrs else None
         last_study_attrs = study_attrs
         record = _record(frozen, state, started, clock, error, encode, changed)
@@ -153,19 +158,6 @@ def tune(
         records.append(record)
         on_trial(record)
     return TuningOutcome(records)
-
-
-def _tell(
-    study: optuna.Study, trial: optuna.Trial, state: TrialState, value: float | None = None
-) -> optuna.trial.FrozenTrial:
-    """Finish ``trial`` and return it as stored.
-
-    ``Study.tell`` deep-copies the finished trial for its caller (about 50 µs); the
-    in-memory storage's own frozen trial is all the record needs, and ``study.optimize``
-    takes the same internal path.
-    """
-    _tell_with_warning(study, trial, value, state, suppress_warning=True)
-    return study._storage.get_trial(trial._trial_id)
 
 
 class _DistributionEncoder:
@@ -223,7 +215,3 @@ def _grid_order(space: SearchSpace, cell_seed: int) -> list[dict[str, Any]]:
     configs = space.grid()
     order = np.random.default_rng(derive_seed(cell_seed, "grid")).permutation(len(configs))
     return [configs[i] for i in order]
-
-
-def _study_attrs(study: optuna.Study) -> dict[str, Any]:
-    return dict(study._storage.get_study_system_attrs(study._study_id))

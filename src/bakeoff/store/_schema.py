@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["PREFIX", "VERSION_TABLE", "cells", "metadata", "predictions", "studies", "trials"]
+__all__ = [
+    "PREFIX",
+    "VERSION_TABLE",
+    "cells",
+    "metadata",
+    "predictions",
+    "runs",
+    "studies",
+    "trials",
+]
 
 PREFIX = "bakeoff_"
 VERSION_TABLE = f"{PREFIX}alembic_version"
@@ -52,6 +61,24 @@ study_datasets = sa.Table(
     sa.UniqueConstraint("study_id", "name", "fingerprint", name=f"{PREFIX}uq_study_dataset"),
 )
 
+runs = sa.Table(
+    f"{PREFIX}runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "study_id",
+        sa.Integer,
+        sa.ForeignKey(f"{PREFIX}studies.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("bakeoff_version", sa.String(40), nullable=False),
+    sa.Column("provenance_json", sa.Text, nullable=False),
+)
+
 cells = sa.Table(
     f"{PREFIX}cells",
     metadata,
@@ -84,6 +111,9 @@ cells = sa.Table(
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("artifact_path", sa.Text),
+    # The run that finished the cell (its provenance row); NULL for cells finished
+    # before schema 0003.
+    sa.Column("run_id", sa.Integer),
     sa.UniqueConstraint("study_id", "cell_key", name=f"{PREFIX}uq_study_cell"),
     sa.Index(f"{PREFIX}ix_cells_study_status", "study_id", "status"),
 )

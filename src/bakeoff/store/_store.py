@@ -17,7 +17,7 @@ from bakeoff.exceptions import StoreError, StudyNotFoundError
 from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate
 from bakeoff.store._json import dumps as _dumps
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
-from bakeoff.store._schema import cells, predictions, studies, study_datasets, trials
+from bakeoff.store._schema import cells, predictions, runs, studies, study_datasets, trials
 from bakeoff.store._states import CellStatus, TrialState
 from bakeoff.store._trial_writer import TrialWriter
 
@@ -36,6 +36,8 @@ class PreparedStudy:
     statuses: dict[str, str]
     n_new: int
     n_set_aside: int
+    run_id: int | None = None
+    previous_provenance: dict[str, Any] | None = None
 
 
 def _check_exists(url: str) -> None:
@@ -127,9 +129,21 @@ class Store:
                 ).inserted_primary_key
                 assert inserted is not None  # an INSERT of one row always has a key
                 study_id = inserted[0]
+                previous = None
             else:
                 study_id = row[0]
+                previous = self._last_provenance(connection, study_id)
                 connection.execute(studies.update().where(studies.c.id == study_id), values)
+            run = connection.execute(
+                runs.insert().values(
+                    study_id=study_id,
+                    started_at=now,
+                    status="running",
+                    bakeoff_version=bakeoff_version,
+                    provenance_json=_dumps(provenance),
+                )
+            ).inserted_primary_key
+            assert run is not None  # an INSERT of one row always has a key
             known = {
                 (r.name, r.fingerprint)
                 for r in connection.execute(
@@ -191,7 +205,36 @@ class Store:
             statuses={r.cell_key: r.status for r in rows},
             n_new=len(new_cells),
             n_set_aside=len(aside),
+            run_id=run[0],
+            previous_provenance=previous,
         )
+
+    @staticmethod
+    def _last_provenance(connection: sa.Connection, study_id: int) -> dict[str, Any] | None:
+        """The provenance of the study's latest run (or, for a store made before runs were
+        recorded, the study's own)."""
+        text = connection.execute(
+            sa.select(runs.c.provenance_json)
+            .where(runs.c.study_id == study_id)
+            .order_by(runs.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if text is None:
+            text = connection.execute(
+                sa.select(studies.c.provenance_json).where(studies.c.id == study_id)
+            ).scalar()
+        return dict(json.loads(text)) if text else None
+
+    def runs_frame(self, study: str) -> pd.DataFrame:
+        """Every run of ``study``, oldest first, with its provenance."""
+        with self.engine.connect() as connection:
+            return pd.read_sql(
+                sa.select(runs)
+                .join(studies, studies.c.id == runs.c.study_id)
+                .where(studies.c.name == study)
+                .order_by(runs.c.id),
+                connection,
+            )
 
     @staticmethod
     def _design_cells(connection: sa.Connection, study_id: int) -> Sequence[Any]:
@@ -206,14 +249,20 @@ class Store:
         with self.engine.connect() as connection:
             return {r.cell_key: r.status for r in self._design_cells(connection, study_id)}
 
-    def finish_study(self, study_id: int, status: str) -> None:
-        """Record the study's end and its status (complete, failed, interrupted)."""
+    def finish_study(self, study_id: int, status: str, *, run_id: int | None = None) -> None:
+        """Record the study's end and its status (complete, failed, interrupted), and the
+        end of run ``run_id``."""
+        now = _now()
         with self.engine.begin() as connection:
             connection.execute(
                 studies.update()
                 .where(studies.c.id == study_id)
-                .values(status=status, finished_at=_now())
+                .values(status=status, finished_at=now)
             )
+            if run_id is not None:
+                connection.execute(
+                    runs.update().where(runs.c.id == run_id).values(status=status, finished_at=now)
+                )
 
     def start_cell(self, cell_id: int) -> list[TrialRecord]:
         """Mark a cell running and return its replayable trials, oldest first.
@@ -270,9 +319,17 @@ class Store:
         return TrialWriter(self.engine, cell_id)
 
     def finish_cell(
-        self, cell_id: int, result: CellResult, prediction_rows: Iterable[dict[str, Any]]
+        self,
+        cell_id: int,
+        result: CellResult,
+        prediction_rows: Iterable[dict[str, Any]],
+        *,
+        run_id: int | None = None,
     ) -> None:
-        """Store a cell's result and its outer-test predictions in one transaction."""
+        """Store a cell's result and its outer-test predictions in one transaction.
+
+        ``run_id`` names the run (and so the provenance) that finished the cell.
+        """
         rows = [
             {
                 "cell_id": cell_id,
@@ -305,6 +362,7 @@ class Store:
                     artifact_path=result.artifact_path,
                     error=None,
                     finished_at=_now(),
+                    run_id=run_id,
                 )
             )
 

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from typing import Any
 
 import optuna
-from optuna.samplers._lazy_random_state import LazyRandomState
 
 from bakeoff._optional import import_optional
 from bakeoff._seeding import derive_seed
+from bakeoff.tuning._optuna_seams import random_states
 
 __all__ = ["METHODS", "SamplerFactory", "make_sampler_factory"]
 
@@ -73,10 +73,19 @@ def make_sampler_factory(
         options.setdefault("warn_independent_sampling", False)
         return lambda n: _quiet(optuna_samplers.CmaEsSampler, seed=seed_of(n), **options)
     if method == "qmc":
-        # The QMC sequence position lives in the study's system attributes; its scramble
-        # seed must stay the same for the whole cell.
+        # The Sobol sequence is scrambled with a seed of the cell, so cells and seeds get
+        # different points; its position lives in the study's system attributes (replayed
+        # on resume). Conditional parameters, which QMC leaves to its independent
+        # sampler, get a random sampler seeded per trial, so they vary between trials.
         options.setdefault("warn_independent_sampling", False)
-        return lambda n: _quiet(optuna_samplers.QMCSampler, seed=cell_seed, **options)
+        options.setdefault("scramble", True)
+        qmc_seed = derive_seed(cell_seed, "qmc")
+        return lambda n: _quiet(
+            optuna_samplers.QMCSampler,
+            seed=qmc_seed,
+            independent_sampler=optuna_samplers.RandomSampler(seed=seed_of(n)),
+            **options,
+        )
     raise ValueError(f"unknown tuning method {method!r}; choose one of {sorted(METHODS)}")
 
 
@@ -86,7 +95,7 @@ class _Reseeded:
     def __init__(self, sampler: optuna.samplers.BaseSampler, seed_of: Callable[[int], int]):
         self.sampler = sampler
         self.seed_of = seed_of
-        self._states = list(_random_states(sampler))
+        self._states = random_states(sampler)
         if not self._states:  # pragma: no cover - guards against an Optuna refactor
             raise RuntimeError(f"{type(sampler).__name__} holds no RNG that bakeoff can seed")
 
@@ -95,21 +104,6 @@ class _Reseeded:
         for state in self._states:
             state.seed(seed)
         return self.sampler
-
-
-def _random_states(sampler: optuna.samplers.BaseSampler) -> list[Any]:
-    """The NumPy RNGs of ``sampler`` and of the samplers it delegates to.
-
-    Optuna's samplers keep their RNG as a private ``LazyRandomState``; seeding each with
-    the trial's seed is what building the sampler with ``seed=`` does.
-    """
-    found = []
-    for value in vars(sampler).values():
-        if isinstance(value, LazyRandomState):
-            found.append(value.rng)
-        elif isinstance(value, optuna.samplers.BaseSampler):
-            found.extend(_random_states(value))
-    return found
 
 
 def _quiet(factory: Callable[..., optuna.samplers.BaseSampler], **kwargs: Any) -> Any:
