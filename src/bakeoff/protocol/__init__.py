@@ -2,7 +2,13 @@
 
 from bakeoff.datasets._preprocess import make_pipeline
 from bakeoff.protocol._cell import LOST, CellOutcome, Event, run_cell
-from bakeoff.protocol._split import budget_rows, inner_folds, outer_split
+from bakeoff.protocol._split import (
+    budget_order,
+    budget_rows,
+    data_seeds,
+    inner_folds,
+    outer_split,
+)
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
 
@@ -12,7 +18,9 @@ __all__ = [
     "CellTask",
     "Event",
     "TuningOutcome",
+    "budget_order",
     "budget_rows",
+    "data_seeds",
     "inner_folds",
     "make_pipeline",
     "outer_split",

@@ -20,7 +20,7 @@ from bakeoff._seeding import derive_seed
 from bakeoff.datasets import Dataset
 from bakeoff.datasets._preprocess import pipeline_for
 from bakeoff.exceptions import LeaseLostError
-from bakeoff.protocol._split import budget_rows, inner_folds, outer_split
+from bakeoff.protocol._split import budget_rows, data_seeds, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
 from bakeoff.store import CellResult, CellStatus, Store, TrialRecord
@@ -50,8 +50,7 @@ def _seeds(task: CellTask) -> dict[str, int]:
     # all models of a seed meet the same rows; the sampler and the model take the cell's.
     data = (task.study_seed, task.fingerprint, task.seed)
     return {
-        "outer": derive_seed(*data, "outer-split"),
-        "budget": derive_seed(*data, "budget-order"),
+        **data_seeds(*data),
         "inner": derive_seed(*data, "inner-cv", task.budget),
         "cell": derive_seed(task.study_seed, task.cell_key),
         "model": derive_seed(task.study_seed, task.cell_key, "model"),
