@@ -71,3 +71,32 @@ register_estimator(
     search_space={"bias": {"type": "float", "low": 0.0, "high": 1.0}},
     replace=True,
 )
+
+
+class CrashingClassifier(FlakyClassifier):
+    """Takes its whole process down in ``fit``: ``crash`` is "exit" (``os._exit(3)``),
+    "segfault" (a real SIGSEGV) or "none"."""
+
+    def __init__(self, crash: str = "none", strategy: str = "prior") -> None:
+        self.crash = crash
+        self.strategy = strategy
+
+    def fit(self, X, y):  # type: ignore[no-untyped-def]
+        import ctypes
+        import os
+
+        if self.crash == "exit":
+            os._exit(3)
+        if self.crash == "segfault":
+            ctypes.string_at(0)
+        self.inner_ = DummyClassifier(strategy=self.strategy).fit(X, y)
+        self.classes_ = self.inner_.classes_
+        return self
+
+
+register_estimator(
+    "crashing",
+    CrashingClassifier,
+    search_space={"crash": {"type": "categorical", "choices": ["exit", "none", "segfault"]}},
+    replace=True,
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
@@ -155,9 +156,31 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
                 row.verdict,
             )
         console.print(table)
+    for note in _curve_notes(result):
+        console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
     console.print("[bold]Findings[/]")
     for line in result.insights:
         console.print(f"- {line}", highlight=False)
+
+
+def _curve_notes(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """Why there are no learning curves (and so no answer to --target), when there are none."""
+    if result.curves:
+        return []
+    frame = result.scores.frame
+    column = "n_train" if "n_train" in frame.columns else "budget"
+    sizes = frame.groupby(["dataset", "model"])[column].nunique()
+    most = int(sizes.max()) if len(sizes) else 0
+    budgets = ", ".join(result.scores.budgets())
+    notes = [
+        f"no learning curves: a curve needs scores at 3 or more training sizes for a dataset "
+        f"and model, and these scores have at most {most} (budgets: {budgets}). Add budgets "
+        f"to the study, e.g. budgets: [50, 100, 200, full], and run it again."
+    ]
+    target = result.settings.get("target")
+    if target is not None:
+        notes.append(f"--target {target:g}: the rows needed come from learning curves; none here.")
+    return notes
 
 
 def _num(value: object) -> str:

@@ -35,6 +35,9 @@ class CellTask:
         timeout: Seconds of tuning per cell, or ``None``.
         sampler_options: Keyword arguments for the Optuna sampler.
         artifacts_dir: Folder for the refitted model, or ``None`` to keep none.
+        owner: The claim token of the runner running the cell (see
+            :mod:`bakeoff.store._leases`); every write for the cell carries it.
+        lease_seconds: How long the runner's claim lasts without renewal.
         run_id: The store's row of the run that executes the cell (its provenance).
     """
 
@@ -57,6 +60,8 @@ class CellTask:
     timeout: float | None = None
     sampler_options: dict[str, Any] = field(default_factory=dict)
     artifacts_dir: str | None = None
+    owner: str = ""
+    lease_seconds: float = 60.0
     run_id: int | None = None
 
     @property

@@ -168,6 +168,13 @@ class ExecutionSpec(_Strict):
     """Where and how cells run."""
 
     n_jobs: int = Field(1, ge=1)
+    lease_seconds: float = Field(
+        60.0,
+        ge=1,
+        le=86400,
+        description="how long a runner's claim on a cell lasts without renewal; another "
+        "runner takes over a cell whose runner has been silent this long",
+    )
 
 
 class ArtifactsSpec(_Strict):
