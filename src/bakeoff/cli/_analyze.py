@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
 from bakeoff.exceptions import SpecError
@@ -89,25 +90,26 @@ def analyze(
     _print(result)
     if out is not None:
         path = result.write_json(out)
-        console.print(f"Wrote {path}", highlight=False)
+        console.print(f"Wrote {path}", highlight=False, markup=False)
 
 
 def _print(result) -> None:  # type: ignore[no-untyped-def]
     across = result.across
     direction = "higher" if result.scores.higher_is_better else "lower"
     console.print(
-        f"[bold]{result.scores.source}[/]: {result.scores.metric} ({direction} is better), "
+        f"[bold]{escape(result.scores.source)}[/]: {escape(result.scores.metric)} "
+        f"({direction} is better), "
         f"{len(result.scores.models)} models, {len(result.scores.datasets)} datasets.",
         highlight=False,
     )
     for note in result.scores.notes:
-        console.print(f"[dim]Note:[/] {note}", highlight=False)
+        console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
     if across.average_ranks:
-        table = Table(title=f"Average ranks at budget {across.budget} (1 = best)")
+        table = Table(title=Text(f"Average ranks at budget {across.budget} (1 = best)"))
         table.add_column("model")
         table.add_column("average rank", justify="right")
         for model, rank in across.average_ranks.items():
-            table.add_row(model, f"{rank:.2f}")
+            table.add_row(Text(model), f"{rank:.2f}")
         console.print(table)
     if across.iman_davenport:
         console.print(
@@ -144,23 +146,30 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
             p_adj = getattr(row, "p_adjusted", float("nan"))
             w_adj = getattr(row, "wilcoxon_p_adjusted", float("nan"))
             table.add_row(
-                row.dataset,
-                row.budget,
-                row.model_a,
-                row.model_b,
-                _num(getattr(row, "mean_difference", None)),
-                "NB-corrected t" if row.test and "Nadeau" in row.test else (row.test or "-"),
-                _num(p_adj),
-                _num(w_adj),
-                _num(getattr(row, "cohen_dz", None)),
-                row.verdict,
+                *(
+                    Text(str(v))
+                    for v in (
+                        row.dataset,
+                        row.budget,
+                        row.model_a,
+                        row.model_b,
+                        _num(getattr(row, "mean_difference", None)),
+                        "NB-corrected t"
+                        if row.test and "Nadeau" in row.test
+                        else (row.test or "-"),
+                        _num(p_adj),
+                        _num(w_adj),
+                        _num(getattr(row, "cohen_dz", None)),
+                        row.verdict,
+                    )
+                )
             )
         console.print(table)
     for note in _curve_notes(result):
         console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
     console.print("[bold]Findings[/]")
     for line in result.insights:
-        console.print(f"- {line}", highlight=False)
+        console.print(f"- {line}", highlight=False, markup=False)
 
 
 def _curve_notes(result) -> list[str]:  # type: ignore[no-untyped-def]

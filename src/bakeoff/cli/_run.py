@@ -83,7 +83,7 @@ def run(
             storage=url, n_jobs=n_jobs, retry_failed=retry_failed, on_event=display.on_event
         )
     for note in summary.notes:
-        console.print(f"[dim]Note:[/] {note}", highlight=False)
+        console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
     table = leaderboard(results(study.name, storage=url))
     if table is not None and not quiet:
         console.print(table)
@@ -136,5 +136,7 @@ def validate(study_file: Path = STUDY_FILE) -> int:
     """Check a study file (names, search spaces, data, budgets) without running it."""
     study = Study.from_yaml(study_file)
     cells = study.cells()
-    console.print(f"Study '{study.name}' is valid: {len(cells)} cells.", highlight=False)
+    console.print(
+        f"Study '{study.name}' is valid: {len(cells)} cells.", highlight=False, markup=False
+    )
     return 0
