@@ -106,3 +106,19 @@ def test_a_trial_in_its_own_process_scores_as_it_would_in_place() -> None:
     assert there.intermediate_values == here.intermediate_values
     assert len(there.intermediate_values) == 3
     assert there.user_attrs == here.user_attrs
+
+
+def test_unset_limits_keep_the_cell_keys_of_earlier_releases() -> None:
+    from tests.conftest import tiny_study
+
+    # Keys computed by bakeoff before trial limits existed (commit cb796cd): a store it
+    # wrote resumes its cells instead of setting them aside.
+    before = [
+        "847bd3ec4c3bc022cb313e52391c85dea4c1e8b23f10b50ba16812d6d6a306e7",
+        "efe50903441dc9488bf86a91c9b5b5e9418e02d1047f2fdc3607a23e1a921f75",
+    ]
+    spec = tiny_study(seeds=1, budgets=["full"])
+    assert sorted(c.key for c in bakeoff.Study(**spec).cells()) == before
+    spec["tuning"] = {**spec["tuning"], "trial_timeout": 60}
+    # A limit can change what is stored (a trial stopped), so setting one makes new cells.
+    assert not set(c.key for c in bakeoff.Study(**spec).cells()) & set(before)
