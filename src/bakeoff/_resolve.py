@@ -6,7 +6,6 @@ Everything that can be wrong with a study is found here, before the store is tou
 from __future__ import annotations
 
 import importlib
-import math
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,10 +14,11 @@ from typing import Any
 from bakeoff import datasets as dataset_registry
 from bakeoff import metrics as metric_registry
 from bakeoff import models as model_registry
+from bakeoff._budget_checks import budget_problems
 from bakeoff._registry import suggest
 from bakeoff.datasets import Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
-from bakeoff.exceptions import SpecError, UnknownNameError
+from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
 from bakeoff.spec import DatasetSpec, ModelSpec, StudySpec
 from bakeoff.tuning import SearchSpace
 
@@ -59,8 +59,9 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
                 f"installed or on PYTHONPATH."
             ) from None
     datasets = _load_datasets(spec, base_dir)
-    models = [_resolve_model(i, m, spec) for i, m in enumerate(spec.models)]
+    _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
+    models = [_resolve_model(i, m, spec, tasks) for i, m in enumerate(spec.models)]
     metrics = _resolve_metrics(spec, tasks, datasets)
     _check_budgets(spec, datasets)
     skipped = [
@@ -72,7 +73,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     n_trials = {m.label: _trial_count(i, m, spec) for i, m in enumerate(models)}
     protocol = {
         "split": spec.split.model_dump(),
-        "tuning": spec.tuning.model_dump(),
+        "tuning": _tuning_key(spec),
     }
     cells = []
     for model in models:
@@ -96,6 +97,26 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     budget_order = {str(b): i for i, b in enumerate(spec.budgets)}
     cells.sort(key=lambda c: (order[c.dataset], budget_order[str(c.budget)], c.seed))
     return Resolution(spec, datasets, models, metrics, n_trials, cells, protocol, skipped)
+
+
+def _warn_about_datasets(datasets: dict[str, Dataset]) -> None:
+    """Say what would otherwise go unnoticed: id-like categoricals, target leaks."""
+    for dataset in datasets.values():
+        for message in dataset_registry.dataset_warnings(dataset):
+            warnings.warn(f"dataset '{dataset.name}': {message}", BakeoffWarning, stacklevel=4)
+
+
+#: Tuning fields added after cell keys were first stored: left out of the key while
+#: unset, so that cells stored before they existed keep their keys and are resumed.
+_LATER_TUNING_FIELDS = ("trial_timeout", "trial_memory")
+
+
+def _tuning_key(spec: StudySpec) -> dict[str, Any]:
+    tuning = spec.tuning.model_dump()
+    for name in _LATER_TUNING_FIELDS:
+        if tuning[name] is None:
+            del tuning[name]
+    return tuning
 
 
 def _load_datasets(spec: StudySpec, base_dir: Path) -> dict[str, Dataset]:
@@ -193,37 +214,16 @@ def _check_excluded(field: str, entry: DatasetSpec, members: list[str]) -> None:
             )
 
 
-def _accepted_params(model: Any, task: str) -> set[str] | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            estimator = model.build(model.default_params(), task=task, random_state=0)
-    except Exception:
-        return None
-    names = set(estimator.get_params(deep=False))
-    inner = estimator.get_params(deep=False).get("estimator")
-    if inner is not None and hasattr(inner, "get_params"):
-        names |= set(inner.get_params(deep=False))
-    return names - {"estimator"}
-
-
-def _resolve_model(index: int, entry: ModelSpec, spec: StudySpec) -> ResolvedModel:
+def _resolve_model(
+    index: int, entry: ModelSpec, spec: StudySpec, tasks: list[str]
+) -> ResolvedModel:
     field = f"models[{index}]"
     try:
         model = model_registry.get(entry.name)
     except UnknownNameError as exc:
         raise UnknownNameError(f"{field}.name: {exc}") from None
     fixed = model.default_params() | entry.params
-    accepted = _accepted_params(model, model.tasks[0])
-    if accepted is not None and not _takes_any_kwargs(model):
-        for where, names in (("params", entry.params), ("search_space", entry.search_space)):
-            for name in names:
-                if name not in accepted:
-                    raise SpecError(
-                        f"{field}.{where}.{name}: model '{entry.name}' takes no parameter "
-                        f"'{name}'.{suggest(name, sorted(accepted))} "
-                        f"See: bakeoff models show {entry.name}"
-                    )
+    _check_param_names(field, entry, model, tasks)
     try:
         space = (
             _final_space(model.search_space(), entry.search_space, fixed)
@@ -235,8 +235,21 @@ def _resolve_model(index: int, entry: ModelSpec, spec: StudySpec) -> ResolvedMod
     return ResolvedModel(entry.display_name, model, fixed, space)
 
 
-def _takes_any_kwargs(model: Any) -> bool:
-    return not getattr(model, "check_param_names", True)
+def _check_param_names(field: str, entry: ModelSpec, model: Any, tasks: list[str]) -> None:
+    """Every fixed or searched name must be one the estimator itself lists, per task."""
+    for task in [t for t in tasks if t in model.tasks] or list(model.tasks[:1]):
+        accepted = model.param_names(task)
+        if accepted is None:
+            return
+        for where, names in (("params", entry.params), ("search_space", entry.search_space)):
+            for name in names:
+                if name not in accepted:
+                    on_task = f" on {task}" if len(model.tasks) > 1 else ""
+                    raise SpecError(
+                        f"{field}.{where}.{name}: model '{entry.name}' takes no parameter "
+                        f"'{name}'{on_task}.{suggest(name, sorted(accepted))} "
+                        f"See: bakeoff models show {entry.name}"
+                    )
 
 
 def _final_space(
@@ -305,24 +318,6 @@ def _resolve_metrics(
 
 
 def _check_budgets(spec: StudySpec, datasets: dict[str, Dataset]) -> None:
-    for dataset in datasets.values():
-        n_test = math.ceil(spec.split.test_size * dataset.n_rows)
-        n_train = dataset.n_rows - n_test
-        n_classes = len(dataset.classes) if dataset.task == "classification" else 1
-        minimum = max(spec.tuning.cv, n_classes, 2)
-        for i, budget in enumerate(spec.budgets):
-            if budget == "full":
-                budget = n_train
-            if budget > n_train:
-                raise SpecError(
-                    f"budgets[{i}]: {budget} is larger than the training split of dataset "
-                    f"'{dataset.name}' ({n_train} of {dataset.n_rows} rows with test_size "
-                    f'{spec.split.test_size}). Use at most {n_train}, or "full".'
-                )
-            if budget < minimum:
-                raise SpecError(
-                    f"budgets[{i}]: {budget} rows are too few for dataset '{dataset.name}' "
-                    f"with cv={spec.tuning.cv}"
-                    + (f" and {n_classes} classes" if n_classes > 1 else "")
-                    + f". Use at least {minimum}."
-                )
+    problems = budget_problems(spec, datasets)
+    if problems:
+        raise SpecError(problems[0])

@@ -26,6 +26,7 @@ from bakeoff.store import (
     CellStatus,
     Store,
     count_cell_states,
+    new_owner,
 )
 
 __all__ = ["RunSummary", "Study"]
@@ -43,11 +44,13 @@ class RunSummary:
         outcomes: Outcomes of the cells this run worked on.
         interrupted: Whether the run was stopped early (Ctrl-C).
         seconds: Wall time of the run.
-        failed_before: Failed cells from earlier runs that this run left alone.
+        failed_before: Failed cells from earlier runs, or from other runners, that this
+            run did not run.
         notes: Things the user should know (cells set aside, pairs left out).
         states: How many of the design's cells are in each state when the run ended
             (every word of :attr:`~bakeoff.store.CellStatus.ALL`, read back from the
             store); they sum to ``n_cells``, and ``bakeoff status`` shows the same.
+        n_elsewhere: Cells other runners of the same study completed during this run.
     """
 
     study: str
@@ -60,6 +63,7 @@ class RunSummary:
     failed_before: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     states: dict[str, int] = field(default_factory=dict)
+    n_elsewhere: int = 0
 
     def count(self, status: str) -> int:
         """Cells this run worked on that ended in ``status``."""
@@ -69,7 +73,8 @@ class RunSummary:
         """One line whose counts add up to the design: ``8 cells: 2 complete, ...``."""
         states = self.states or count_cell_states([])
         parts = [
-            f"{states[CellStatus.COMPLETE]} complete ({self.n_skipped} from earlier runs)",
+            f"{states[CellStatus.COMPLETE]} complete ({self.n_skipped} from earlier runs"
+            + (f", {self.n_elsewhere} by other runners)" if self.n_elsewhere else ")"),
             f"{states[CellStatus.FAILED]} failed",
             f"{states[CellStatus.INTERRUPTED]} interrupted",
             f"{states[CellStatus.PENDING]} pending",
@@ -258,8 +263,9 @@ class Study:
                     f"model '{label}' does not handle the task of dataset '{dataset}'; "
                     f"those cells are left out"
                 )
+            owner = new_owner()
             tasks = [
-                self._task(c, prepared.cell_ids[c.key], resolution, url, prepared.run_id)
+                self._task(c, prepared.cell_ids[c.key], resolution, url, prepared.run_id, owner)
                 for c in resolution.cells
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
@@ -273,14 +279,43 @@ class Study:
             )
             summary.outcomes = outcomes
             summary.interrupted = interrupted
+            self._count_others(summary, store, prepared.cell_ids, resolution.cells)
             summary.seconds = time.perf_counter() - started
             summary.states = count_cell_states(store.cell_states(prepared.study_id).values())
             status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
             store.finish_study(prepared.study_id, status, run_id=prepared.run_id)
         return summary
 
+    @staticmethod
+    def _count_others(
+        summary: RunSummary, store: Store, cell_ids: dict[str, int], cells: list[Cell]
+    ) -> None:
+        """What other runners of the study did meanwhile, from the store's final state."""
+        final = store.cell_statuses(list(cell_ids.values()))
+        mine = {o.cell_key: o.status for o in summary.outcomes}
+        summary.n_elsewhere = (
+            sum(
+                final.get(cell_ids[c.key]) == CellStatus.COMPLETE
+                and mine.get(c.key) != CellStatus.COMPLETE
+                for c in cells
+            )
+            - summary.n_skipped
+        )
+        summary.failed_before = [
+            _describe(c)
+            for c in cells
+            if final.get(cell_ids[c.key]) == CellStatus.FAILED
+            and mine.get(c.key) != CellStatus.FAILED
+        ]
+
     def _task(
-        self, cell: Cell, cell_id: int, resolution: Resolution, url: str, run_id: int | None
+        self,
+        cell: Cell,
+        cell_id: int,
+        resolution: Resolution,
+        url: str,
+        run_id: int | None,
+        owner: str,
     ) -> CellTask:
         model = next(m for m in resolution.models if m.label == cell.model)
         dataset = resolution.datasets[cell.dataset]
@@ -303,8 +338,12 @@ class Study:
             cv=tuning.cv,
             test_size=self.spec.split.test_size,
             timeout=tuning.timeout,
+            trial_timeout=tuning.trial_timeout,
+            trial_memory=tuning.trial_memory,
             sampler_options=tuning.sampler_options,
             artifacts_dir=self._artifacts_dir(url),
+            owner=owner,
+            lease_seconds=self.spec.execution.lease_seconds,
             run_id=run_id,
         )
 

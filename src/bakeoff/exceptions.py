@@ -8,7 +8,8 @@ The hierarchy::
     │   └── DatasetError     a dataset cannot be loaded or does not fit the spec
     ├── MissingExtraError    an optional dependency is not installed (exit status 2)
     ├── StoreError           the results database cannot be opened or is out of date
-    └── StudyNotFoundError   no study of that name in the store
+    │   └── StudyNotFoundError   no study of that name in the store
+    └── LeaseLostError       another runner took over a cell this runner held
 
 Every message names the field, the bad value, the rule and the fix, so that the CLI can
 print it as a single line without a traceback.
@@ -20,6 +21,7 @@ __all__ = [
     "BakeoffError",
     "BakeoffWarning",
     "DatasetError",
+    "LeaseLostError",
     "MissingExtraError",
     "SpecError",
     "StoreError",
@@ -66,6 +68,14 @@ class StoreError(BakeoffError):
 
 class StudyNotFoundError(StoreError):
     """No study of the given name exists in the store."""
+
+
+class LeaseLostError(BakeoffError):
+    """This runner no longer holds a cell: its lease ran out and another runner took it.
+
+    Nothing more is written for the cell by this runner; the other one goes on from the
+    stored trials.
+    """
 
 
 class BakeoffWarning(UserWarning):

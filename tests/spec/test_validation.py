@@ -111,7 +111,8 @@ def test_budget_larger_than_training_split() -> None:
 
 def test_budget_smaller_than_cv_folds() -> None:
     message = error_of(budgets=[2], tuning={"n_trials": 2, "cv": 5})
-    assert "too few" in message and "at least 5" in message
+    # iris has three classes of equal size: 5 inner folds need 5 rows of each, 15 in all.
+    assert "too few" in message and "Use at least 15" in message
 
 
 def test_unknown_tuning_method() -> None:
@@ -192,3 +193,60 @@ def test_defaults_are_filled_in() -> None:
     assert spec.budgets == ["full"] and spec.seeds == [0]
     assert spec.tuning.method == "tpe" and spec.tuning.n_trials == 50 and spec.tuning.cv == 5
     assert spec.split.test_size == 0.25 and spec.execution.n_jobs == 1
+
+
+@pytest.mark.parametrize("model", ["xgboost", "random_forest"])
+@pytest.mark.parametrize("where", ["params", "search_space"])
+def test_a_misspelt_parameter_is_refused_on_every_model(model: str, where: str) -> None:
+    # n_estimator was tuned and silently ignored by XGBoost (it forwards any keyword).
+    value = {"type": "int", "low": 5, "high": 10} if where == "search_space" else 5
+    message = error_of(models=[{"name": model, where: {"n_estimator": value}}])
+    assert f"models[0].{where}.n_estimator: model '{model}' takes no parameter" in message
+    assert "Did you mean 'n_estimators'?" in message
+
+
+def _unused_by_xgboost(params: dict) -> bool:
+    """XGBoost's own verdict: does it warn that a parameter is not used?"""
+    import warnings
+
+    import numpy as np
+    import xgboost
+
+    model = xgboost.XGBClassifier(n_estimators=1, verbosity=1, **params)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(np.arange(8.0).reshape(-1, 1), np.arange(8) % 2)
+    return any("are not used" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"booster": "dart", "rate_drop": 0.1, "skip_drop": 0.5},
+        {"eta": 0.2, "lambda": 2.0, "alpha": 0.1},
+        {"booster": "gblinear", "feature_selector": "shuffle"},
+        {"max_leaves": 8, "grow_policy": "lossguide"},
+    ],
+)
+def test_booster_parameters_xgboost_uses_are_accepted(params: dict) -> None:
+    pytest.importorskip("xgboost")
+    assert not _unused_by_xgboost(params)
+    Study(**tiny_study(models=[{"name": "xgboost", "params": params}])).resolve()
+
+
+@pytest.mark.parametrize("name", ["n_estimator", "max_dept", "learningrate"])
+def test_names_xgboost_ignores_are_refused(name: str) -> None:
+    pytest.importorskip("xgboost")
+    assert _unused_by_xgboost({name: 1})
+    message = error_of(models=[{"name": "xgboost", "params": {name: 1}}])
+    assert f"takes no parameter '{name}'" in message
+
+
+def test_a_parameter_of_one_task_only_is_refused_for_the_other() -> None:
+    # class_weight exists on RandomForestClassifier, not on RandomForestRegressor.
+    message = error_of(
+        datasets=["iris", "diabetes"],
+        models=[{"name": "random_forest", "params": {"class_weight": "balanced"}}],
+        budgets=["full"],
+    )
+    assert "takes no parameter 'class_weight' on regression" in message

@@ -19,6 +19,7 @@ from bakeoff.store import Store, schema_revision
 from bakeoff.store._schema import VERSION_TABLE, metadata
 from tests.conftest import tiny_study
 
+OWNER = "test-runner"
 POSTGRES_URL = os.environ.get("BAKEOFF_TEST_POSTGRES_URL")
 # .ci/run starts a server and sets both; there a missing URL is a failure, not a skip.
 POSTGRES_REQUIRED = bool(os.environ.get("BAKEOFF_REQUIRE_POSTGRES"))
@@ -33,7 +34,7 @@ def test_migrated_schema_equals_the_table_definitions(store_url: str) -> None:
     # the code writes to agree.
     assert differences == []
     current, head = schema_revision(store.engine)
-    assert current == head == "0003"
+    assert current == head == "0004"
 
 
 def test_every_table_is_prefixed_so_optuna_can_share_the_database(store_url: str) -> None:
@@ -152,7 +153,9 @@ def one_cell_store(url: str) -> tuple[Store, int]:
         datasets=[],
         cell_definitions=[CellDefinition("k" * 64, "m", "d", "full", 0, {})],
     )
-    return store, prepared.cell_ids["k" * 64]
+    cell_id = prepared.cell_ids["k" * 64]
+    assert store.claim_next([cell_id], OWNER) == cell_id
+    return store, cell_id
 
 
 def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
@@ -190,10 +193,10 @@ def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
             error="Traceback ...\nValueError: boom",
         ),
     ]
-    with store.trial_writer(cell_id) as writer:
+    with store.trial_writer(cell_id, OWNER) as writer:
         for record in written:
             writer.write(record)
-    read = store.start_cell(cell_id)
+    read = store.start_cell(cell_id, OWNER)
     for before, after in zip(written, read, strict=True):
         # SQLite keeps no time zone: compare the UTC wall-clock times.
         assert after.started_at.replace(tzinfo=timezone.utc) == before.started_at
@@ -209,11 +212,11 @@ def test_an_interrupted_trial_is_dropped_when_its_cell_restarts(store_url: str) 
 
     store, cell_id = one_cell_store(store_url)
     now = datetime.now(timezone.utc)
-    with store.trial_writer(cell_id) as writer:
+    with store.trial_writer(cell_id, OWNER) as writer:
         for number, state in enumerate(["COMPLETE", "PRUNED", "INTERRUPTED"]):
             writer.write(TrialRecord(number, state, {}, {}, None, now, now, 0.1))
     # The interrupted trial runs again under its own number on resume.
-    assert [r.state for r in store.start_cell(cell_id)] == ["COMPLETE", "PRUNED"]
+    assert [r.state for r in store.start_cell(cell_id, OWNER)] == ["COMPLETE", "PRUNED"]
 
 
 def test_a_store_at_the_first_schema_is_upgraded_and_keeps_its_rows(store_url: str) -> None:
@@ -231,10 +234,48 @@ def test_a_store_at_the_first_schema_is_upgraded_and_keeps_its_rows(store_url: s
         )
     engine.dispose()
     store = Store(store_url)  # opening upgrades
-    assert schema_revision(store.engine)[0] == "0003"
+    assert schema_revision(store.engine)[0] == "0004"
     assert store.study_names() == ["old"]
     columns = {c["name"] for c in sa.inspect(store.engine).get_columns("bakeoff_study_datasets")}
     assert "meta_json" in columns
+
+
+def test_a_disk_that_fills_during_the_first_migration_leaves_no_tables(tmp_path: Path) -> None:
+    from bakeoff.store._engine import create_engine, migrate
+
+    url = f"sqlite:///{tmp_path / 'full.db'}"
+    engine = create_engine(url)
+
+    @sa.event.listens_for(engine, "connect")
+    def _tiny_disk(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # SQLite's own size cap: writes past 6 pages fail with "database or disk is full",
+        # as on a full disk.
+        dbapi_connection.execute("PRAGMA max_page_count=6")
+
+    with pytest.raises(StoreError, match="disk is full"):
+        migrate(engine)
+    engine.dispose()
+    # The migration was one transaction: nothing of it is left, so the next open, with
+    # room, creates the store instead of tripping on a half-made one.
+    assert sa.inspect(create_engine(url)).get_table_names() == []
+    store = Store(url)
+    assert schema_revision(store.engine) == ("0004", "0004")
+
+
+def test_runners_creating_one_store_at_once_migrate_it_once(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'raced.db'}"
+    code = f"from bakeoff.store import Store; Store({url!r}).close()"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    for process in processes:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+    assert schema_revision(Store(url).engine) == ("0004", "0004")
 
 
 def test_a_store_at_the_second_schema_is_upgraded_with_its_provenance_as_a_run(
@@ -263,5 +304,5 @@ def test_a_store_at_the_second_schema_is_upgraded_with_its_provenance_as_a_run(
     with pytest.warns(bakeoff.exceptions.BakeoffWarning, match=r"bakeoff 0\.0\.9 -> "):
         assert bakeoff.Study(**spec).run(storage=store_url).exit_code == 0
     store = Store(store_url)
-    assert schema_revision(store.engine)[0] == "0003"
+    assert schema_revision(store.engine)[0] == "0004"
     assert len(store.runs_frame("tiny")) == 1

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
 from bakeoff.exceptions import SpecError
@@ -54,6 +54,19 @@ def analyze(
     ),
     resamples: int = typer.Option(10_000, "--resamples", min=100, help="Bootstrap resamples."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    bayesian: bool = typer.Option(
+        False,
+        "--bayesian",
+        help="Also give the Bayesian comparisons: P(A better), P(practically equivalent), "
+        "P(B better) (correlated Bayesian t-test within datasets, Bayesian signed-rank "
+        "test across them).",
+    ),
+    rope: float | None = typer.Option(
+        None,
+        "--rope",
+        help="Region of practical equivalence, ± in the metric's units (default 0.01 for "
+        "scores in [0, 1], else 1% of their mean magnitude). Implies --bayesian.",
+    ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Folder for statistical_analysis.json (created if missing)."
     ),
@@ -65,7 +78,7 @@ def analyze(
     Nemenyi critical difference, pairwise Wilcoxon with the chosen correction. Learning
     curves over budgets. Ends with findings in plain language.
     """
-    from bakeoff.analysis import Scores, analyze
+    from bakeoff.analysis import Scores, analyze, dataset_properties
 
     if (study is None) == (scores_file is None):
         raise SpecError("give either a STUDY name or --scores FILE (exactly one of them).")
@@ -75,7 +88,7 @@ def analyze(
     else:
         url = storage or default_storage() or DEFAULT_STORAGE
         scores = Scores.from_store(study or "", storage=url, metric=metric)
-        properties = _dataset_properties(study or "", url)
+        properties = dataset_properties(study or "", url)
     result = analyze(
         scores,
         alpha=alpha,
@@ -86,44 +99,32 @@ def analyze(
         n_resamples=resamples,
         seed=seed,
         dataset_properties=properties,
+        bayesian=bayesian or rope is not None,
+        rope=rope,
     )
     _print(result)
     if out is not None:
         path = result.write_json(out)
-        console.print(f"Wrote {path}", highlight=False)
-
-
-def _dataset_properties(study: str, url: str):  # type: ignore[no-untyped-def]
-    from bakeoff.store import Store
-
-    with Store(url, must_exist=True) as store:
-        frame = store.datasets_frame(study)
-    if frame.empty:
-        return None
-    frame = frame.drop_duplicates("name", keep="last").set_index("name")
-    meta = frame["meta_json"].map(lambda text: json.loads(text) if isinstance(text, str) else {})
-    properties = pd.DataFrame(list(meta), index=frame.index)
-    if properties.empty:
-        properties = frame[["n_rows", "n_features"]]
-    return properties.apply(pd.to_numeric, errors="coerce")
+        console.print(f"Wrote {path}", highlight=False, markup=False)
 
 
 def _print(result) -> None:  # type: ignore[no-untyped-def]
     across = result.across
     direction = "higher" if result.scores.higher_is_better else "lower"
     console.print(
-        f"[bold]{result.scores.source}[/]: {result.scores.metric} ({direction} is better), "
+        f"[bold]{escape(result.scores.source)}[/]: {escape(result.scores.metric)} "
+        f"({direction} is better), "
         f"{len(result.scores.models)} models, {len(result.scores.datasets)} datasets.",
         highlight=False,
     )
     for note in result.scores.notes:
-        console.print(f"[dim]Note:[/] {note}", highlight=False)
+        console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
     if across.average_ranks:
-        table = Table(title=f"Average ranks at budget {across.budget} (1 = best)")
+        table = Table(title=Text(f"Average ranks at budget {across.budget} (1 = best)"))
         table.add_column("model")
         table.add_column("average rank", justify="right")
         for model, rank in across.average_ranks.items():
-            table.add_row(model, f"{rank:.2f}")
+            table.add_row(Text(model), f"{rank:.2f}")
         console.print(table)
     if across.iman_davenport:
         console.print(
@@ -160,21 +161,51 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
             p_adj = getattr(row, "p_adjusted", float("nan"))
             w_adj = getattr(row, "wilcoxon_p_adjusted", float("nan"))
             table.add_row(
-                row.dataset,
-                row.budget,
-                row.model_a,
-                row.model_b,
-                _num(getattr(row, "mean_difference", None)),
-                "NB-corrected t" if row.test and "Nadeau" in row.test else (row.test or "-"),
-                _num(p_adj),
-                _num(w_adj),
-                _num(getattr(row, "cohen_dz", None)),
-                row.verdict,
+                *(
+                    Text(str(v))
+                    for v in (
+                        row.dataset,
+                        row.budget,
+                        row.model_a,
+                        row.model_b,
+                        _num(getattr(row, "mean_difference", None)),
+                        "NB-corrected t"
+                        if row.test and "Nadeau" in row.test
+                        else (row.test or "-"),
+                        _num(p_adj),
+                        _num(w_adj),
+                        _num(getattr(row, "cohen_dz", None)),
+                        row.verdict,
+                    )
+                )
             )
         console.print(table)
+    for note in _curve_notes(result):
+        console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
+    _print_bayesian(result)
     console.print("[bold]Findings[/]")
     for line in result.insights:
-        console.print(f"- {line}", highlight=False)
+        console.print(f"- {line}", highlight=False, markup=False)
+
+
+def _curve_notes(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """Why there are no learning curves (and so no answer to --target), when there are none."""
+    if result.curves:
+        return []
+    frame = result.scores.frame
+    column = "n_train" if "n_train" in frame.columns else "budget"
+    sizes = frame.groupby(["dataset", "model"])[column].nunique()
+    most = int(sizes.max()) if len(sizes) else 0
+    budgets = ", ".join(result.scores.budgets())
+    notes = [
+        f"no learning curves: a curve needs scores at 3 or more training sizes for a dataset "
+        f"and model, and these scores have at most {most} (budgets: {budgets}). Add budgets "
+        f"to the study, e.g. budgets: [50, 100, 200, full], and run it again."
+    ]
+    target = result.settings.get("target")
+    if target is not None:
+        notes.append(f"--target {target:g}: the rows needed come from learning curves; none here.")
+    return notes
 
 
 def _num(value: object) -> str:
@@ -183,3 +214,26 @@ def _num(value: object) -> str:
     except (TypeError, ValueError):
         return "-"
     return "-" if number != number else f"{number:.4g}"
+
+
+def _print_bayesian(result) -> None:  # type: ignore[no-untyped-def]
+    settings = result.settings.get("bayesian")
+    rows = [r for r in result.across.pairwise if "bayes_decision" in r]
+    if not settings or not rows:
+        return
+    table = Table(
+        title=f"Bayesian signed-rank test across datasets (ROPE ±{settings['rope']:g}, "
+        f"threshold {settings['threshold']:g})"
+    )
+    for column in ("a", "b", "P(a better)", "P(equivalent)", "P(b better)", "decision"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            escape(row["model_a"]),
+            escape(row["model_b"]),
+            f"{row['p_a_better']:.3f}",
+            f"{row['p_rope']:.3f}",
+            f"{row['p_b_better']:.3f}",
+            row["bayes_decision"],
+        )
+    console.print(table)

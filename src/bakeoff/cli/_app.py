@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bakeoff.exceptions import BakeoffError, BakeoffWarning
 
@@ -94,12 +95,12 @@ def _split_global_flags(args: list[str]) -> tuple[list[str], set[str]]:
 
 
 def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
-    err_console.print(f"[yellow]Warning:[/] {message}", highlight=False)
+    err_console.print(f"[yellow]Warning:[/] {escape(str(message))}", highlight=False)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return its exit status (2 for bad input, 1 for failed cells)."""
-    from bakeoff.cli import _analyze, _datasets, _registries, _run, _tables  # noqa: F401
+    from bakeoff.cli import _analyze, _datasets, _registries, _report, _run, _tables  # noqa: F401
 
     warnings.showwarning = _show_warning
     warnings.simplefilter("default", BakeoffWarning)
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     except BakeoffError as exc:
         if debug:
             raise
-        err_console.print(f"[bold red]{type(exc).__name__}:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]{type(exc).__name__}:[/] {escape(str(exc))}", highlight=False)
         return exc.exit_code
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
@@ -132,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         err_console.print(
-            f"[bold red]InternalError:[/] {type(exc).__name__}: {exc}\nThis is a bug in "
+            f"[bold red]InternalError:[/] {type(exc).__name__}: {escape(str(exc))}\nThis is "
+            f"a bug in "
             f"bakeoff. Run the command again with --debug for the traceback, and report it.",
             highlight=False,
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.text import Text
 
 from bakeoff import datasets as registry
 from bakeoff.cli._app import app, console
@@ -181,7 +182,7 @@ def datasets_show(
 
 def _print_metadata(dataset: Dataset, info: DatasetInfo | None) -> None:
     lines = [
-        f"[bold]{dataset.name}[/]: {dataset.description or '(no description)'}",
+        f"{dataset.name}: {dataset.description or '(no description)'}",
         f"task: {dataset.task}; target: {dataset.target}; rows: {dataset.n_rows}; "
         f"features: {dataset.n_features}",
         f"source: {dataset.source}",
@@ -198,7 +199,7 @@ def _print_metadata(dataset: Dataset, info: DatasetInfo | None) -> None:
     if dataset.task == "classification":
         counts = dataset.y.value_counts()
         lines.append("classes: " + ", ".join(f"{k} ({v})" for k, v in counts.items()))
-    console.print("\n".join(lines), highlight=False)
+    console.print(Text("\n".join(lines)), highlight=False)
 
 
 def _column_summary(dataset: Dataset) -> pd.DataFrame:

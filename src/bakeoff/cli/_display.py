@@ -11,6 +11,7 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from bakeoff import metrics as metric_registry
 from bakeoff._budgets import budget_label
@@ -95,6 +96,7 @@ class RunDisplay:
         self.console.print(
             f"[{self._finished}/{self._total}] {info.get('label')}: {status} {detail}",
             highlight=False,
+            markup=False,
         )
 
     def _render(self) -> Group:
@@ -105,7 +107,7 @@ class RunDisplay:
         for info in self._running.values():
             best = info["best"]
             table.add_row(
-                info["label"],
+                Text(info["label"]),
                 f"{info['trial']}/{info['n_trials']}",
                 "" if best is None else f"{best:.4f}",
             )
@@ -128,7 +130,8 @@ def leaderboard(frame: pd.DataFrame) -> Table | None:
         ("cv", "right"),
         ("seeds", "right"),
     ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        # Numbers never wrap mid-number; names fold instead.
+        table.add_column(column, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
     for (dataset, budget), group in done.groupby(["dataset", "budget"], sort=False):
         cv_column = next(c for c in group.columns if c.startswith("cv_") and group[c].notna().any())
         objective = cv_column[3:]
@@ -144,11 +147,11 @@ def leaderboard(frame: pd.DataFrame) -> Table | None:
         for rank, (model, row) in enumerate(stats.iterrows(), start=1):
             sd = "" if pd.isna(row["sd"]) else f" ± {row['sd']:.4f}"
             table.add_row(
-                str(dataset) if rank == 1 else "",
+                Text(str(dataset) if rank == 1 else ""),
                 budget_label(budget) if rank == 1 else "",
                 str(rank),
-                str(model),
-                objective if rank == 1 else "",
+                Text(str(model)),
+                Text(objective if rank == 1 else ""),
                 f"{row['test']:.4f}{sd}",
                 f"{row['cv']:.4f}",
                 str(int(row["seeds"])),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from rich.table import Table
+from rich.text import Text
 
 from bakeoff._budgets import budget_label
 from bakeoff._table_files import exportable, json_text, write_table
@@ -38,28 +39,77 @@ def write_frame(
     if fmt == Format.parquet:
         raise SpecError("--format parquet needs an output file: add -o results.parquet")
     if fmt in (None, Format.table):
-        console.print(frame_to_table(frame, title=title))
+        console.print(frame_to_table(frame, title=title, width=console.width))
     elif fmt == Format.csv:
         sys.stdout.write(exportable(frame).to_csv(index=False))
     else:
         sys.stdout.write(json_text(frame))
 
 
-def frame_to_table(frame: pd.DataFrame, *, title: str = "", max_rows: int = 200) -> Table:
-    """A Rich table of the first ``max_rows`` rows, numbers to 4 significant digits."""
-    table = Table(title=title or None, show_lines=False)
-    for column in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+def frame_to_table(
+    frame: pd.DataFrame, *, title: str = "", max_rows: int = 200, width: int | None = None
+) -> Table:
+    """A Rich table of the first ``max_rows`` rows, numbers to 4 significant digits.
+
+    Every cell is plain text (a ``[x]`` in a value is printed, not read as markup), and a
+    number never wraps: its column is as wide as its widest number, text columns fold.
+    Columns that do not fit in ``width`` are left out, and the caption names them.
+    """
+    shown = frame.head(max_rows)
     budget_at = list(frame.columns).index("budget") if "budget" in frame.columns else -1
-    for row in frame.head(max_rows).itertuples(index=False):
+    rows = []
+    for row in shown.itertuples(index=False):
         cells = [_cell(v) for v in row]
         if budget_at >= 0 and cells[budget_at]:
             cells[budget_at] = budget_label(row[budget_at])
-        table.add_row(*cells)
+        rows.append(cells)
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    needed = [
+        max([len(str(column)), *(len(r[i]) for r in rows)])
+        if numeric[i]
+        else min(len(str(column)), _MIN_TEXT_WIDTH)
+        for i, column in enumerate(frame.columns)
+    ]
+    kept = _columns_that_fit(needed, width)
+    table = Table(title=Text(title) if title else None, show_lines=False)
+    for i in kept:
+        column = Text(str(frame.columns[i]))
+        if numeric[i]:
+            table.add_column(column, justify="right", no_wrap=True, min_width=needed[i])
+        else:
+            table.add_column(column, justify="left", overflow="fold")
+    for cells in rows:
+        table.add_row(*(Text(cells[i]) for i in kept))
+    notes = []
     if len(frame) > max_rows:
-        table.caption = f"{len(frame) - max_rows} more rows; use --format csv -o FILE for all"
+        notes.append(f"{len(frame) - max_rows} more rows")
+    hidden = [str(c) for i, c in enumerate(frame.columns) if i not in kept]
+    if hidden:
+        notes.append(f"columns not shown (too narrow a terminal): {', '.join(hidden)}")
+    if notes:
+        table.caption = Text("; ".join(notes) + "; use --format csv -o FILE for all")
     return table
+
+
+# A text column folds to this width at the narrowest (or its header's, if shorter).
+_MIN_TEXT_WIDTH = 6
+
+
+def _columns_that_fit(needed: list[int], width: int | None) -> list[int]:
+    """The first columns whose narrowest widths (plus borders and padding) fit ``width``."""
+    if width is None:
+        return list(range(len(needed)))
+    kept: list[int] = []
+    used = 1  # the left border
+    for i, w in enumerate(needed):
+        if kept and used + w + 3 > width:
+            break
+        kept.append(i)
+        used += w + 3
+    return kept
 
 
 def _cell(value: object) -> str:

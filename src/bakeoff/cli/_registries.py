@@ -7,7 +7,9 @@ import json
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from bakeoff import metrics as metric_registry
 from bakeoff import models as model_registry
@@ -45,9 +47,13 @@ def models_list(fmt: Format = FORMAT) -> None:
 def models_show(name: str = typer.Argument(..., help="A model name.")) -> None:
     """A model's tasks, fixed parameters and default search space (with grid values)."""
     model = model_registry.get(name)
-    console.print(f"[bold]{model.name}[/]: {model.description}", highlight=False)
-    console.print(f"tasks: {', '.join(model.tasks)}; scaled inputs: {model.needs_scaling}")
-    console.print(f"fixed parameters: {json.dumps(model.default_params())}", highlight=False)
+    console.print(f"[bold]{escape(model.name)}[/]: {escape(model.description)}", highlight=False)
+    console.print(
+        f"tasks: {', '.join(model.tasks)}; scaled inputs: {model.needs_scaling}", markup=False
+    )
+    console.print(
+        f"fixed parameters: {json.dumps(model.default_params())}", highlight=False, markup=False
+    )
     table = Table(title="Default search space")
     for column in ("parameter", "type", "range or choices", "log", "grid", "when"):
         table.add_column(column)
@@ -61,12 +67,17 @@ def models_show(name: str = typer.Argument(..., help="A model name.")) -> None:
             log = "yes" if param.log else ""
         grid = param.grid_values()
         table.add_row(
-            param_name,
-            param.type,
-            span,
-            log,
-            json.dumps(grid) if grid is not None else "(none)",
-            json.dumps(param.when) if param.when else "",
+            *(
+                Text(v)
+                for v in (
+                    param_name,
+                    param.type,
+                    span,
+                    log,
+                    json.dumps(grid) if grid is not None else "(none)",
+                    json.dumps(param.when) if param.when else "",
+                )
+            )
         )
     console.print(table)
     with contextlib.suppress(ValueError):  # no grid: nothing to say
@@ -96,7 +107,8 @@ def metrics_show(name: str = typer.Argument(..., help="A metric name.")) -> None
     """A metric's direction, probability needs, tasks and description."""
     metric = metric_registry.get(name)
     console.print(
-        f"[bold]{metric.name}[/]: {metric.description}\ndirection: {metric.direction}; "
+        f"[bold]{escape(metric.name)}[/]: {escape(metric.description)}\n"
+        f"direction: {metric.direction}; "
         f"needs_proba: {metric.needs_proba}; tasks: {', '.join(metric.tasks)}",
         highlight=False,
     )

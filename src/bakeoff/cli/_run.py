@@ -38,6 +38,11 @@ def run(
         help="Run cells that failed in an earlier run again, from scratch.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress; only the summary."),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        help="When the run ends, write the study's report folder here (as `bakeoff report`).",
+    ),
 ) -> int:
     """Run a study, or resume it where it stopped.
 
@@ -78,7 +83,7 @@ def run(
             storage=url, n_jobs=n_jobs, retry_failed=retry_failed, on_event=display.on_event
         )
     for note in summary.notes:
-        console.print(f"[dim]Note:[/] {note}", highlight=False)
+        console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
     table = leaderboard(results(study.name, storage=url))
     if table is not None and not quiet:
         console.print(table)
@@ -119,6 +124,10 @@ def run(
             highlight=False,
             markup=False,
         )
+    if report is not None and summary.states.get("complete", 0):
+        from bakeoff.cli._report import write_study_report
+
+        write_study_report(study.name, report, storage=url, formats=["html", "latex", "markdown"])
     return summary.exit_code
 
 
@@ -127,5 +136,7 @@ def validate(study_file: Path = STUDY_FILE) -> int:
     """Check a study file (names, search spaces, data, budgets) without running it."""
     study = Study.from_yaml(study_file)
     cells = study.cells()
-    console.print(f"Study '{study.name}' is valid: {len(cells)} cells.", highlight=False)
+    console.print(
+        f"Study '{study.name}' is valid: {len(cells)} cells.", highlight=False, markup=False
+    )
     return 0

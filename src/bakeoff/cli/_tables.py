@@ -6,11 +6,15 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from bakeoff import _results
+from bakeoff._budgets import budget_label
+from bakeoff._registry import suggest
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
 from bakeoff.cli._output import Format, write_frame
-from bakeoff.store import DEFAULT_STORAGE, CellStatus, Store, count_cell_states
+from bakeoff.exceptions import SpecError
+from bakeoff.store import DEFAULT_STORAGE, CellStatus, Store, TrialState, count_cell_states
 
 STUDY = typer.Argument(..., help="The study's name (its `study:` field).", show_default=False)
 STORAGE = typer.Option(None, "--storage", "-s", help=STORAGE_HELP)
@@ -54,24 +58,38 @@ def trials(
     fmt: Format | None = FORMAT,
     output: Path | None = OUTPUT,
     state: str | None = typer.Option(
-        None, "--state", help="Only trials in this state: COMPLETE, FAIL, PRUNED."
+        None,
+        "--state",
+        help=f"Only trials in this state: {', '.join(TrialState.ALL)} (any case).",
     ),
 ) -> None:
     """One row per trial: cell, number, state, value, parameters, fold scores, error."""
+    wanted = _trial_state(state) if state else None
     frame = _results.trials(study, storage=_url(storage))
-    if state:
-        frame = frame[frame["state"] == state.upper()]
+    if wanted:
+        frame = frame[frame["state"] == wanted]
     if fmt in (None, Format.table) and output is None:
-        if state and state.upper() == "FAIL":
+        if wanted == TrialState.FAIL:
             for row in frame.itertuples():
-                console.print(
-                    f"[bold]{row.model} · {row.dataset} · {row.budget} · seed {row.seed} · "
-                    f"trial {row.number}[/] {row.params}\n{row.error}",
-                    highlight=False,
+                heading = (
+                    f"{row.model} · {row.dataset} · {budget_label(row.budget)} · "
+                    f"seed {row.seed} · trial {row.number}"
                 )
+                # Tracebacks hold brackets (X.iloc[fit_idx]): print them as they are.
+                console.print(Text(heading, style="bold") + Text(f" {row.params}\n{row.error}"))
             return
         frame = frame.drop(columns=["cell_key", "error", "started_at", "finished_at"])
     write_frame(frame, fmt, output, title=f"{study}: trials")
+
+
+def _trial_state(state: str) -> str:
+    """``--state``'s value in the store's words; only a real state is accepted."""
+    if state.upper() in TrialState.ALL:
+        return state.upper()
+    raise SpecError(
+        f"--state {state}: not a trial state.{suggest(state.upper(), list(TrialState.ALL))} "
+        f"Use one of: {', '.join(TrialState.ALL)}."
+    )
 
 
 @app.command()
@@ -94,15 +112,15 @@ def status(
     """How many cells of each study are in each state (the run summary's words)."""
     with Store(_url(storage), must_exist=True) as store:
         names = [study] if study else store.study_names()
-        table = Table(title=f"Studies in {store.url}")
+        table = Table(title=Text(f"Studies in {store.url}"))
         for column in ("study", "status", "cells", *CellStatus.ALL, "trials", "finished at"):
-            table.add_column(column)
+            table.add_column(column, no_wrap=column not in ("study", "status"))
         for name in names:
             info = store.study(name)
             cells = store.cells_frame(name)
             counts = count_cell_states(cells["status"]) if not cells.empty else {}
             table.add_row(
-                name,
+                Text(name),
                 info["status"],
                 str(len(cells)),
                 *(str(counts.get(s, 0)) for s in CellStatus.ALL),
@@ -110,6 +128,9 @@ def status(
                 str(info["finished_at"] or "")[:19],
             )
     if not names:
-        console.print(f"No studies in {_url(storage)} yet. Start one with: bakeoff run study.yaml")
+        console.print(
+            f"No studies in {_url(storage)} yet. Start one with: bakeoff run study.yaml",
+            markup=False,
+        )
         return
     console.print(table)

@@ -31,6 +31,7 @@ from bakeoff.datasets._suites import (
     suite_members,
 )
 from bakeoff.datasets._types import FEATURE_KINDS, FeatureKind, infer_feature_kind
+from bakeoff.datasets._warnings import dataset_warnings
 
 __all__ = [
     "COLLECTION_FILE",
@@ -46,6 +47,7 @@ __all__ = [
     "TaskKind",
     "cache_dir",
     "compute_meta_features",
+    "dataset_warnings",
     "find_collection",
     "fingerprint_frame",
     "get_info",

@@ -12,7 +12,7 @@ import pandas as pd
 
 from bakeoff._registry import suggest
 from bakeoff.datasets._fingerprint import fingerprint_frame
-from bakeoff.datasets._types import FeatureKind, resolve_feature_kinds
+from bakeoff.datasets._types import FeatureKind, explain_feature_kinds
 from bakeoff.exceptions import BakeoffWarning, DatasetError
 
 __all__ = ["TASKS", "Dataset", "TaskKind", "fingerprint_frame", "infer_task"]
@@ -75,6 +75,10 @@ class Dataset:
     license: str = ""
     citation: str = ""
     feature_kinds: dict[str, FeatureKind] = field(init=False, default_factory=dict)
+    #: Why each feature has its kind ("numbers", "12 distinct text values", ...).
+    kind_reasons: dict[str, str] = field(init=False, default_factory=dict)
+    #: Columns left out of the features, and why.
+    dropped: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._validate()
@@ -95,6 +99,7 @@ class Dataset:
         unknown_drop = [c for c in self.drop if c not in self.frame.columns]
         if unknown_drop:
             raise DatasetError(f"{where}: columns to drop {unknown_drop} do not exist.")
+        dropped = dict.fromkeys(self.drop, "listed in drop")
         frame = _numpy_missing(self.frame.drop(columns=self.drop))
         missing_target = frame[self.target].isna()
         if missing_target.all():
@@ -115,15 +120,20 @@ class Dataset:
                 stacklevel=3,
             )
             frame = frame.drop(columns=all_nan)
+            dropped |= dict.fromkeys(all_nan, "it has no values")
         try:
             declared = {
                 c: k for c, k in self.types.items() if c in frame or c not in self.frame
             }  # a declared column that was dropped above needs no kind
-            kinds = resolve_feature_kinds(frame, self.target, declared)
+            explained = explain_feature_kinds(frame, self.target, declared)
         except ValueError as exc:
             raise DatasetError(f"{where}: {exc}.") from None
-        frame = frame.drop(columns=[c for c, kind in kinds.items() if kind == "id"])
-        kinds = {c: kind for c, kind in kinds.items() if kind != "id"}
+        ids = [c for c, (kind, _) in explained.items() if kind == "id"]
+        frame = frame.drop(columns=ids)
+        dropped |= {c: f"an identifier: {explained[c][1]}" for c in ids}
+        kinds: dict[str, FeatureKind] = {
+            c: kind for c, (kind, _) in explained.items() if kind != "id"
+        }
         frame = _convert_declared(frame, declared, where)
         if len(frame.columns) < 2:
             raise DatasetError(f"{where} has no feature columns besides the target.")
@@ -154,6 +164,8 @@ class Dataset:
         self.frame = frame.reset_index(drop=True)
         self.task = task
         self.feature_kinds = kinds
+        self.kind_reasons = {c: explained[c][1] for c in kinds}
+        self.dropped = dropped
 
     @property
     def X(self) -> pd.DataFrame:

@@ -7,13 +7,23 @@ from typing import Literal, get_args
 
 import pandas as pd
 
-__all__ = ["FEATURE_KINDS", "FeatureKind", "infer_feature_kind", "resolve_feature_kinds"]
+__all__ = [
+    "FEATURE_KINDS",
+    "FeatureKind",
+    "explain_feature_kind",
+    "explain_feature_kinds",
+    "infer_feature_kind",
+    "resolve_feature_kinds",
+]
 
 FeatureKind = Literal["numeric", "categorical", "boolean", "datetime", "id"]
 FEATURE_KINDS: tuple[FeatureKind, ...] = get_args(FeatureKind)
 
 #: A text column needs at least this many rows before "every value distinct" means an id.
 MIN_ROWS_FOR_ID = 20
+#: Text with at least this share of distinct values (1,807 of 1,808) is an id: as a
+#: categorical it would be one one-hot column per row that never repeats in test rows.
+NEAR_UNIQUE_SHARE = 0.95
 
 
 def infer_feature_kind(column: pd.Series) -> FeatureKind:
@@ -21,28 +31,46 @@ def infer_feature_kind(column: pd.Series) -> FeatureKind:
 
     Numbers are ``numeric`` (declare coded categoricals with an override), ``bool`` and
     two-valued text are ``boolean``, datetimes are ``datetime``, text whose non-missing
-    values are all distinct (over at least 20 rows) is an ``id``, other text is
-    ``categorical``.
+    values are (nearly) all distinct (95% or more, over at least 20 rows) is an ``id``,
+    other text is ``categorical``.
     """
+    return explain_feature_kind(column)[0]
+
+
+def explain_feature_kind(column: pd.Series) -> tuple[FeatureKind, str]:
+    """A column's inferred kind and why, in words (``"12 distinct text values"``)."""
     if pd.api.types.is_bool_dtype(column):
-        return "boolean"
+        return "boolean", "true/false values"
     if pd.api.types.is_datetime64_any_dtype(column):
-        return "datetime"
+        return "datetime", "dates and times"
     if pd.api.types.is_numeric_dtype(column):
-        return "numeric"
+        return "numeric", "numbers"
     values = column.dropna()
     distinct = values.nunique()
     if distinct == 2:
-        return "boolean"
+        return "boolean", "two distinct values"
     if len(values) >= MIN_ROWS_FOR_ID and distinct == len(values):
-        return "id"
-    return "categorical"
+        return "id", f"every one of its {len(values)} values is distinct"
+    if len(values) >= MIN_ROWS_FOR_ID and distinct >= NEAR_UNIQUE_SHARE * len(values):
+        return "id", f"{distinct} distinct values in {len(values)} rows (near-unique)"
+    return "categorical", f"{distinct} distinct text values"
 
 
 def resolve_feature_kinds(
     frame: pd.DataFrame, target: str, overrides: Mapping[str, str] | None = None
 ) -> dict[str, FeatureKind]:
     """The kind of every feature column: the override if given, else the inferred one.
+
+    Raises:
+        ValueError: If an override names an unknown column or kind.
+    """
+    return {c: kind for c, (kind, _) in explain_feature_kinds(frame, target, overrides).items()}
+
+
+def explain_feature_kinds(
+    frame: pd.DataFrame, target: str, overrides: Mapping[str, str] | None = None
+) -> dict[str, tuple[FeatureKind, str]]:
+    """Like :func:`resolve_feature_kinds`, with why each column has its kind.
 
     Raises:
         ValueError: If an override names an unknown column or kind.
@@ -58,7 +86,11 @@ def resolve_feature_kinds(
                 f"`types.{column}` is '{kind}'; use one of: {', '.join(FEATURE_KINDS)}"
             )
     return {
-        str(c): overrides.get(str(c)) or infer_feature_kind(frame[c])  # type: ignore[misc]
+        str(c): (
+            (overrides[str(c)], "declared in types")  # type: ignore[misc]
+            if str(c) in overrides
+            else explain_feature_kind(frame[c])
+        )
         for c in frame.columns
         if c != target
     }

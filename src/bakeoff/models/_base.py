@@ -11,6 +11,7 @@ that needs more logic (translating parameters, wrapping) subclasses :class:`Mode
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -60,6 +61,30 @@ class Model:
             random_state: Seed to pass to the estimator if it takes one.
         """
         raise NotImplementedError
+
+    def param_names(self, task: str) -> set[str] | None:
+        """The parameter names a study may fix or search on ``task``.
+
+        By default, what the estimator built from :meth:`default_params` lists in its
+        own ``get_params()`` (and, for a wrapper, what its inner ``estimator`` lists).
+        ``None`` accepts any name: when ``check_param_names`` is false, or when the
+        estimator cannot be built here (a missing extra, which running reports).
+        """
+        if not self.check_param_names:
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                estimator = self.build(self.default_params(), task=task, random_state=0)
+        except Exception:
+            return None
+        own = estimator.get_params(deep=False)
+        names = set(own)
+        inner = own.get("estimator")
+        if inner is not None and hasattr(inner, "get_params"):
+            names |= set(inner.get_params(deep=False))
+            names.discard("estimator")
+        return names
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r})"

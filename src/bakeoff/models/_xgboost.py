@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,8 +48,19 @@ class XGBoostModel(Model):
     name = "xgboost"
     tasks = ("classification", "regression")
     description = "XGBoost gradient-boosted trees (needs bakeoff[xgboost])"
-    # XGBoost takes any keyword and forwards it to the booster.
-    check_param_names = False
+
+    def param_names(self, task: str) -> set[str] | None:
+        """The scikit-learn wrapper's parameters and every booster's own.
+
+        XGBoost forwards any keyword to its booster and ignores one it does not know
+        (``n_estimator`` for ``n_estimators``), so names are checked against what the
+        wrapper lists and what XGBoost's boosters (gbtree, dart, gblinear) report in
+        their configuration.
+        """
+        wrapper = super().param_names(task)
+        if wrapper is None:
+            return None
+        return wrapper | _booster_param_names()
 
     def default_params(self) -> dict[str, Any]:
         return {"tree_method": "hist", "n_jobs": 1, "verbosity": 0}
@@ -92,6 +105,32 @@ class XGBoostModel(Model):
         if task == "classification":
             return ContiguousLabelClassifier(xgboost.XGBClassifier(**params))
         return xgboost.XGBRegressor(**params)
+
+
+@functools.cache
+def _booster_param_names() -> frozenset[str]:
+    xgboost = import_optional("xgboost", extra="xgboost", purpose="the 'xgboost' model")
+    rows = xgboost.DMatrix(np.array([[0.0], [1.0]]), label=np.array([0.0, 1.0]))
+    names: set[str] = set()
+    for booster in ("gbtree", "dart", "gblinear"):
+        trained = xgboost.train(
+            {"booster": booster, "verbosity": 0, "nthread": 1}, rows, num_boost_round=1
+        )
+        _collect_keys(json.loads(trained.save_config()), names)
+    return frozenset(names - {"name"})  # "name" labels a component, it sets nothing
+
+
+def _collect_keys(config: Any, names: set[str]) -> None:
+    """Keys whose values are settings (text) anywhere in a booster's JSON configuration."""
+    if isinstance(config, dict):
+        for key, value in config.items():
+            if isinstance(value, str):
+                names.add(key)
+            else:
+                _collect_keys(value, names)
+    elif isinstance(config, list):
+        for value in config:
+            _collect_keys(value, names)
 
 
 register_model(XGBoostModel())

@@ -1,17 +1,26 @@
 """The cell protocol: split, subsample to budget, tune on inner CV, refit, score on test."""
 
 from bakeoff.datasets._preprocess import make_pipeline
-from bakeoff.protocol._cell import CellOutcome, Event, run_cell
-from bakeoff.protocol._split import budget_rows, inner_folds, outer_split
+from bakeoff.protocol._cell import LOST, CellOutcome, Event, run_cell
+from bakeoff.protocol._split import (
+    budget_order,
+    budget_rows,
+    data_seeds,
+    inner_folds,
+    outer_split,
+)
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
 
 __all__ = [
+    "LOST",
     "CellOutcome",
     "CellTask",
     "Event",
     "TuningOutcome",
+    "budget_order",
     "budget_rows",
+    "data_seeds",
     "inner_folds",
     "make_pipeline",
     "outer_split",

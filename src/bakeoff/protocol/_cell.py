@@ -19,14 +19,19 @@ from bakeoff import metrics as metric_registry
 from bakeoff._seeding import derive_seed
 from bakeoff.datasets import Dataset
 from bakeoff.datasets._preprocess import pipeline_for
-from bakeoff.protocol._split import budget_rows, inner_folds, outer_split
+from bakeoff.exceptions import LeaseLostError
+from bakeoff.protocol._isolation import TrialLimits, run_isolated
+from bakeoff.protocol._split import budget_rows, data_seeds, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
 from bakeoff.store import CellResult, CellStatus, Store, TrialRecord
 
-__all__ = ["CellOutcome", "Event", "run_cell"]
+__all__ = ["LOST", "CellOutcome", "Event", "run_cell"]
 
 Event = dict[str, Any]
+
+#: Outcome of a cell another runner took over while this one ran it (not a stored status).
+LOST = "lost"
 
 
 @dataclass
@@ -46,8 +51,7 @@ def _seeds(task: CellTask) -> dict[str, int]:
     # all models of a seed meet the same rows; the sampler and the model take the cell's.
     data = (task.study_seed, task.fingerprint, task.seed)
     return {
-        "outer": derive_seed(*data, "outer-split"),
-        "budget": derive_seed(*data, "budget-order"),
+        **data_seeds(*data),
         "inner": derive_seed(*data, "inner-cv", task.budget),
         "cell": derive_seed(task.study_seed, task.cell_key),
         "model": derive_seed(task.study_seed, task.cell_key, "model"),
@@ -81,24 +85,43 @@ def run_cell(
 ) -> CellOutcome:
     """Run (or resume) one cell and store everything it produces.
 
+    The executor has claimed the cell for ``task.owner``; every write is conditional
+    on still holding it, and a cell another runner took over meanwhile ends as
+    :data:`LOST` with nothing more written.
+
     Never raises for a failure of the model: failed trials and cells are stored and
     reported in the returned outcome. A ``KeyboardInterrupt`` during a trial marks the
     trial and the cell interrupted and returns.
     """
+    try:
+        return _run_cell(task, dataset, store, emit)
+    except LeaseLostError as exc:
+        emit({"event": "cell_finished", "key": task.cell_key, "status": LOST, "error": str(exc)})
+        return CellOutcome(task.cell_key, task.label, LOST, error=str(exc))
+
+
+def _run_cell(
+    task: CellTask, dataset: Dataset, store: Store, emit: Callable[[Event], None]
+) -> CellOutcome:
     seeds = _seeds(task)
     classification = dataset.task == "classification"
     labels = dataset.classes if classification else None
     y_all = dataset.y.to_numpy()
     X_all = dataset.X
-    train, test = outer_split(
-        y_all, test_size=task.test_size, seed=seeds["outer"], stratify=classification
-    )
-    rows = budget_rows(train, y_all, task.budget, seed=seeds["budget"], stratify=classification)
-    X_train, y_train = X_all.iloc[rows], y_all[rows]
-    folds = inner_folds(y_train, n_splits=task.cv, seed=seeds["inner"], stratify=classification)
+    try:
+        train, test = outer_split(
+            y_all, test_size=task.test_size, seed=seeds["outer"], stratify=classification
+        )
+        rows = budget_rows(train, y_all, task.budget, seed=seeds["budget"], stratify=classification)
+        X_train, y_train = X_all.iloc[rows], y_all[rows]
+        folds = inner_folds(y_train, n_splits=task.cv, seed=seeds["inner"], stratify=classification)
+    except Exception:
+        # Validation checks the splits; what still fails here fails this cell only.
+        reason = f"the data could not be split for this cell:\n{traceback.format_exc()}"
+        return _end(task, store, emit, CellStatus.FAILED, reason, None)
     metric = metric_registry.get(task.objective)
 
-    def objective(params: dict[str, Any], trial: optuna.Trial) -> float:
+    def evaluate(params: dict[str, Any], trial: optuna.Trial) -> float:
         scores = []
         for fold, (fit_idx, val_idx) in enumerate(folds):
             pipeline = _pipeline(task, dataset, params, seeds["model"])
@@ -113,7 +136,14 @@ def run_cell(
         trial.set_user_attr("fold_scores", [float(s) for s in scores])
         return float(np.mean(scores))
 
-    replayed = store.start_cell(task.cell_id)
+    limits = TrialLimits(task.trial_timeout, task.trial_memory)
+
+    def objective(params: dict[str, Any], trial: optuna.Trial) -> float:
+        if limits.active:
+            return run_isolated(evaluate, params, trial, limits)
+        return evaluate(params, trial)
+
+    replayed = store.start_cell(task.cell_id, task.owner)
     emit(
         {
             "event": "cell_started",
@@ -127,7 +157,21 @@ def run_cell(
     for record in replayed:
         _track_best(best_so_far, record, metric)
 
-    writer = store.trial_writer(task.cell_id)
+    writer = store.trial_writer(task.cell_id, task.owner)
+
+    def on_start(number: int, params: dict[str, Any], distributions: dict[str, str]) -> None:
+        # The executor keeps this until the trial ends: if the process dies meanwhile
+        # (a segfault, the OOM killer), it stores the trial as failed with these params.
+        emit(
+            {
+                "event": "trial_started",
+                "key": task.cell_key,
+                "cell_id": task.cell_id,
+                "number": number,
+                "params": params,
+                "distributions": distributions,
+            }
+        )
 
     def on_trial(record: TrialRecord) -> None:
         writer.write(record)
@@ -155,7 +199,10 @@ def run_cell(
             on_trial=on_trial,
             timeout=task.timeout,
             sampler_options=task.sampler_options,
+            on_start=on_start,
         )
+    except LeaseLostError:
+        raise
     except KeyboardInterrupt:
         return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", None)
     except Exception:
@@ -179,10 +226,12 @@ def run_cell(
         )
     except KeyboardInterrupt:
         return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)
+    except LeaseLostError:
+        raise
     except Exception:
         reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
-    store.finish_cell(task.cell_id, result, prediction_rows, run_id=task.run_id)
+    store.finish_cell(task.cell_id, result, prediction_rows, task.owner, run_id=task.run_id)
     emit(
         {
             "event": "cell_finished",
@@ -217,7 +266,18 @@ def _end(
 ) -> CellOutcome:
     n_trials = len(outcome.records) if outcome else None
     n_failed = outcome.n_failed if outcome else None
-    store.end_cell(task.cell_id, status, error=reason, n_trials=n_trials, n_failed_trials=n_failed)
+    if status == CellStatus.INTERRUPTED:
+        # Given up, not finished: free for this or any other runner to resume.
+        store.mark_interrupted(task.cell_id, task.owner, error=reason)
+    elif not store.end_cell(
+        task.cell_id,
+        status,
+        task.owner,
+        error=reason,
+        n_trials=n_trials,
+        n_failed_trials=n_failed,
+    ):
+        raise LeaseLostError(f"cell {task.cell_id} is held by another runner now")
     emit({"event": "cell_finished", "key": task.cell_key, "status": status, "error": reason})
     return CellOutcome(task.cell_key, task.label, status, error=reason, n_trials=n_trials or 0)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
-__all__ = ["budget_rows", "inner_folds", "outer_split"]
+from bakeoff._seeding import derive_seed
+
+__all__ = ["budget_order", "budget_rows", "data_seeds", "inner_folds", "outer_split"]
 
 
 def outer_split(
@@ -37,9 +39,17 @@ def budget_rows(
     """
     if budget == "full":
         return train
+    return np.sort(budget_order(train, y, seed=seed, stratify=stratify)[: int(budget)])
+
+
+def budget_order(train: np.ndarray, y: np.ndarray, *, seed: int, stratify: bool) -> np.ndarray:
+    """``train`` in the seeded order whose prefixes are the budgets (see :func:`budget_rows`).
+
+    Validation reads it too, to know how many rows of each class a budget will hold.
+    """
     rng = np.random.default_rng(seed)
     if not stratify:
-        return np.sort(rng.permutation(train)[: int(budget)])
+        return np.asarray(rng.permutation(train))
     labels = y[train]
     position = np.empty(len(train))
     for label in _unique(labels):
@@ -48,8 +58,20 @@ def budget_rows(
         # Rank within the class, offset by a random phase, scaled to [0, 1).
         position[members[order]] = (np.arange(len(members)) + rng.random()) / len(members)
     tie_break = rng.random(len(train))
-    ordering = np.lexsort((tie_break, position))
-    return np.sort(train[ordering[: int(budget)]])
+    return np.asarray(train[np.lexsort((tie_break, position))])
+
+
+def data_seeds(study_seed: int, fingerprint: str, seed: int) -> dict[str, int]:
+    """Seeds of the outer split and the budget order of one (dataset, seed).
+
+    They depend on the data and the repetition only (not on the model or budget), so
+    all models of a seed meet the same rows.
+    """
+    data = (study_seed, fingerprint, seed)
+    return {
+        "outer": derive_seed(*data, "outer-split"),
+        "budget": derive_seed(*data, "budget-order"),
+    }
 
 
 def inner_folds(

@@ -33,8 +33,13 @@ class CellTask:
         cv: Inner folds.
         test_size: Outer hold-out share.
         timeout: Seconds of tuning per cell, or ``None``.
+        trial_timeout: Seconds of wall time per trial, or ``None``.
+        trial_memory: Megabytes one trial may allocate, or ``None``.
         sampler_options: Keyword arguments for the Optuna sampler.
         artifacts_dir: Folder for the refitted model, or ``None`` to keep none.
+        owner: The claim token of the runner running the cell (see
+            :mod:`bakeoff.store._leases`); every write for the cell carries it.
+        lease_seconds: How long the runner's claim lasts without renewal.
         run_id: The store's row of the run that executes the cell (its provenance).
     """
 
@@ -55,8 +60,12 @@ class CellTask:
     cv: int
     test_size: float
     timeout: float | None = None
+    trial_timeout: float | None = None
+    trial_memory: int | None = None
     sampler_options: dict[str, Any] = field(default_factory=dict)
     artifacts_dir: str | None = None
+    owner: str = ""
+    lease_seconds: float = 60.0
     run_id: int | None = None
 
     @property

@@ -85,6 +85,7 @@ def tune(
     on_trial: Callable[[TrialRecord], None],
     timeout: float | None = None,
     sampler_options: dict[str, Any] | None = None,
+    on_start: Callable[[int, dict[str, Any], dict[str, str]], None] | None = None,
 ) -> TuningOutcome:
     """Run trials ``len(replayed) .. n_trials-1`` of a cell, after replaying the others.
 
@@ -104,6 +105,8 @@ def tune(
             it there).
         timeout: Stop starting new trials after this many seconds of tuning in all.
         sampler_options: Keyword arguments for the sampler.
+        on_start: Called with (number, params, encoded distributions) once a trial's
+            configuration is sampled, before it is evaluated.
     """
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     factory = make_sampler_factory(method, cell_seed=cell_seed, options=sampler_options)
@@ -133,6 +136,8 @@ def tune(
         error = None
         try:
             params = space.suggest(trial)
+            if on_start is not None:
+                on_start(number, params, encode.encode(trial.distributions))
             value = float(objective(params, trial))
             if not math.isfinite(value):
                 raise ValueError(f"the objective returned {value}")

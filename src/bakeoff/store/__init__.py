@@ -1,11 +1,13 @@
 """The results store: SQLAlchemy tables, Alembic migrations and queries."""
 
 from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate, schema_revision
+from bakeoff.store._leases import DEFAULT_LEASE_SECONDS, new_owner
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
 from bakeoff.store._states import CellStatus, TrialState, count_cell_states
 from bakeoff.store._store import PreparedStudy, Store
 
 __all__ = [
+    "DEFAULT_LEASE_SECONDS",
     "DEFAULT_STORAGE",
     "CellDefinition",
     "CellResult",
@@ -17,5 +19,6 @@ __all__ = [
     "count_cell_states",
     "create_engine",
     "migrate",
+    "new_owner",
     "schema_revision",
 ]

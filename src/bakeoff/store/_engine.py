@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -95,23 +97,62 @@ def schema_revision(engine: sa.Engine) -> tuple[str | None, str]:
 def migrate(engine: sa.Engine) -> None:
     """Bring the store's schema to this bakeoff's head revision.
 
+    The whole upgrade is one transaction, taken under a lock: a failure half-way (a
+    full disk) leaves the store as it was, and runners opening a new store at once
+    upgrade it once, the others finding it done.
+
     Raises:
-        StoreError: If the store was written by a newer bakeoff.
+        StoreError: If the store was written by a newer bakeoff, or cannot be written.
     """
     try:
         current, head = schema_revision(engine)
-    except sa.exc.OperationalError as exc:
+    except sa.exc.DBAPIError as exc:
         raise StoreError(f"cannot open the store at '{engine.url}': {exc.orig}") from None
     if current == head:
         return
+    _check_known(engine, current)
+    try:
+        with _locked(engine) as connection:
+            context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+            if context.get_current_revision() == head:
+                return  # another runner upgraded it while this one waited for the lock
+            command.upgrade(_alembic_config(connection), "head")
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(
+            f"cannot set up the store's tables at '{engine.url}': {exc.orig}. Nothing was "
+            f"changed; free the space or fix the permissions, then run again."
+        ) from None
+
+
+def _check_known(engine: sa.Engine, current: str | None) -> None:
     with engine.connect() as connection:
         config = _alembic_config(connection)
         known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
-        if current is not None and current not in known:
-            raise StoreError(
-                f"the store at '{engine.url}' has schema revision {current}, which this "
-                f"version of bakeoff does not know; it was written by a newer bakeoff. "
-                f"Upgrade with: pip install -U bakeoff"
-            )
+    if current is not None and current not in known:
+        raise StoreError(
+            f"the store at '{engine.url}' has schema revision {current}, which this "
+            f"version of bakeoff does not know; it was written by a newer bakeoff. "
+            f"Upgrade with: pip install -U bakeoff"
+        )
+
+
+@contextlib.contextmanager
+def _locked(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection inside one transaction that holds the store's write lock."""
+    if engine.dialect.name == "sqlite":
+        # pysqlite opens transactions lazily and commits before DDL; driver-level
+        # autocommit plus an explicit BEGIN makes the DDL part of one transaction.
+        with engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.exec_driver_sql("ROLLBACK")
+                raise
+            connection.exec_driver_sql("COMMIT")
+        return
     with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "head")
+        # One bakeoff migration at a time per database; released at commit.
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(727447001)"))
+        yield connection

@@ -111,6 +111,11 @@ cells = sa.Table(
     sa.Column("started_at", sa.DateTime(timezone=True)),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
     sa.Column("artifact_path", sa.Text),
+    # The claim: which runner holds the cell, its last sign of life, and when another
+    # runner may take the cell over (see Store.claim_cell).
+    sa.Column("owner", sa.String(200)),
+    sa.Column("heartbeat_at", sa.DateTime(timezone=True)),
+    sa.Column("lease_expires_at", sa.DateTime(timezone=True)),
     # The run that finished the cell (its provenance row); NULL for cells finished
     # before schema 0003.
     sa.Column("run_id", sa.Integer),

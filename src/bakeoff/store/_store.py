@@ -13,7 +13,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from bakeoff._registry import suggest
-from bakeoff.exceptions import StoreError, StudyNotFoundError
+from bakeoff.exceptions import LeaseLostError, StoreError, StudyNotFoundError
+from bakeoff.store import _leases
 from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate
 from bakeoff.store._json import dumps as _dumps
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
@@ -108,8 +109,40 @@ class Store:
 
         Cells already stored under the same key are kept with their trials (resume);
         stored cells whose key is no longer in the design are set aside (``in_design``
-        false), never reused.
+        false), never reused. Safe when several runners prepare the same study at once:
+        the one that loses the race to insert a row reads the winner's instead.
         """
+        for attempt in range(5):
+            try:
+                return self._prepare_study(
+                    name=name,
+                    spec_json=spec_json,
+                    spec_hash=spec_hash,
+                    seed=seed,
+                    bakeoff_version=bakeoff_version,
+                    provenance=provenance,
+                    datasets=datasets,
+                    cell_definitions=cell_definitions,
+                )
+            except sa.exc.IntegrityError:
+                # Another runner inserted the same study, dataset or cell first; its rows
+                # are committed now, so the next attempt finds and keeps them.
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _prepare_study(
+        self,
+        *,
+        name: str,
+        spec_json: str,
+        spec_hash: str,
+        seed: int,
+        bakeoff_version: str,
+        provenance: dict[str, Any],
+        datasets: Sequence[dict[str, Any]],
+        cell_definitions: Sequence[CellDefinition],
+    ) -> PreparedStudy:
         now = _now()
         with self.engine.begin() as connection:
             row = connection.execute(sa.select(studies.c.id).where(studies.c.name == name)).first()
@@ -250,39 +283,104 @@ class Store:
             return {r.cell_key: r.status for r in self._design_cells(connection, study_id)}
 
     def finish_study(self, study_id: int, status: str, *, run_id: int | None = None) -> None:
-        """Record the study's end and its status (complete, failed, interrupted), and the
-        end of run ``run_id``."""
+        """Record the end of run ``run_id`` and the study's status (complete, failed,
+        interrupted).
+
+        While another runner still holds a cell of the study under a live lease, the
+        study stays ``running``: that runner records the end.
+        """
         now = _now()
         with self.engine.begin() as connection:
-            connection.execute(
-                studies.update()
-                .where(studies.c.id == study_id)
-                .values(status=status, finished_at=now)
-            )
+            busy = connection.execute(
+                sa.select(sa.func.count())
+                .select_from(cells)
+                .where(
+                    cells.c.study_id == study_id,
+                    cells.c.status == CellStatus.RUNNING,
+                    cells.c.lease_expires_at >= now,
+                )
+            ).scalar_one()
             if run_id is not None:
                 connection.execute(
                     runs.update().where(runs.c.id == run_id).values(status=status, finished_at=now)
                 )
+            if not busy:
+                connection.execute(
+                    studies.update()
+                    .where(studies.c.id == study_id)
+                    .values(status=status, finished_at=now)
+                )
 
-    def start_cell(self, cell_id: int) -> list[TrialRecord]:
-        """Mark a cell running and return its replayable trials, oldest first.
+    # -- claims ----------------------------------------------------------------------
+
+    def claim_next(
+        self,
+        cell_ids: Sequence[int],
+        owner: str,
+        *,
+        lease_seconds: float = _leases.DEFAULT_LEASE_SECONDS,
+    ) -> int | None:
+        """Claim the first cell of ``cell_ids`` no live runner holds; its id, or None.
+
+        A claimed cell is ``running`` under ``owner`` until the lease runs out, unless
+        renewed (:meth:`renew_leases`). See :mod:`bakeoff.store._leases`.
+        """
+        return _leases.claim_next(self.engine, cell_ids, owner, lease_seconds)
+
+    def renew_leases(
+        self,
+        cell_ids: Sequence[int],
+        owner: str,
+        *,
+        lease_seconds: float = _leases.DEFAULT_LEASE_SECONDS,
+    ) -> set[int]:
+        """Extend ``owner``'s leases on ``cell_ids``; return those it no longer holds."""
+        return _leases.renew(self.engine, cell_ids, owner, lease_seconds)
+
+    def held_elsewhere(self, cell_ids: Sequence[int], owner: str) -> list[str]:
+        """Owners of the cells of ``cell_ids`` held by other runners under a live lease."""
+        return _leases.held_elsewhere(self.engine, cell_ids, owner)
+
+    def expire_dead_local_leases(self, cell_ids: Sequence[int], owner: str) -> int:
+        """End the leases of runners on this machine that have died; how many runners.
+
+        Their cells become claimable at once instead of when the lease runs out.
+        """
+        dead = {o for o in self.held_elsewhere(cell_ids, owner) if _leases.dead_local_owner(o)}
+        for other in dead:
+            _leases.expire(self.engine, other)
+        return len(dead)
+
+    def cell_statuses(self, cell_ids: Sequence[int]) -> dict[int, str]:
+        """The stored status of each cell, by id."""
+        if not cell_ids:
+            return {}
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(cells.c.id, cells.c.status).where(cells.c.id.in_(cell_ids))
+            ).all()
+        return {int(r.id): str(r.status) for r in rows}
+
+    def start_cell(self, cell_id: int, owner: str) -> list[TrialRecord]:
+        """Return the replayable trials of a cell ``owner`` has claimed, oldest first.
 
         Trials a previous run left interrupted are deleted: they are run again under the
         same number, with the same seed, so the resumed cell equals an uninterrupted one.
+
+        Raises:
+            LeaseLostError: If ``owner`` does not hold the cell.
         """
         with self.engine.begin() as connection:
+            held = connection.execute(
+                cells.update()
+                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
+                .values(error=None, heartbeat_at=_now())
+            ).rowcount
+            if held != 1:
+                raise LeaseLostError(f"cell {cell_id} is not held by this runner")
             connection.execute(
                 trials.delete().where(
                     trials.c.cell_id == cell_id, trials.c.state.not_in(REPLAYED_STATES)
-                )
-            )
-            connection.execute(
-                cells.update()
-                .where(cells.c.id == cell_id)
-                .values(
-                    status=CellStatus.RUNNING,
-                    started_at=sa.func.coalesce(cells.c.started_at, _now()),
-                    error=None,
                 )
             )
             rows = connection.execute(
@@ -308,27 +406,31 @@ class Store:
             error=row.error,
         )
 
-    def trial_writer(self, cell_id: int) -> TrialWriter:
+    def trial_writer(self, cell_id: int, owner: str) -> TrialWriter:
         """A writer that commits the trials of cell ``cell_id``, each as it ends.
 
         Example:
             >>> store = Store("sqlite://")
-            >>> with store.trial_writer(1) as writer:  # doctest: +SKIP
+            >>> with store.trial_writer(1, owner) as writer:  # doctest: +SKIP
             ...     writer.write(record)
         """
-        return TrialWriter(self.engine, cell_id)
+        return TrialWriter(self.engine, cell_id, owner)
 
     def finish_cell(
         self,
         cell_id: int,
         result: CellResult,
         prediction_rows: Iterable[dict[str, Any]],
+        owner: str,
         *,
         run_id: int | None = None,
     ) -> None:
         """Store a cell's result and its outer-test predictions in one transaction.
 
         ``run_id`` names the run (and so the provenance) that finished the cell.
+
+        Raises:
+            LeaseLostError: If ``owner`` no longer holds the cell (nothing is written).
         """
         rows = [
             {
@@ -341,14 +443,14 @@ class Store:
             for p in prediction_rows
         ]
         with self.engine.begin() as connection:
-            connection.execute(predictions.delete().where(predictions.c.cell_id == cell_id))
-            if rows:
-                connection.execute(predictions.insert(), rows)
-            connection.execute(
+            # The cell's row first: it is the claim check, and on PostgreSQL its row lock
+            # keeps a takeover from slipping in before the commit.
+            held = connection.execute(
                 cells.update()
-                .where(cells.c.id == cell_id)
+                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
                 .values(
                     status=CellStatus.COMPLETE,
+                    lease_expires_at=None,
                     n_train=result.n_train,
                     n_test=result.n_test,
                     n_trials=result.n_trials,
@@ -364,18 +466,38 @@ class Store:
                     finished_at=_now(),
                     run_id=run_id,
                 )
-            )
+            ).rowcount
+            if held != 1:
+                raise LeaseLostError(
+                    f"cell {cell_id} is held by another runner now; its result was not stored"
+                )
+            connection.execute(predictions.delete().where(predictions.c.cell_id == cell_id))
+            if rows:
+                connection.execute(predictions.insert(), rows)
 
     def reset_cells(self, cell_ids: Sequence[int]) -> None:
-        """Drop the trials and predictions of cells and mark them pending (retry)."""
+        """Drop the trials and predictions of failed cells and mark them pending (retry).
+
+        Only cells still failed are reset: one another runner has already reset and
+        claimed is left alone.
+        """
         if not cell_ids:
             return
         with self.engine.begin() as connection:
-            connection.execute(trials.delete().where(trials.c.cell_id.in_(cell_ids)))
-            connection.execute(predictions.delete().where(predictions.c.cell_id.in_(cell_ids)))
+            failed = list(
+                connection.execute(
+                    sa.select(cells.c.id).where(
+                        cells.c.id.in_(cell_ids), cells.c.status == CellStatus.FAILED
+                    )
+                ).scalars()
+            )
+            if not failed:
+                return
+            connection.execute(trials.delete().where(trials.c.cell_id.in_(failed)))
+            connection.execute(predictions.delete().where(predictions.c.cell_id.in_(failed)))
             connection.execute(
                 cells.update()
-                .where(cells.c.id.in_(cell_ids))
+                .where(cells.c.id.in_(failed), cells.c.status == CellStatus.FAILED)
                 .values(status=CellStatus.PENDING, error=None, started_at=None, finished_at=None)
             )
 
@@ -383,37 +505,49 @@ class Store:
         self,
         cell_id: int,
         status: str,
+        owner: str,
         *,
         error: str | None = None,
         n_trials: int | None = None,
         n_failed_trials: int | None = None,
-    ) -> None:
-        """Mark a cell failed or interrupted, with the reason."""
+    ) -> bool:
+        """Mark a cell ``owner`` holds failed or interrupted, with the reason.
+
+        Returns:
+            Whether the cell was ``owner``'s to end; a cell another runner took over, or
+            one already complete, is left as it is.
+        """
         with self.engine.begin() as connection:
-            connection.execute(
+            ended = connection.execute(
                 cells.update()
-                .where(cells.c.id == cell_id)
+                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
                 .values(
                     status=status,
                     error=error,
                     n_trials=n_trials,
                     n_failed_trials=n_failed_trials,
+                    lease_expires_at=None,
                     finished_at=_now() if status == CellStatus.FAILED else None,
                 )
+            ).rowcount
+        return bool(ended == 1)
+
+    def unclaim(self, cell_id: int, owner: str) -> None:
+        """Give back a claimed cell that never started: it is pending again."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                cells.update()
+                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
+                .values(status=CellStatus.PENDING, error=None, lease_expires_at=None)
             )
 
-    def mark_interrupted(self, cell_id: int) -> None:
-        """Mark a cell interrupted if it is still marked running.
+    def mark_interrupted(self, cell_id: int, owner: str, *, error: str | None = None) -> None:
+        """Give up a cell ``owner`` holds: mark it interrupted, free for any runner.
 
         For a Ctrl-C that lands outside the trial loop (while a cell starts or stores its
         result): a cell whose result was committed stays complete.
         """
-        with self.engine.begin() as connection:
-            connection.execute(
-                cells.update()
-                .where(cells.c.id == cell_id, cells.c.status == CellStatus.RUNNING)
-                .values(status=CellStatus.INTERRUPTED, error="interrupted")
-            )
+        _leases.release(self.engine, cell_id, owner, error=error)
 
     # -- reading ---------------------------------------------------------------------
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bakeoff.exceptions import StoreError
+from bakeoff.exceptions import LeaseLostError, StoreError
 from bakeoff.store._json import dumps
 from bakeoff.store._records import TrialRecord
-from bakeoff.store._schema import trials
+from bakeoff.store._schema import cells, trials
 
 __all__ = ["TrialWriter"]
 
@@ -33,19 +33,26 @@ _EMPTY = "{}"
 class TrialWriter:
     """Inserts and commits the trials of one cell, one transaction each.
 
+    Each transaction first touches the cell's row on condition that ``owner`` still
+    holds it (which also records a heartbeat), so a runner that lost its claim to another
+    cannot add trials to the cell.
+
     Args:
         engine: The store's engine.
         cell_id: The cell the trials belong to.
+        owner: The claim token of the runner writing.
 
     Use it as a context manager, or call :meth:`close`, to give the connection back.
 
     Raises:
         StoreError: From :meth:`write`, if the trial cannot be stored (the database went
             away, the disk is full).
+        LeaseLostError: From :meth:`write`, if another runner holds the cell now.
     """
 
-    def __init__(self, engine: sa.Engine, cell_id: int) -> None:
+    def __init__(self, engine: sa.Engine, cell_id: int, owner: str) -> None:
         self.cell_id = cell_id
+        self.owner = owner
         self._url = engine.url
         dialect = engine.dialect
         columns = [c for c in trials.columns if c.name != "id"]
@@ -53,6 +60,17 @@ class TrialWriter:
         compiled = statement.compile(dialect=dialect)
         self._sql = str(compiled)
         self._order = list(compiled.positiontup or []) if compiled.positional else None
+        touch = (
+            cells.update()
+            .where(cells.c.id == sa.bindparam("cell"), cells.c.owner == sa.bindparam("owner"))
+            .values(heartbeat_at=sa.bindparam("now", type_=cells.c.heartbeat_at.type))
+            .compile(dialect=dialect)
+        )
+        self._touch_sql = str(touch)
+        self._touch_order = list(touch.positiontup or []) if touch.positional else None
+        self._touch_processor = cells.c.heartbeat_at.type.dialect_impl(dialect).bind_processor(
+            dialect
+        )
         self._processors = {
             c.name: processor
             for c in columns
@@ -77,8 +95,18 @@ class TrialWriter:
         row = self._row(record)
         cursor = self._connection.cursor()
         try:
+            cursor.execute(self._touch_sql, self._touch_params(record))
+            if cursor.rowcount != 1:
+                raise LeaseLostError(
+                    f"cell {self.cell_id} is held by another runner now (this one's lease "
+                    f"ran out); trial {record.number} was not stored"
+                )
             cursor.execute(self._sql, row)
             self._connection.commit()
+        except LeaseLostError:
+            with contextlib.suppress(Exception):
+                self._connection.rollback()
+            raise
         except Exception as exc:
             with contextlib.suppress(Exception):  # the first error is the one to show
                 self._connection.rollback()
@@ -88,6 +116,17 @@ class TrialWriter:
             ) from exc
         finally:
             cursor.close()
+
+    def _touch_params(self, record: TrialRecord) -> Any:
+        now = record.finished_at
+        values = {
+            "cell": self.cell_id,
+            "owner": self.owner,
+            "now": self._touch_processor(now) if self._touch_processor else now,
+        }
+        if self._touch_order is None:
+            return values
+        return tuple(values[name] for name in self._touch_order)
 
     def _row(self, record: TrialRecord) -> Any:
         row: dict[str, Any] = {

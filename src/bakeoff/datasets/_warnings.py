@@ -1,0 +1,53 @@
+"""What a study should be told about a dataset before it runs (nothing fails silently).
+
+- a text column read as a categorical with very many values: one-hot encoding makes a
+  column per value (slow) and most values never meet a test row;
+- a column that predicts the target almost alone (see :mod:`._leaks`).
+
+Columns whose kind the dataset declares (``types:``) are trusted and not reported.
+"""
+
+from __future__ import annotations
+
+from bakeoff.datasets._base import Dataset
+from bakeoff.datasets._leaks import leak_suspects
+
+__all__ = ["MANY_VALUES", "MANY_VALUES_SHARE", "dataset_warnings"]
+
+#: A categorical with at least this many distinct values is reported...
+MANY_VALUES = 1000
+#: ...and so is one whose distinct values are at least this share of its rows.
+MANY_VALUES_SHARE = 0.5
+_MIN_ROWS = 20
+
+
+def dataset_warnings(dataset: Dataset) -> list[str]:
+    """One message per column a study should look at, with the line that settles it."""
+    messages = []
+    declared = set(dataset.types)
+    frame = dataset.frame
+    for column in dataset.categorical_columns:
+        if column in declared:
+            continue
+        values = frame[column].dropna()
+        distinct = values.nunique()
+        if len(values) >= _MIN_ROWS and (
+            distinct >= MANY_VALUES or distinct >= MANY_VALUES_SHARE * len(values)
+        ):
+            messages.append(
+                f"column '{column}' has {distinct} distinct values in {len(values)} rows: as "
+                f"a categorical it becomes {distinct} one-hot columns (slow), most of them "
+                f"never seen in a test row. If it names or identifies rows, leave it out "
+                f"with `types: {{{column}: id}}` or `drop: [{column}]`; if it is a real "
+                f"category, say so with `types: {{{column}: categorical}}`."
+            )
+    for suspect in leak_suspects(frame, dataset.target, str(dataset.task)):
+        if suspect.column in declared:
+            continue
+        messages.append(
+            f"column '{suspect.column}' alone predicts the target '{dataset.target}' almost "
+            f"perfectly ({suspect.describe()}). If it is known only with or after the "
+            f"outcome it leaks the target: leave it out with `drop: [{suspect.column}]`. "
+            f"If it is a fair predictor, declare its kind in `types:` to silence this."
+        )
+    return messages

@@ -1,0 +1,119 @@
+"""The claim loop every executor shares: which cell to run next, and keeping its lease.
+
+A runner does not own a fixed list of cells. It asks the store for the next cell nobody
+holds (:meth:`ClaimLoop.claim`), runs it, and asks again; a thread renews the leases of
+the cells it holds. When every cell left is held by another runner, it waits
+(:meth:`ClaimLoop.remaining`) and takes over any whose runner died (lease expired), so
+that a runner ends only when the whole study has.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from bakeoff.protocol import CellTask
+from bakeoff.store import CellStatus, Store
+
+__all__ = ["ClaimLoop"]
+
+_SETTLED = (CellStatus.COMPLETE, CellStatus.FAILED)
+
+
+class ClaimLoop:
+    """Claims the cells of ``tasks`` one at a time for ``owner`` and keeps them leased.
+
+    Args:
+        storage: The store's URL.
+        tasks: The cells this run may work on (those not complete when it started).
+        owner: This runner's claim token.
+        lease_seconds: Length of a lease; renewed every third of it.
+    """
+
+    def __init__(
+        self, storage: str, tasks: Sequence[CellTask], owner: str, lease_seconds: float
+    ) -> None:
+        self._tasks = {t.cell_id: t for t in tasks}
+        self._open = set(self._tasks)
+        self._held: set[int] = set()
+        self._lock = threading.Lock()
+        self.owner = owner
+        self.lease_seconds = lease_seconds
+        self._store = Store(storage, migrate_schema=False)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def poll_seconds(self) -> float:
+        """How long to wait before looking again for cells other runners hold."""
+        return min(5.0, self.lease_seconds / 4)
+
+    def claim(self) -> CellTask | None:
+        """Claim the next open cell; None if every open cell is held elsewhere or done."""
+        with self._lock:
+            candidates = sorted(self._open - self._held)
+        cell_id = self._store.claim_next(candidates, self.owner, lease_seconds=self.lease_seconds)
+        if cell_id is None and self._store.expire_dead_local_leases(candidates, self.owner):
+            cell_id = self._store.claim_next(
+                candidates, self.owner, lease_seconds=self.lease_seconds
+            )
+        if cell_id is None:
+            return None
+        with self._lock:
+            self._held.add(cell_id)
+        return self._tasks[cell_id]
+
+    def done(self, task: CellTask, status: str) -> None:
+        """The cell's run here ended with ``status``; stop renewing its lease."""
+        with self._lock:
+            self._held.discard(task.cell_id)
+            if status in _SETTLED:
+                self._open.discard(task.cell_id)
+
+    def remaining(self) -> int:
+        """Cells of this run not yet complete or failed, whoever holds them."""
+        with self._lock:
+            ids = sorted(self._open)
+        statuses = self._store.cell_statuses(ids)
+        with self._lock:
+            for cell_id, status in statuses.items():
+                if status in _SETTLED and cell_id not in self._held:
+                    self._open.discard(cell_id)
+            return len(self._open)
+
+    def held_elsewhere(self) -> list[str]:
+        """Owners of the open cells other runners hold right now."""
+        with self._lock:
+            ids = sorted(self._open - self._held)
+        return self._store.held_elsewhere(ids, self.owner)
+
+    def close(self) -> None:
+        """Stop renewing leases, give up any cell still held, and close the store."""
+        self._stop.set()
+        self._thread.join()
+        with self._lock:
+            left = sorted(self._held)
+            self._held.clear()
+        for cell_id in left:
+            # Normally none: each cell's run ends it. After an unexpected error, the
+            # cell is freed at once instead of when its lease runs out.
+            self._store.mark_interrupted(cell_id, self.owner)
+        self._store.close()
+
+    def __enter__(self) -> ClaimLoop:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _renew_forever(self) -> None:
+        while not self._stop.wait(self.lease_seconds / 3):
+            with self._lock:
+                held = sorted(self._held)
+            if not held:
+                continue
+            try:
+                self._store.renew_leases(held, self.owner, lease_seconds=self.lease_seconds)
+            except Exception:  # a missed renewal is retried; the lease has slack
+                continue

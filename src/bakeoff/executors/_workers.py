@@ -1,0 +1,387 @@
+"""Supervised worker processes: cells run in them, and their deaths are accounted for.
+
+The parent claims cells (:class:`~bakeoff.executors._claims.ClaimLoop`) and hands one at
+a time to each worker over a pipe; events and the outcome come back the same way. The
+parent watches each worker's process: one that dies while running a cell (a segfault in
+a model, ``os._exit``, the OOM killer) does not take the run down. The trial it was
+running is stored as failed with the reason, the cell is freed, and a fresh worker goes
+on with it, replaying that failed trial instead of asking for the same configuration
+again. A death outside any trial (while loading or refitting) fails the cell.
+
+Workers die with their parent: Linux kills them when it goes (``PR_SET_PDEATHSIG``), and
+each also watches its parent's pid, so a parent killed with SIGKILL leaves no worker
+writing to the store behind it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from bakeoff._registry import import_modules
+from bakeoff.datasets import Dataset
+from bakeoff.exceptions import BakeoffError
+from bakeoff.executors._claims import ClaimLoop
+from bakeoff.protocol import CellOutcome, CellTask, Event, run_cell
+from bakeoff.protocol._isolation import exit_reason
+from bakeoff.store import CellStatus, Store, TrialRecord
+
+__all__ = ["WorkerPool", "die_with_parent"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: Connection
+    task: CellTask | None = None
+    trial: Event | None = None
+    trial_since: datetime | None = None
+
+
+class WorkerPool:
+    """Up to ``size`` spawned workers running the cells a :class:`ClaimLoop` hands out.
+
+    Args:
+        size: The most workers at once.
+        storage: The store's URL.
+        datasets: The loaded datasets, by name (sent to each worker once).
+        imports: Modules each worker imports first (the study's ``imports``).
+    """
+
+    def __init__(
+        self, size: int, *, storage: str, datasets: dict[str, Dataset], imports: list[str]
+    ) -> None:
+        self.size = size
+        self.storage = storage
+        self.datasets = datasets
+        self.imports = imports
+        self._context = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+
+    def run(
+        self, claims: ClaimLoop, on_event: Callable[[Event], None]
+    ) -> tuple[list[CellOutcome], bool]:
+        """Run cells until none is left to claim or wait for; (outcomes, interrupted)."""
+        outcomes: list[CellOutcome] = []
+        interrupted = False
+        waiting = False
+        store = Store(self.storage, migrate_schema=False)
+        try:
+            while True:
+                try:
+                    if not interrupted:
+                        self._hand_out(claims)
+                    busy = [w for w in self._workers if w.task is not None]
+                    if not busy:
+                        if interrupted or not claims.remaining():
+                            break
+                        if not waiting:
+                            owners = sorted(set(claims.held_elsewhere()))
+                            on_event({"event": "waiting", "key": "", "owners": owners})
+                            waiting = True
+                        time.sleep(claims.poll_seconds)
+                        continue
+                    waiting = False
+                    ended = self._step(busy, claims, store, on_event, interrupted)
+                    outcomes += ended
+                    # A cell given back pending means its worker was told to stop.
+                    stopped = (CellStatus.INTERRUPTED, CellStatus.PENDING)
+                    interrupted |= any(o.status in stopped for o in ended)
+                except KeyboardInterrupt:
+                    interrupted = True
+                    # Workers share the terminal's process group and usually got the
+                    # signal too; tell them anyway in case only the parent was signalled.
+                    for worker in self._workers:
+                        if worker.task is not None and worker.process.pid:
+                            with contextlib.suppress(ProcessLookupError):
+                                os.kill(worker.process.pid, signal.SIGINT)
+        finally:
+            self._shutdown()
+            store.close()
+        return outcomes, interrupted
+
+    def _hand_out(self, claims: ClaimLoop) -> None:
+        while True:
+            worker = next((w for w in self._workers if w.task is None), None)
+            if worker is None:
+                if len(self._workers) >= self.size:
+                    return
+                # Started before claiming, so that a Ctrl-C during the start leaves no
+                # cell claimed without a worker.
+                worker = self._start()
+            task = claims.claim()
+            if task is None:
+                return
+            worker.connection.send(task)
+            worker.task, worker.trial = task, None
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main,
+            args=(child, self.storage, self.datasets, self.imports, os.getpid()),
+            daemon=True,
+        )
+        with _sigint_held():
+            process.start()
+            child.close()
+            worker = _Worker(process, parent)
+            self._workers.append(worker)
+        return worker
+
+    def _step(
+        self,
+        busy: list[_Worker],
+        claims: ClaimLoop,
+        store: Store,
+        on_event: Callable[[Event], None],
+        interrupted: bool,
+    ) -> list[CellOutcome]:
+        handles: list[Any] = [w.connection for w in busy] + [w.process.sentinel for w in busy]
+        ready = set(wait(handles, timeout=claims.poll_seconds))
+        ended: list[CellOutcome] = []
+        for worker in busy:
+            if worker.connection in ready or worker.process.sentinel in ready:
+                outcome = self._drain(worker, claims, on_event)
+                if outcome is not None:
+                    ended.append(outcome)
+            if worker.task is not None and not worker.process.is_alive():
+                outcome = self._drain(worker, claims, on_event)  # what it sent before dying
+                if outcome is not None:
+                    ended.append(outcome)
+                    continue
+                buried = self._bury(worker, claims, store, on_event, interrupted)
+                if buried is not None:
+                    ended.append(buried)
+        return ended
+
+    def _drain(
+        self, worker: _Worker, claims: ClaimLoop, on_event: Callable[[Event], None]
+    ) -> CellOutcome | None:
+        try:
+            while worker.connection.poll():
+                kind, payload = worker.connection.recv()
+                if kind == "event":
+                    if payload["event"] == "trial_started":
+                        worker.trial, worker.trial_since = payload, datetime.now(timezone.utc)
+                        continue
+                    if payload["event"] == "trial":
+                        worker.trial = None
+                    on_event(payload)
+                elif kind == "outcome":
+                    assert worker.task is not None
+                    claims.done(worker.task, payload.status)
+                    worker.task, worker.trial = None, None
+                    return payload  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            pass  # the worker died; _bury accounts for it
+        return None
+
+    def _bury(
+        self,
+        worker: _Worker,
+        claims: ClaimLoop,
+        store: Store,
+        on_event: Callable[[Event], None],
+        interrupted: bool,
+    ) -> CellOutcome | None:
+        """Account for a worker that died while it held a cell, and forget it.
+
+        Returns the cell's outcome, or None when the cell goes on (its crashed trial is
+        stored as failed, and the cell is free to claim again).
+        """
+        task = worker.task
+        assert task is not None
+        self._workers.remove(worker)
+        worker.connection.close()
+        reason = f"the worker process running it {exit_reason(worker.process.exitcode)}"
+        status = CellStatus.INTERRUPTED
+        error = reason
+        try:
+            if interrupted:
+                store.mark_interrupted(task.cell_id, task.owner)
+            elif worker.trial is not None:
+                _store_crashed_trial(store, task, worker.trial, worker.trial_since, reason)
+                on_event(
+                    {
+                        "event": "trial",
+                        "key": task.cell_key,
+                        "number": worker.trial["number"],
+                        "state": "FAIL",
+                        "best": None,
+                        "n_trials": task.n_trials,
+                    }
+                )
+                # Freed, not failed: a fresh worker resumes it past the failed trial.
+                store.mark_interrupted(task.cell_id, task.owner, error=reason)
+                status = "crashed"
+            else:
+                error = f"{reason} outside any trial (while loading, replaying or refitting)"
+                store.end_cell(task.cell_id, CellStatus.FAILED, task.owner, error=error)
+                status = CellStatus.FAILED
+        except BakeoffError:
+            pass  # another runner holds the cell now; it is theirs to account for
+        claims.done(task, status)
+        if status == "crashed":
+            return None
+        on_event({"event": "cell_finished", "key": task.cell_key, "status": status, "error": error})
+        return CellOutcome(task.cell_key, task.label, status, error=error)
+
+    def _shutdown(self) -> None:
+        for worker in self._workers:
+            with contextlib.suppress(OSError, BrokenPipeError):
+                worker.connection.send(None)
+        deadline = time.monotonic() + 30
+        for worker in self._workers:
+            worker.process.join(max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.connection.close()
+        self._workers.clear()
+
+
+def _store_crashed_trial(
+    store: Store, task: CellTask, trial: Event, since: datetime | None, reason: str
+) -> None:
+    now = datetime.now(timezone.utc)
+    started = since or now
+    record = TrialRecord(
+        number=int(trial["number"]),
+        state="FAIL",
+        params=dict(trial["params"]),
+        distributions=dict(trial["distributions"]),
+        values=None,
+        started_at=started,
+        finished_at=now,
+        duration=(now - started).total_seconds(),
+        error=f"{reason} during this trial; it is kept as failed and not run again.",
+    )
+    with store.trial_writer(task.cell_id, task.owner) as writer:
+        writer.write(record)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this process end when ``parent_pid`` does (it must be the parent).
+
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); on
+    every system a daemon thread also checks the parent's pid twice a second.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # it died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="bakeoff-parent-watch").start()
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Start a worker without a Ctrl-C tearing it (or its start) apart.
+
+    Inside, SIGINT is blocked in this thread, and processes started here inherit the
+    mask: a worker imports its modules for a second or more before it can handle a
+    Ctrl-C, so it keeps one pending until ``_worker_main`` has installed its handler
+    and unblocks it. This process may still be signalled through its other threads; a
+    Ctrl-C then is only recorded, and raised on leaving, so that no worker is left
+    half-started.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+_STATE: dict[str, Any] = {"running": False, "stopping": False}
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    # Interrupt a running cell once (it records its trial as interrupted); while idle,
+    # only remember to start no more cells.
+    already = _STATE["stopping"]
+    _STATE["stopping"] = True
+    if _STATE["running"] and not already:
+        raise KeyboardInterrupt
+
+
+def _not_started(task: CellTask) -> CellOutcome:
+    return CellOutcome(task.cell_key, task.label, CellStatus.PENDING)
+
+
+def _interrupted(task: CellTask) -> CellOutcome:
+    return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted")
+
+
+def _worker_main(
+    connection: Connection,
+    storage: str,
+    datasets: dict[str, Dataset],
+    imports: list[str],
+    parent_pid: int,
+) -> None:
+    die_with_parent(parent_pid)
+    import_modules(imports)
+    signal.signal(signal.SIGINT, _on_sigint)
+    # A Ctrl-C held back while this worker started is delivered now, to _on_sigint.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    store = Store(storage, migrate_schema=False)
+
+    def emit(event: Event) -> None:
+        connection.send(("event", event))
+
+    try:
+        while True:
+            try:
+                task = connection.recv()
+            except (EOFError, OSError):
+                return
+            if task is None:
+                return
+            if _STATE["stopping"]:
+                # Told to stop before this cell began: the store says pending again.
+                store.unclaim(task.cell_id, task.owner)
+                connection.send(("outcome", _not_started(task)))
+                continue
+            _STATE["running"] = True
+            try:
+                outcome = run_cell(task, datasets[task.dataset], store, emit)
+            except KeyboardInterrupt:
+                # Landed outside the trial loop (while the cell started or stored its
+                # result); _on_sigint raises only once, so this is not interrupted again.
+                store.mark_interrupted(task.cell_id, task.owner)
+                outcome = _interrupted(task)
+            finally:
+                _STATE["running"] = False
+            connection.send(("outcome", outcome))
+    finally:
+        store.close()
