@@ -123,11 +123,31 @@ def run(
 
 
 @app.command()
-def validate(study_file: Path = STUDY_FILE) -> int:
-    """Check a study file (names, search spaces, data, budgets) without running it."""
+def validate(
+    study_file: Path = STUDY_FILE,
+    verbose: bool = typer.Option(
+        False,
+        "--verbose",
+        "-v",
+        help="Also show how each dataset is read: task, target, each column's kind and "
+        "why, the columns left out.",
+    ),
+) -> int:
+    """Check a study file (names, search spaces, data, budgets) without running it.
+
+    Reports every problem it finds, not only the first, and warns about columns that
+    look like identifiers or leak the target.
+    """
+    from bakeoff.cli._datasets import print_report
+
     study = Study.from_yaml(study_file)
-    cells = study.cells()
+    resolution = study.resolve()
+    if verbose:
+        for dataset in resolution.datasets.values():
+            print_report(dataset)
     console.print(
-        f"Study '{study.name}' is valid: {len(cells)} cells.", highlight=False, markup=False
+        f"Study '{study.name}' is valid: {len(resolution.cells)} cells.",
+        highlight=False,
+        markup=False,
     )
     return 0
