@@ -23,6 +23,7 @@ FORBIDDEN = {
     "store": {"spec", "protocol", "executors", "cli", "analysis", "_study", "_resolve"},
     "executors": {"cli", "analysis", "_study", "_resolve"},
     "analysis": {"protocol", "executors", "cli", "_study", "_resolve"},
+    "reports": {"spec", "protocol", "executors", "cli", "_study", "_resolve"},
 }
 
 

@@ -16,6 +16,7 @@ PACKAGES = [
     "bakeoff.metrics",
     "bakeoff.models",
     "bakeoff.protocol",
+    "bakeoff.reports",
     "bakeoff.spec",
     "bakeoff.store",
     "bakeoff.tuning",
@@ -41,13 +42,24 @@ def test_public_names_are_all_exported() -> None:
         for n in dir(bakeoff)
         if not n.startswith("_")
         and n
-        not in {"cli", "design", "exceptions", "executors", "protocol", "spec", "store", "tuning"}
+        not in {
+            "cli",
+            "design",
+            "exceptions",
+            "executors",
+            "protocol",
+            "reports",
+            "spec",
+            "store",
+            "tuning",
+        }
     }
     assert public <= set(bakeoff.__all__)
 
 
 COMMANDS = [
     "analyze",
+    "report",
     "run",
     "validate",
     "results",

@@ -170,3 +170,18 @@ def test_claims_are_marked_and_counted_on_null_studies() -> None:
         assert worded == [line for line in result.claims if CLAIM_WORDS.search(line)]
         claimed += bool(result.claims)
     assert claimed <= 5
+
+
+def test_perfect_agreement_on_few_datasets_is_not_certain() -> None:
+    # 2 models, 3 datasets, A ahead on all three: Iman-Davenport's F is infinite and its
+    # F-distribution p is 0 ("ranks differ, p < 0.001"). Exactly, three coin flips all
+    # landing one way (either way) has p = 2 / 2^3 = 0.25.
+    rows = [(f"d{i}", m, s) for i in range(3) for m, s in (("A", 0.9), ("B", 0.8))]
+    table = pd.DataFrame(rows, columns=["dataset", "model", "score"])
+    result = analyze(Scores.from_frame(table), n_resamples=100)
+    assert result.across.iman_davenport["p"] == pytest.approx(0.25)
+    assert not result.claims
+    # 3 models ranked identically on 4 datasets: (3!)^-(4-1) = 1/216.
+    from bakeoff.analysis import iman_davenport
+
+    assert iman_davenport(8.0, 4, 3)[1] == pytest.approx(1 / 216)

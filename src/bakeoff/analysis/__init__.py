@@ -42,7 +42,7 @@ from bakeoff.analysis._ranks import (
     iman_davenport,
     nemenyi_critical_difference,
 )
-from bakeoff.analysis._scores import Scores
+from bakeoff.analysis._scores import Scores, dataset_properties
 from bakeoff.analysis._within import (
     compare_pairs,
     decide_pairs,
@@ -70,6 +70,7 @@ __all__ = [
     "compare_pairs",
     "corrected_t_test",
     "crossing_budget",
+    "dataset_properties",
     "decide_across",
     "decide_pairs",
     "decision_level",

@@ -449,6 +449,8 @@ def _meta(
         if values.nunique() < 2:
             continue
         for model in table.columns:
+            if table[model].nunique() < 2:  # the same rank everywhere: nothing to correlate
+                continue
             rho, p = stats.spearmanr(values, table[model], nan_policy="omit")
             if not np.isfinite(p):
                 continue

@@ -114,6 +114,8 @@ class LearningCurve:
         r2: Weighted coefficient of determination of the fit on the budget means.
         rmse: Root mean squared residual on the budget means.
         higher_is_better: Direction of the score the error came from.
+        band: The 95% bootstrap band of the fitted error, pointwise on ``band_rows``
+            (from the smallest budget to 10× the largest): ``{"rows", "low", "high"}``.
     """
 
     model: str
@@ -127,6 +129,7 @@ class LearningCurve:
     r2: float = float("nan")
     rmse: float = float("nan")
     higher_is_better: bool = True
+    band: dict[str, list[float]] = field(default_factory=dict)
 
     def error_at(self, n: float | np.ndarray) -> np.ndarray:
         """Fitted error at ``n`` training rows (extrapolation beyond the budgets)."""
@@ -169,6 +172,7 @@ class LearningCurve:
             "intervals_95": {k: list(v) for k, v in self.intervals.items()},
             "r2": self.r2,
             "rmse": self.rmse,
+            "band_95": self.band,
         }
 
 
@@ -201,6 +205,7 @@ def fit_learning_curve(
     r2 = 1 - float(sse) / total if total > 0 else float("nan")
     rmse = float(np.sqrt(np.mean((mean - fitted) ** 2)))
     intervals: dict[str, tuple[float, float]] = {}
+    band: dict[str, list[float]] = {}
     if n_seeds > 1 and n_resamples > 0:
         rng = np.random.default_rng(seed)
         picks = rng.integers(0, n_seeds, size=(n_resamples, n_seeds))
@@ -209,6 +214,10 @@ def fit_learning_curve(
         for name, values in zip("abc", boot[:3], strict=True):
             low, high = np.percentile(values, [2.5, 97.5])
             intervals[name] = (float(low), float(high))
+        rows = np.geomspace(budgets[0], 10 * budgets[-1], 40)
+        curves = boot[0][:, None] * rows[None, :] ** -boot[1][:, None] + boot[2][:, None]
+        low, high = np.percentile(curves, [2.5, 97.5], axis=0)
+        band = {"rows": rows.tolist(), "low": low.tolist(), "high": high.tolist()}
     return LearningCurve(
         model,
         dataset,
@@ -221,6 +230,7 @@ def fit_learning_curve(
         r2,
         rmse,
         higher_is_better,
+        band,
     )
 
 

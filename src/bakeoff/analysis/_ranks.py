@@ -9,6 +9,8 @@ quantile over √2, from SciPy.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import stats
 
@@ -78,14 +80,22 @@ def iman_davenport(chi2: np.ndarray, n: int, k: int) -> tuple[np.ndarray, np.nda
 
     ``F = (n − 1) χ² / (n (k − 1) − χ²)`` with ``(k − 1, (k − 1)(n − 1))`` df.
 
+    Where every dataset ranks the models the same way (χ² at its maximum ``n (k − 1)``)
+    F is infinite and its F-distribution p of 0 would be absurd with few datasets (2
+    models on 3 datasets would be "certain"). That ranking is the most extreme outcome,
+    so its exact permutation p-value is the chance that ``n`` independent uniform
+    rankings coincide: ``(k!)^(1 − n)`` (for 2 models, the exact sign test).
+
     Returns:
         (F statistic, p-value).
     """
     chi2 = np.asarray(chi2, dtype=float)
     denominator = n * (k - 1) - chi2
     with np.errstate(divide="ignore", invalid="ignore"):
-        f = np.where(denominator > 0, (n - 1) * chi2 / denominator, np.inf)
-    return f, stats.f.sf(f, k - 1, (k - 1) * (n - 1))
+        f = np.where(denominator > 1e-9, (n - 1) * chi2 / denominator, np.inf)
+    exact = float(math.factorial(k)) ** (1 - n)
+    p = np.where(np.isinf(f), exact, stats.f.sf(f, k - 1, (k - 1) * (n - 1)))
+    return f, p
 
 
 def nemenyi_critical_difference(k: int, n: int, alpha: float) -> float:

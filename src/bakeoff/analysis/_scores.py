@@ -255,3 +255,22 @@ def _model_kinds(study: str, storage: str | None) -> dict[str, tuple[str, bool]]
         model = json.loads(text)["model"]
         kinds[key] = (model["name"], bool(model["search_space"]))
     return kinds
+
+
+def dataset_properties(study: str, storage: str | None = None) -> pd.DataFrame | None:
+    """The stored properties of each dataset of ``study`` (meta-features, or rows and
+    features for a store that has none), indexed by dataset, for ``analyze``."""
+    import json
+
+    from bakeoff.store import DEFAULT_STORAGE, Store
+
+    with Store(storage or DEFAULT_STORAGE, must_exist=True) as store:
+        frame = store.datasets_frame(study)
+    if frame.empty:
+        return None
+    frame = frame.drop_duplicates("name", keep="last").set_index("name")
+    meta = frame["meta_json"].map(lambda text: json.loads(text) if isinstance(text, str) else {})
+    properties = pd.DataFrame(list(meta), index=frame.index)
+    if properties.empty:
+        properties = frame[["n_rows", "n_features"]]
+    return properties.apply(pd.to_numeric, errors="coerce")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -67,7 +65,7 @@ def analyze(
     Nemenyi critical difference, pairwise Wilcoxon with the chosen correction. Learning
     curves over budgets. Ends with findings in plain language.
     """
-    from bakeoff.analysis import Scores, analyze
+    from bakeoff.analysis import Scores, analyze, dataset_properties
 
     if (study is None) == (scores_file is None):
         raise SpecError("give either a STUDY name or --scores FILE (exactly one of them).")
@@ -77,7 +75,7 @@ def analyze(
     else:
         url = storage or default_storage() or DEFAULT_STORAGE
         scores = Scores.from_store(study or "", storage=url, metric=metric)
-        properties = _dataset_properties(study or "", url)
+        properties = dataset_properties(study or "", url)
     result = analyze(
         scores,
         alpha=alpha,
@@ -93,21 +91,6 @@ def analyze(
     if out is not None:
         path = result.write_json(out)
         console.print(f"Wrote {path}", highlight=False, markup=False)
-
-
-def _dataset_properties(study: str, url: str):  # type: ignore[no-untyped-def]
-    from bakeoff.store import Store
-
-    with Store(url, must_exist=True) as store:
-        frame = store.datasets_frame(study)
-    if frame.empty:
-        return None
-    frame = frame.drop_duplicates("name", keep="last").set_index("name")
-    meta = frame["meta_json"].map(lambda text: json.loads(text) if isinstance(text, str) else {})
-    properties = pd.DataFrame(list(meta), index=frame.index)
-    if properties.empty:
-        properties = frame[["n_rows", "n_features"]]
-    return properties.apply(pd.to_numeric, errors="coerce")
 
 
 def _print(result) -> None:  # type: ignore[no-untyped-def]

@@ -38,6 +38,11 @@ def run(
         help="Run cells that failed in an earlier run again, from scratch.",
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress; only the summary."),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        help="When the run ends, write the study's report folder here (as `bakeoff report`).",
+    ),
 ) -> int:
     """Run a study, or resume it where it stopped.
 
@@ -119,6 +124,10 @@ def run(
             highlight=False,
             markup=False,
         )
+    if report is not None and summary.states.get("complete", 0):
+        from bakeoff.cli._report import write_study_report
+
+        write_study_report(study.name, report, storage=url, formats=["html", "latex", "markdown"])
     return summary.exit_code
 
 

@@ -1,0 +1,104 @@
+"""Everything a report shows, gathered once: the analysis, the tables and the study."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bakeoff.analysis import Analysis, Scores, analyze, dataset_properties
+
+__all__ = ["ReportData", "collect_from_scores", "collect_from_store"]
+
+
+@dataclass
+class ReportData:
+    """The inputs of every report file.
+
+    Attributes:
+        analysis: The statistical analysis (what ``bakeoff analyze`` computes).
+        results: One row per cell (``bakeoff.results``), or the scores table given.
+        trials: One row per trial, or ``None`` for a scores table.
+        study: The stored study (name, spec, provenance, runs), or ``None``.
+        n_cells: Cells in the design (rows of the scores table for a file).
+        n_done: Cells finished (complete or failed).
+        failed: Failed cells with their errors.
+        source: What the report is about, for titles.
+    """
+
+    analysis: Analysis
+    results: pd.DataFrame
+    trials: pd.DataFrame | None = None
+    study: dict[str, Any] | None = None
+    n_cells: int = 0
+    n_done: int = 0
+    failed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source: str = ""
+
+    @property
+    def partial(self) -> bool:
+        """Whether cells of the design have not finished yet."""
+        return self.n_done < self.n_cells
+
+    @property
+    def models(self) -> list[str]:
+        """Every model, sorted: the order that fixes each model's colour."""
+        return sorted(self.analysis.scores.models)
+
+
+def collect_from_store(
+    study: str, *, storage: str, metric: str | None = None, **options: Any
+) -> ReportData:
+    """Read a stored study and analyse it (``options`` go to :func:`analyze`)."""
+    import json
+
+    import bakeoff
+    from bakeoff.store import Store
+
+    results = bakeoff.results(study, storage=storage)
+    trials = bakeoff.trials(study, storage=storage)
+    scores = Scores.from_store(study, storage=storage, metric=metric)
+    with Store(storage, must_exist=True) as store:
+        info = store.study(study)
+        runs = store.runs_frame(study)
+    info["runs"] = [
+        {
+            "started_at": str(r.started_at),
+            "finished_at": str(r.finished_at),
+            "status": r.status,
+            "bakeoff_version": r.bakeoff_version,
+            "provenance": json.loads(r.provenance_json),
+        }
+        for r in runs.itertuples()
+    ]
+    properties = dataset_properties(study, storage)
+    analysis = analyze(scores, dataset_properties=properties, **options)
+    done = results["status"].isin(["complete", "failed"])
+    failed = results.loc[
+        results["status"] == "failed", ["model", "dataset", "budget", "seed", "error"]
+    ]
+    return ReportData(
+        analysis=analysis,
+        results=results,
+        trials=trials,
+        study=info,
+        n_cells=len(results),
+        n_done=int(done.sum()),
+        failed=failed.reset_index(drop=True),
+        source=f"study '{study}'",
+    )
+
+
+def collect_from_scores(path: Path, *, higher_is_better: bool = True, **options: Any) -> ReportData:
+    """Read any long table of scores (as ``bakeoff analyze --scores``) and analyse it."""
+    scores = Scores.from_csv(path, higher_is_better=higher_is_better)
+    analysis = analyze(scores, **options)
+    return ReportData(
+        analysis=analysis,
+        results=scores.frame.copy(),
+        n_cells=len(scores.frame),
+        n_done=len(scores.frame),
+        source=f"scores file '{path}'",
+    )

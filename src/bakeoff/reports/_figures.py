@@ -1,0 +1,363 @@
+"""Publication figures (matplotlib, PNG and PDF), one function per figure.
+
+Every figure draws from the report's data only, uses one colour per model across every
+figure (:func:`model_colors`) and is sized for a paper's column (3.5 in) or page width
+(7 in) at 8 pt type. Figures that need data the study does not have (fewer than 3
+budgets for learning curves, no trials for the optimisation history) are skipped, and
+the reason is returned.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never a window
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from bakeoff.reports._data import ReportData
+from bakeoff.reports._tables import final_budget_means
+
+__all__ = ["FIGURES", "leaderboard_rows", "model_colors", "write_figures"]
+
+COLUMN, PAGE = 3.5, 7.0
+_STYLE: Any = {
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "legend.fontsize": 7,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "savefig.dpi": 200,
+    "pdf.fonttype": 42,  # embedded TrueType: editable text in the PDF
+}
+
+
+def model_colors(models: list[str]) -> dict[str, str]:
+    """One colour per model, fixed by the sorted model names (same in every figure)."""
+    palette: Any = matplotlib.colormaps["tab10" if len(models) <= 10 else "tab20"]
+    palette = palette.colors
+    return {
+        m: matplotlib.colors.to_hex(palette[i % len(palette)]) for i, m in enumerate(sorted(models))
+    }
+
+
+def leaderboard_rows(data: ReportData) -> pd.DataFrame:
+    """Per model at the compared budget: mean score with its 95% interval.
+
+    Over datasets (a t-interval of the per-dataset means) when there are two or more;
+    on one dataset, the t-interval over seeds.
+    """
+    means = final_budget_means(data)
+    rows = []
+    for model in means.columns:
+        values = means[model].dropna().to_numpy()
+        if len(values) >= 2:
+            half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+            low, high, over = values.mean() - half, values.mean() + half, "datasets"
+        else:
+            table = data.analysis.models
+            row = table[
+                (table["model"] == model) & (table["budget"] == data.analysis.across.budget)
+            ]
+            low = float(row["ci95_low"].iloc[0]) if len(row) else np.nan
+            high = float(row["ci95_high"].iloc[0]) if len(row) else np.nan
+            over = "seeds"
+        rows.append(
+            {
+                "model": model,
+                "mean": float(values.mean()),
+                "ci95_low": low,
+                "ci95_high": high,
+                "n": len(values),
+                "interval_over": over,
+            }
+        )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    ascending = not data.analysis.scores.higher_is_better
+    return table.sort_values("mean", ascending=ascending, ignore_index=True)
+
+
+def _leaderboard(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    table = leaderboard_rows(data)
+    if table.empty:
+        return "no model has a score at the compared budget"
+    fig, ax = plt.subplots(figsize=(COLUMN, 0.35 * len(table) + 0.8))
+    y = np.arange(len(table))[::-1]
+    low = (table["mean"] - table["ci95_low"]).fillna(0).clip(lower=0)
+    high = (table["ci95_high"] - table["mean"]).fillna(0).clip(lower=0)
+    ax.errorbar(table["mean"], y, xerr=[low, high], fmt="none", ecolor="0.4", capsize=2, lw=0.8)
+    ax.scatter(table["mean"], y, c=[colors[m] for m in table["model"]], zorder=3, s=18)
+    ax.set_yticks(y, table["model"])
+    over = table["interval_over"].iloc[0]
+    ax.set_xlabel(f"{data.analysis.scores.metric} (mean, 95% CI over {over})")
+    ax.set_title(f"Leaderboard at budget {data.analysis.across.budget}")
+    return fig
+
+
+def _scores_by_dataset(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    scores = data.analysis.scores
+    frame = scores.frame[scores.frame["budget"] == data.analysis.across.budget]
+    datasets = sorted(frame["dataset"].unique())
+    if not datasets:
+        return "no scores at the compared budget"
+    columns = min(3, len(datasets))
+    rows = math.ceil(len(datasets) / columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(PAGE if columns > 1 else COLUMN, 1.9 * rows), squeeze=False
+    )
+    models = data.models
+    jitter = np.random.default_rng(0)
+    for ax, dataset in zip(axes.flat, datasets, strict=False):
+        part = frame[frame["dataset"] == dataset]
+        for i, model in enumerate(models):
+            values = part.loc[part["model"] == model, "score"].to_numpy()
+            if not len(values):
+                continue
+            x = i + jitter.uniform(-0.15, 0.15, len(values))
+            ax.scatter(x, values, s=8, color=colors[model], alpha=0.7, lw=0)
+            ax.hlines(values.mean(), i - 0.3, i + 0.3, color=colors[model], lw=1.5)
+        ax.set_xticks(range(len(models)), models, rotation=30, ha="right")
+        ax.set_title(dataset)
+    for ax in list(axes.flat)[len(datasets) :]:
+        ax.set_visible(False)
+    fig.supylabel(scores.metric, fontsize=8)
+    return fig
+
+
+def _critical_difference(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    """Demšar's diagram: average ranks on an axis, models joined by a bar where the
+    Nemenyi test cannot tell them apart (rank difference below the CD)."""
+    across = data.analysis.across
+    alpha = data.analysis.settings["alpha"]
+    cd = across.critical_difference.get(f"{alpha:.2f}")
+    ranks = across.average_ranks
+    if cd is None or len(ranks) < 2:
+        return across.note or "the critical-difference diagram needs 2+ datasets and 2+ models"
+    names = list(ranks)
+    values = np.array([ranks[n] for n in names])
+    k = len(names)
+    half = math.ceil(k / 2)
+    order = np.argsort(values, kind="stable")
+    sorted_ranks = values[order]
+    # Cliques: maximal runs of rank-sorted models within the CD of each other.
+    cliques: list[tuple[int, int]] = []
+    for i in range(k):
+        j = i
+        while j + 1 < k and sorted_ranks[j + 1] - sorted_ranks[i] < cd:
+            j += 1
+        if j > i and not any(a <= i and j <= b for a, b in cliques):
+            cliques.append((i, j))
+    # Vertical layout, top down: CD bar, rank axis, clique bars, then the model labels.
+    clique_space = 0.18 * (len(cliques) + 1)
+    label_step = 0.32
+    bottom = -clique_space - label_step * (max(half, k - half) + 0.5)
+    fig, ax = plt.subplots(figsize=(COLUMN if k <= 6 else PAGE, 0.55 * (1.2 - bottom)))
+    ax.set_xlim(0.5, k + 0.5)
+    ax.set_ylim(bottom, 1.0)
+    ax.axis("off")
+    ax.hlines(0.0, 1, k, color="black", lw=0.8)
+    for tick in range(1, k + 1):
+        ax.vlines(tick, 0.0, 0.08, color="black", lw=0.8)
+        ax.text(tick, 0.13, str(tick), ha="center", va="bottom", fontsize=7)
+    ax.hlines(0.62, 1, 1 + cd, color="black", lw=1)
+    ax.vlines([1, 1 + cd], 0.57, 0.67, color="black", lw=1)
+    ax.text(1 + cd / 2, 0.72, f"CD = {cd:.2f} (Nemenyi, α = {alpha:g})", ha="center", fontsize=7)
+    for n, (i, j) in enumerate(cliques):
+        y = -0.18 * (n + 1)
+        ax.hlines(y, sorted_ranks[i] - 0.04, sorted_ranks[j] + 0.04, color="black", lw=2.2)
+    for position, index in enumerate(order):
+        rank = values[index]
+        left = position < half
+        step = position if left else k - 1 - position
+        level = -clique_space - label_step * (step + 0.5)
+        edge = 0.9 if left else k + 0.1
+        color = colors[names[index]]
+        ax.plot([rank, rank, edge], [0.0, level, level], color=color, lw=0.9)
+        ax.text(
+            edge - 0.05 if left else edge + 0.05,
+            level,
+            f"{names[index]} ({rank:.2f})",
+            ha="right" if left else "left",
+            va="center",
+            fontsize=7,
+        )
+    ax.set_title(f"Average ranks over {len(across.datasets)} datasets (1 = best)")
+    return fig
+
+
+def _learning_curves(data: ReportData, colors: dict[str, str], *, log_log: bool) -> Figure | str:
+    curves = data.analysis.curves
+    if not curves:
+        return "learning curves need 3+ numeric budgets for a model on a dataset"
+    datasets = sorted({c.dataset for c in curves})
+    columns = min(3, len(datasets))
+    rows = math.ceil(len(datasets) / columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(PAGE if columns > 1 else COLUMN, 2.2 * rows), squeeze=False
+    )
+    higher = data.analysis.scores.higher_is_better
+    target = data.analysis.settings.get("target")
+    findings = data.analysis.curve_findings
+    for ax, dataset in zip(axes.flat, datasets, strict=False):
+        for curve in (c for c in curves if c.dataset == dataset):
+            color = colors[curve.model]
+            n = np.asarray(curve.budgets, dtype=float)
+            observed = np.asarray(curve.mean_error)
+            shown = observed if log_log else (1 - observed if higher else observed)
+            ax.scatter(n, shown, color=color, s=10, zorder=3)
+            grid = np.geomspace(n[0], 10 * n[-1], 60)
+            fitted = curve.error_at(grid)
+            ax.plot(
+                grid,
+                fitted if log_log else curve.score_at(grid),
+                color=color,
+                lw=1,
+                label=curve.model,
+            )
+            if curve.band:
+                rows_band = np.asarray(curve.band["rows"])
+                low, high = np.asarray(curve.band["low"]), np.asarray(curve.band["high"])
+                if not log_log and higher:
+                    low, high = 1 - high, 1 - low
+                ax.fill_between(rows_band, low, high, color=color, alpha=0.15, lw=0)
+            marker = findings[(findings["dataset"] == dataset) & (findings["model"] == curve.model)]
+            if len(marker):
+                row = marker.iloc[0]
+                best = row["rows_for_target"] if target is not None else row["rows_to_flatten"]
+                if best is not None and np.isfinite(best) and best <= 10 * n[-1]:
+                    value = curve.error_at(best) if log_log else curve.score_at(best)
+                    ax.scatter([best], [value], marker="v", color=color, s=22, zorder=4)
+        if target is not None:
+            line = (1 - target if higher else target) if log_log else target
+            ax.axhline(line, color="0.3", ls="--", lw=0.7)
+        ax.set_xscale("log")
+        if log_log:
+            ax.set_yscale("log")
+        ax.set_title(dataset)
+        ax.set_xlabel("training rows")
+    for ax in list(axes.flat)[len(datasets) :]:
+        ax.set_visible(False)
+    metric = data.analysis.scores.metric
+    label = ("error" if higher else metric) if log_log else metric
+    axes[0, 0].set_ylabel(label)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=min(4, len(labels)),
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.02),
+    )
+    fig.subplots_adjust(bottom=0.25 if rows == 1 else 0.12)
+    return fig
+
+
+def optimization_progress(trials: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
+    """Each cell's running best, scaled from its first trial (0) to its final best (1)."""
+    done = trials[trials["state"] == "COMPLETE"].dropna(subset=["value"])
+    rows = []
+    for (model, cell), group in done.sort_values("number").groupby(["model", "cell_key"]):
+        values = group["value"].to_numpy(dtype=float)
+        best = np.maximum.accumulate(values) if higher_is_better else np.minimum.accumulate(values)
+        span = best[-1] - best[0]
+        progress = (best - best[0]) / span if span != 0 else np.ones_like(best)
+        for number, p in zip(group["number"], progress, strict=True):
+            rows.append(
+                {"model": model, "cell_key": cell, "number": int(number), "progress": float(p)}
+            )
+    return pd.DataFrame(rows)
+
+
+def _optimization_history(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    if data.trials is None or data.trials.empty:
+        return "no trials (a scores table, or a study without tuning)"
+    progress = optimization_progress(data.trials, data.analysis.scores.higher_is_better)
+    if progress.empty or progress.groupby("cell_key")["number"].max().max() < 1:
+        return "every cell ran a single trial: there is no search to show"
+    models = sorted(progress["model"].unique())
+    fig, ax = plt.subplots(figsize=(COLUMN, 2.4))
+    for model in models:
+        part = progress[progress["model"] == model]
+        median = part.groupby("number")["progress"].median()
+        ax.plot(median.index, median.to_numpy(), color=colors[model], lw=1.2, label=model)
+    ax.set_xlabel("trial")
+    ax.set_ylabel("running best (share of final gain)")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_title("Optimisation history (median over cells)")
+    ax.legend(frameon=False)
+    return fig
+
+
+def _runtime_vs_score(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    frame = data.analysis.scores.frame
+    if "seconds" not in frame or not (frame["seconds"] > 0).any():
+        return "no timings (a scores table without a 'seconds' column)"
+    fig, ax = plt.subplots(figsize=(COLUMN, 2.4))
+    for model in data.models:
+        part = frame[frame["model"] == model]
+        ax.scatter(
+            part["seconds"].clip(lower=1e-3),
+            part["score"],
+            s=8,
+            alpha=0.6,
+            color=colors[model],
+            lw=0,
+            label=model,
+        )
+    ax.set_xscale("log")
+    ax.set_xlabel("CPU seconds per cell (tuning + refit)")
+    ax.set_ylabel(data.analysis.scores.metric)
+    ax.set_title("Runtime against score")
+    ax.legend(frameon=False, markerscale=1.5)
+    return fig
+
+
+FIGURES: dict[str, Callable[[ReportData, dict[str, str]], Figure | str]] = {
+    "leaderboard": _leaderboard,
+    "scores_by_dataset": _scores_by_dataset,
+    "critical_difference": _critical_difference,
+    "learning_curves": lambda d, c: _learning_curves(d, c, log_log=False),
+    "learning_curves_loglog": lambda d, c: _learning_curves(d, c, log_log=True),
+    "optimization_history": _optimization_history,
+    "runtime_vs_score": _runtime_vs_score,
+}
+
+
+def write_figures(data: ReportData, folder: Path) -> tuple[list[str], dict[str, str]]:
+    """Draw every figure into ``folder`` as PNG and PDF.
+
+    Returns:
+        (names drawn, {name: why it was skipped}).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    colors = model_colors(data.models)
+    drawn, skipped = [], {}
+    with plt.rc_context(_STYLE):
+        for name, draw in FIGURES.items():
+            figure = draw(data, colors)
+            if isinstance(figure, str):
+                skipped[name] = figure
+                continue
+            figure.tight_layout() if name not in (
+                "learning_curves",
+                "learning_curves_loglog",
+            ) else None
+            for suffix in ("png", "pdf"):
+                figure.savefig(folder / f"{name}.{suffix}", bbox_inches="tight")
+            plt.close(figure)
+            drawn.append(name)
+    return drawn, skipped
