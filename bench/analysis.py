@@ -86,7 +86,8 @@ def build_store(folder: Path) -> str:
             score, budget = scores[key]
             cell_id = prepared.cell_ids[key]
             n_trials = 2 if i < N_TRIALS - len(keys) else 1
-            with store.trial_writer(cell_id) as writer:
+            store.claim_next([cell_id], "bench")
+            with store.trial_writer(cell_id, "bench") as writer:
                 for number in range(n_trials):
                     writer.write(
                         TrialRecord(number, "COMPLETE", {"C": 1.0}, {}, [score], now, now, 0.01)
@@ -97,6 +98,7 @@ def build_store(folder: Path) -> str:
                     budget, 500, n_trials, 0, 0, {"C": 1.0}, score, {"accuracy": score}, 0.5, 0.01
                 ),
                 [],
+                "bench",
             )
     return url
 

@@ -12,7 +12,9 @@ engine's overhead per trial:
 - ``optuna sqlite``:     ``study.optimize`` with Optuna's ``RDBStorage`` on a SQLite file;
 - ``bakeoff sqlite``:    bakeoff's cell loop (``bakeoff.protocol.tune``: per-trial seeded
   sampler, replay-ready records) committing every trial to a bakeoff SQLite store as it
-  ends, as ``bakeoff run`` does.
+  ends, as ``bakeoff run`` does;
+- ``bakeoff isolated``:  the same, each trial in a forked child process, as when
+  ``tuning.trial_timeout`` or ``tuning.trial_memory`` is set (at most 300 trials).
 
 Run::
 
@@ -32,6 +34,7 @@ from typing import Any
 import optuna
 
 from bakeoff.protocol import tune
+from bakeoff.protocol._isolation import TrialLimits, run_isolated
 from bakeoff.store import CellDefinition, Store
 from bakeoff.tuning import SearchSpace
 
@@ -76,7 +79,8 @@ def time_optuna(n_trials: int, storage: Any) -> float:
     return (time.perf_counter() - clock) / n_trials
 
 
-def time_bakeoff(n_trials: int, folder: Path) -> float:
+def time_bakeoff(n_trials: int, folder: Path, *, isolated: bool = False) -> float:
+    folder.mkdir(exist_ok=True)
     store = Store(f"sqlite:///{folder / 'bakeoff.db'}")
     prepared = store.prepare_study(
         name="overhead",
@@ -89,12 +93,20 @@ def time_bakeoff(n_trials: int, folder: Path) -> float:
         cell_definitions=[CellDefinition("k" * 64, "trivial", "none", "full", 0, {})],
     )
     cell_id = prepared.cell_ids["k" * 64]
-    replayed = store.start_cell(cell_id)
-    writer = store.trial_writer(cell_id)
+    store.claim_next([cell_id], "bench")
+    replayed = store.start_cell(cell_id, "bench")
+    writer = store.trial_writer(cell_id, "bench")
+    limits = TrialLimits(seconds=60.0)
+
+    def objective(params: dict[str, Any], trial: optuna.Trial) -> float:
+        if isolated:
+            return run_isolated(lambda p, t: model(p), params, trial, limits)
+        return model(params)
+
     clock = time.perf_counter()
     tune(
         space=SPACE,
-        objective=lambda params, trial: model(params),
+        objective=objective,
         direction="minimize",
         method="random",
         n_trials=n_trials,
@@ -121,6 +133,10 @@ def contenders(n_trials: int, folder: Path) -> dict[str, Any]:
         "optuna journal": lambda: time_optuna(n_trials, optuna.storages.JournalStorage(journal)),
         "optuna sqlite": lambda: time_optuna(n_trials, f"sqlite:///{folder / 'optuna.db'}"),
         "bakeoff sqlite": lambda: time_bakeoff(n_trials, folder),
+        # Each trial in a forked child, as with tuning.trial_timeout / trial_memory.
+        "bakeoff isolated": lambda: time_bakeoff(
+            min(n_trials, 300), folder / "isolated", isolated=True
+        ),
     }
 
 

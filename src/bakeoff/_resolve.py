@@ -85,7 +85,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     ]
     protocol = {
         "split": spec.split.model_dump(),
-        "tuning": spec.tuning.model_dump(),
+        "tuning": _tuning_key(spec),
     }
     cells = []
     for model in models:
@@ -116,6 +116,19 @@ def _warn_about_datasets(datasets: dict[str, Dataset]) -> None:
     for dataset in datasets.values():
         for message in dataset_registry.dataset_warnings(dataset):
             warnings.warn(f"dataset '{dataset.name}': {message}", BakeoffWarning, stacklevel=4)
+
+
+#: Tuning fields added after cell keys were first stored: left out of the key while
+#: unset, so that cells stored before they existed keep their keys and are resumed.
+_LATER_TUNING_FIELDS = ("trial_timeout", "trial_memory")
+
+
+def _tuning_key(spec: StudySpec) -> dict[str, Any]:
+    tuning = spec.tuning.model_dump()
+    for name in _LATER_TUNING_FIELDS:
+        if tuning[name] is None:
+            del tuning[name]
+    return tuning
 
 
 def _load_datasets(spec: StudySpec, base_dir: Path, problems: Problems) -> dict[str, Dataset]:

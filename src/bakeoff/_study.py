@@ -338,6 +338,8 @@ class Study:
             cv=tuning.cv,
             test_size=self.spec.split.test_size,
             timeout=tuning.timeout,
+            trial_timeout=tuning.trial_timeout,
+            trial_memory=tuning.trial_memory,
             sampler_options=tuning.sampler_options,
             artifacts_dir=self._artifacts_dir(url),
             owner=owner,

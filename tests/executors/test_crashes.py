@@ -135,7 +135,7 @@ def test_workers_stop_when_their_parent_is_killed(tmp_path: Path) -> None:
 
 
 def test_exit_reasons_name_the_signal() -> None:
-    from bakeoff.executors._workers import exit_reason
+    from bakeoff.protocol._isolation import exit_reason
 
     assert exit_reason(-11) == "was killed by signal 11 (SIGSEGV)"
     assert exit_reason(-9) == "was killed by signal 9 (SIGKILL) (out of memory?)"

@@ -23,6 +23,11 @@ class FlakyClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.inner_.classes_
         return self
 
+    def _fit_majority(self, X, y):  # type: ignore[no-untyped-def]
+        self.inner_ = DummyClassifier(strategy=self.strategy).fit(X, y)
+        self.classes_ = self.inner_.classes_
+        return self
+
     def predict(self, X):  # type: ignore[no-untyped-def]
         return self.inner_.predict(X)
 
@@ -98,5 +103,46 @@ register_estimator(
     "crashing",
     CrashingClassifier,
     search_space={"crash": {"type": "categorical", "choices": ["exit", "none", "segfault"]}},
+    replace=True,
+)
+
+
+class SleepyClassifier(FlakyClassifier):
+    """Sleeps ``seconds`` in ``fit``: a runaway trial when that is long."""
+
+    def __init__(self, seconds: float = 0.0, strategy: str = "prior") -> None:
+        self.seconds = seconds
+        self.strategy = strategy
+
+    def fit(self, X, y):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(self.seconds)
+        return self._fit_majority(X, y)
+
+
+class HungryClassifier(FlakyClassifier):
+    """Allocates ``megabytes`` (and touches them) in ``fit``."""
+
+    def __init__(self, megabytes: int = 0, strategy: str = "prior") -> None:
+        self.megabytes = megabytes
+        self.strategy = strategy
+
+    def fit(self, X, y):  # type: ignore[no-untyped-def]
+        block = np.ones(self.megabytes * 2**20 // 8)
+        self.touched_ = float(block[-1]) if len(block) else 0.0
+        return self._fit_majority(X, y)
+
+
+register_estimator(
+    "sleepy",
+    SleepyClassifier,
+    search_space={"seconds": {"type": "categorical", "choices": [0.0, 60.0]}},
+    replace=True,
+)
+register_estimator(
+    "hungry",
+    HungryClassifier,
+    search_space={"megabytes": {"type": "categorical", "choices": [1, 4000]}},
     replace=True,
 )

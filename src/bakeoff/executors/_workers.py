@@ -34,9 +34,10 @@ from bakeoff.datasets import Dataset
 from bakeoff.exceptions import BakeoffError
 from bakeoff.executors._claims import ClaimLoop
 from bakeoff.protocol import CellOutcome, CellTask, Event, run_cell
+from bakeoff.protocol._isolation import exit_reason
 from bakeoff.store import CellStatus, Store, TrialRecord
 
-__all__ = ["WorkerPool", "die_with_parent", "exit_reason"]
+__all__ = ["WorkerPool", "die_with_parent"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -271,20 +272,6 @@ def _store_crashed_trial(
     )
     with store.trial_writer(task.cell_id, task.owner) as writer:
         writer.write(record)
-
-
-def exit_reason(exitcode: int | None) -> str:
-    """``'was killed by signal 11 (SIGSEGV)'`` or ``'exited with status 3'``."""
-    if exitcode is None:
-        return "stopped"
-    if exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = "unknown"
-        hint = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
-        return f"was killed by signal {-exitcode} ({name}){hint}"
-    return f"exited with status {exitcode}"
 
 
 def die_with_parent(parent_pid: int) -> None:

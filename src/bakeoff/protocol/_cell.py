@@ -20,6 +20,7 @@ from bakeoff._seeding import derive_seed
 from bakeoff.datasets import Dataset
 from bakeoff.datasets._preprocess import pipeline_for
 from bakeoff.exceptions import LeaseLostError
+from bakeoff.protocol._isolation import TrialLimits, run_isolated
 from bakeoff.protocol._split import budget_rows, data_seeds, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import TuningOutcome, tune
@@ -107,15 +108,20 @@ def _run_cell(
     labels = dataset.classes if classification else None
     y_all = dataset.y.to_numpy()
     X_all = dataset.X
-    train, test = outer_split(
-        y_all, test_size=task.test_size, seed=seeds["outer"], stratify=classification
-    )
-    rows = budget_rows(train, y_all, task.budget, seed=seeds["budget"], stratify=classification)
-    X_train, y_train = X_all.iloc[rows], y_all[rows]
-    folds = inner_folds(y_train, n_splits=task.cv, seed=seeds["inner"], stratify=classification)
+    try:
+        train, test = outer_split(
+            y_all, test_size=task.test_size, seed=seeds["outer"], stratify=classification
+        )
+        rows = budget_rows(train, y_all, task.budget, seed=seeds["budget"], stratify=classification)
+        X_train, y_train = X_all.iloc[rows], y_all[rows]
+        folds = inner_folds(y_train, n_splits=task.cv, seed=seeds["inner"], stratify=classification)
+    except Exception:
+        # Validation checks the splits; what still fails here fails this cell only.
+        reason = f"the data could not be split for this cell:\n{traceback.format_exc()}"
+        return _end(task, store, emit, CellStatus.FAILED, reason, None)
     metric = metric_registry.get(task.objective)
 
-    def objective(params: dict[str, Any], trial: optuna.Trial) -> float:
+    def evaluate(params: dict[str, Any], trial: optuna.Trial) -> float:
         scores = []
         for fold, (fit_idx, val_idx) in enumerate(folds):
             pipeline = _pipeline(task, dataset, params, seeds["model"])
@@ -129,6 +135,13 @@ def _run_cell(
             trial.report(float(np.mean(scores)), fold)
         trial.set_user_attr("fold_scores", [float(s) for s in scores])
         return float(np.mean(scores))
+
+    limits = TrialLimits(task.trial_timeout, task.trial_memory)
+
+    def objective(params: dict[str, Any], trial: optuna.Trial) -> float:
+        if limits.active:
+            return run_isolated(evaluate, params, trial, limits)
+        return evaluate(params, trial)
 
     replayed = store.start_cell(task.cell_id, task.owner)
     emit(

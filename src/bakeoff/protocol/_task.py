@@ -33,6 +33,8 @@ class CellTask:
         cv: Inner folds.
         test_size: Outer hold-out share.
         timeout: Seconds of tuning per cell, or ``None``.
+        trial_timeout: Seconds of wall time per trial, or ``None``.
+        trial_memory: Megabytes one trial may allocate, or ``None``.
         sampler_options: Keyword arguments for the Optuna sampler.
         artifacts_dir: Folder for the refitted model, or ``None`` to keep none.
         owner: The claim token of the runner running the cell (see
@@ -58,6 +60,8 @@ class CellTask:
     cv: int
     test_size: float
     timeout: float | None = None
+    trial_timeout: float | None = None
+    trial_memory: int | None = None
     sampler_options: dict[str, Any] = field(default_factory=dict)
     artifacts_dir: str | None = None
     owner: str = ""

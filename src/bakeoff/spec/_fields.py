@@ -150,6 +150,20 @@ class TuningSpec(_Strict):
     method: str = "tpe"
     n_trials: int = Field(50, ge=1)
     timeout: float | None = Field(None, gt=0)
+    trial_timeout: float | None = Field(
+        None,
+        gt=0,
+        le=10**7,
+        description="seconds of wall time one trial may take; past it the trial is stopped "
+        "and stored as failed (each trial then runs in a child process)",
+    )
+    trial_memory: int | None = Field(
+        None,
+        ge=16,
+        le=2**30,
+        description="megabytes one trial may allocate; past it the trial fails (each trial "
+        "then runs in a child process)",
+    )
     cv: int = Field(5, ge=2)
     sampler_options: dict[str, Any] = Field(default_factory=dict)
 
