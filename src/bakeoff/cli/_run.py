@@ -80,7 +80,11 @@ def run(
             done = int(((frame["status"] == "complete") & frame["cell_key"].isin(keys)).sum())
     with RunDisplay(console, total=n_cells, done=done, quiet=quiet) as display:
         summary = study.run(
-            storage=url, n_jobs=n_jobs, retry_failed=retry_failed, on_event=display.on_event
+            storage=url,
+            n_jobs=n_jobs,
+            retry_failed=retry_failed,
+            on_event=display.on_event,
+            progress=False,  # this command shows its own display
         )
     for note in summary.notes:
         console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
