@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     from bakeoff.cli import (  # noqa: F401
         _analyze,
         _datasets,
+        _export,
         _registries,
         _report,
         _run,
