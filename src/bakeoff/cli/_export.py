@@ -49,3 +49,33 @@ def export_optuna(
         highlight=False,
         markup=False,
     )
+
+
+@export_app.command("mlflow")
+def export_mlflow(
+    study: str = STUDY,
+    tracking_uri: str = typer.Option(
+        "sqlite:///mlflow.db",
+        "--tracking-uri",
+        help="MLflow tracking URI (MLflow's own default backend is a SQLite file).",
+    ),
+    experiment: str | None = typer.Option(
+        None, "--experiment", help="Experiment name (default: bakeoff/STUDY)."
+    ),
+    storage: str | None = STORAGE,
+) -> None:
+    """Each complete or failed cell as an MLflow run (needs bakeoff[mlflow]).
+
+    Params: the cell's best parameters; metrics: its test and CV scores; tags: model,
+    dataset, budget, seed, status; the refitted model as an artifact where kept.
+    """
+    from bakeoff._mlflow_export import export_mlflow as write
+
+    runs = write(study, tracking_uri=tracking_uri, experiment=experiment, storage=_url(storage))
+    console.print(
+        f"Logged {len(runs)} MLflow runs to {tracking_uri}, experiment "
+        f"{experiment or 'bakeoff/' + study}. Open them with: mlflow ui --backend-store-uri "
+        f"{tracking_uri}",
+        highlight=False,
+        markup=False,
+    )
