@@ -18,6 +18,14 @@ from bakeoff.analysis._across import (
     signed_rank_sums,
 )
 from bakeoff.analysis._analyze import Analysis, analyze
+from bakeoff.analysis._bayesian import (
+    DEFAULT_THRESHOLD,
+    correlated_bayesian_t_test,
+    decide,
+    default_rope,
+    signed_rank_posterior,
+    signed_rank_samples,
+)
 from bakeoff.analysis._curves import LearningCurve, crossing_budget, fit_learning_curve
 from bakeoff.analysis._insights import Finding
 from bakeoff.analysis._paired import (
@@ -53,6 +61,7 @@ from bakeoff.analysis._within import (
 
 __all__ = [
     "CORRECTIONS",
+    "DEFAULT_THRESHOLD",
     "EFFECT_SIZE_BOUND",
     "RELATIVE_TOLERANCE",
     "AcrossDatasets",
@@ -69,11 +78,14 @@ __all__ = [
     "compare_across_datasets",
     "compare_pairs",
     "corrected_t_test",
+    "correlated_bayesian_t_test",
     "crossing_budget",
     "dataset_properties",
+    "decide",
     "decide_across",
     "decide_pairs",
     "decision_level",
+    "default_rope",
     "describe_models",
     "fit_learning_curve",
     "friedman_test",
@@ -84,6 +96,8 @@ __all__ = [
     "paired_t_test",
     "seeds_needed",
     "sign_test",
+    "signed_rank_posterior",
+    "signed_rank_samples",
     "signed_rank_sums",
     "t_test_power",
     "wilcoxon_test",

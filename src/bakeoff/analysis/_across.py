@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from bakeoff.analysis._bayesian import decide, signed_rank_posterior, signed_rank_samples
 from bakeoff.analysis._paired import cohen_dz, t_test_power, wilcoxon_test
 from bakeoff.analysis._ranks import (
     CORRECTION_NAMES,
@@ -61,6 +62,7 @@ class AcrossDatasets:
     claim_level: float = 0.05
     ranks_differ: bool = False
     note: str = ""
+    posterior_samples: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
 
 
 def signed_rank_sums(d: np.ndarray) -> tuple[float, float]:
@@ -95,9 +97,23 @@ def _power_over_datasets(n: int, level: float, effect_size: float) -> dict[str, 
 
 
 def compare_across_datasets(
-    scores: Scores, *, budget: str, alpha: float, correction: str, effect_size: float = 0.5
+    scores: Scores,
+    *,
+    budget: str,
+    alpha: float,
+    correction: str,
+    effect_size: float = 0.5,
+    rope: float | None = None,
+    threshold: float = 0.95,
+    bayes_samples: int = 20_000,
+    seed: int = 0,
 ) -> AcrossDatasets:
-    """Friedman, Iman–Davenport, Nemenyi and pairwise Wilcoxon–``correction`` at ``budget``."""
+    """Friedman, Iman–Davenport, Nemenyi and pairwise Wilcoxon–``correction`` at ``budget``.
+
+    With ``rope``, each pair also gets the Bayesian signed-rank test's ``p_a_better``,
+    ``p_rope``, ``p_b_better`` and ``bayes_decision``, and its posterior samples are kept
+    in ``posterior_samples`` for the triangle plot.
+    """
     frame = scores.frame[scores.frame["budget"] == budget]
     sign = 1.0 if scores.higher_is_better else -1.0
     means = frame.groupby(["dataset", "model"])["score"].mean().unstack("model")
@@ -179,6 +195,16 @@ def compare_across_datasets(
                 "cohen_dz": dz if np.isfinite(dz) else None,
             }
         )
+        if rope is not None:
+            samples = signed_rank_samples(d, rope, samples=bayes_samples, seed=seed)
+            p_a, p_rope, p_b = signed_rank_posterior(samples)
+            stats_rows[-1].update(
+                p_a_better=p_a,
+                p_rope=p_rope,
+                p_b_better=p_b,
+                bayes_decision=decide(p_a, p_rope, p_b, threshold=threshold),
+            )
+            result.posterior_samples[(a, b)] = samples
     valid = [r for r in stats_rows if np.isfinite(r["p"])]
     adjusted = adjust(np.array([r["p"] for r in valid]), correction, alpha)
     for row, p_adj in zip(valid, adjusted, strict=True):

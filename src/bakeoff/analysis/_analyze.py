@@ -15,6 +15,12 @@ from scipy import stats
 
 from bakeoff._seeding import derive_seed
 from bakeoff.analysis._across import AcrossDatasets, compare_across_datasets, decide_across
+from bakeoff.analysis._bayesian import (
+    CORRELATED_T,
+    DEFAULT_THRESHOLD,
+    SIGNED_RANK,
+    default_rope,
+)
 from bakeoff.analysis._curves import LearningCurve, crossing_budget, fit_learning_curve
 from bakeoff.analysis._insights import write_insights
 from bakeoff.analysis._ranks import CORRECTION_NAMES, CORRECTIONS, adjust
@@ -114,6 +120,7 @@ class Analysis:
                     "family": "every (property, model) correlation",
                     "correlations": self.meta_correlations.to_dict("records"),
                 },
+                "bayesian": self.settings.get("bayesian"),
                 "insights": self.insights,
             }
         )
@@ -140,6 +147,10 @@ def analyze(
     n_resamples: int = 10_000,
     seed: int = 0,
     dataset_properties: pd.DataFrame | None = None,
+    bayesian: bool = False,
+    rope: float | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    bayes_samples: int = 20_000,
 ) -> Analysis:
     """Run every analysis on ``scores``.
 
@@ -156,6 +167,13 @@ def analyze(
         seed: Seed of every bootstrap.
         dataset_properties: Optional table indexed by dataset with numeric columns
             (rows, features, ...), correlated with the models' ranks.
+        bayesian: Also run the Bayesian comparisons with a region of practical
+            equivalence (correlated Bayesian t-test within datasets, Bayesian signed-rank
+            test across them), beside the frequentist tests.
+        rope: Half-width of the region of practical equivalence, in the metric's units
+            (default: :func:`~bakeoff.analysis.default_rope` of the scores).
+        threshold: Posterior probability a Bayesian decision needs.
+        bayes_samples: Monte Carlo samples of the Bayesian signed-rank test.
 
     Raises:
         SpecError: For an unknown correction or baseline, or alpha outside (0, 1).
@@ -184,6 +202,24 @@ def analyze(
         "bootstrap_resamples": n_resamples,
         "seed": seed,
     }
+    if rope is not None and not (rope >= 0 and math.isfinite(rope)):
+        raise SpecError(f"--rope must be a finite number >= 0, but got {rope}.")
+    if not 0.5 < threshold < 1:
+        raise SpecError(f"the Bayesian threshold must lie in (0.5, 1), but got {threshold}.")
+    if bayesian:
+        rope = default_rope(scores.frame["score"].to_numpy()) if rope is None else rope
+        settings["bayesian"] = {
+            "rope": rope,
+            "rope_default": "0.01 for scores in [0, 1]; else 1% of the scores' mean magnitude",
+            "threshold": threshold,
+            "within_dataset": CORRELATED_T,
+            "across_datasets": SIGNED_RANK,
+            "monte_carlo_samples": bayes_samples,
+            "seed": seed,
+            "hierarchical_model": "left out: it needs Stan's MCMC (no closed form)",
+        }
+    else:
+        rope = None
     models = describe_models(scores)
     budget = scores.final_budget()
     if scores.frame.groupby(["dataset", "budget", "model"]).size().max() < 2:
@@ -202,9 +238,19 @@ def analyze(
             effect_size=effect_size,
             n_resamples=n_resamples,
             seed=seed,
+            rope=rope,
+            threshold=threshold,
         )
     across = compare_across_datasets(
-        scores, budget=budget, alpha=alpha, correction=correction, effect_size=effect_size
+        scores,
+        budget=budget,
+        alpha=alpha,
+        correction=correction,
+        effect_size=effect_size,
+        rope=rope,
+        threshold=threshold,
+        bayes_samples=bayes_samples,
+        seed=derive_seed(seed, "signed-rank"),
     )
     meta = _meta(across, dataset_properties, correction, alpha)
     families = [

@@ -53,6 +53,51 @@ def write_insights(analysis: Analysis) -> list[Finding]:
     findings += _curves(analysis)
     findings += _baseline(analysis)
     findings += _tuning(analysis)
+    findings += _bayesian(analysis)
+    return findings
+
+
+_BAYES_WORDS = {
+    "a practically better": "{a} is practically better than {b}",
+    "b practically better": "{b} is practically better than {a}",
+    "practically equivalent": "{a} and {b} are practically equivalent",
+    "undecided": "undecided between {a} and {b}",
+}
+
+
+def _bayesian(analysis: Analysis) -> list[Finding]:
+    """The Bayesian decisions, beside (not instead of) the tests' findings."""
+    settings = analysis.settings.get("bayesian")
+    if not settings:
+        return []
+    rope, threshold = settings["rope"], settings["threshold"]
+    findings = []
+    for row in analysis.across.pairwise:
+        if "bayes_decision" not in row:
+            continue
+        verdict = _BAYES_WORDS[row["bayes_decision"]].format(a=row["model_a"], b=row["model_b"])
+        findings.append(
+            Finding(
+                f"Bayesian signed-rank test across datasets (ROPE ±{rope:g}): {verdict} "
+                f"(P({row['model_a']} better) = {row['p_a_better']:.3f}, P(equivalent) = "
+                f"{row['p_rope']:.3f}, P({row['model_b']} better) = {row['p_b_better']:.3f}; "
+                f"decision threshold {threshold:g})."
+            )
+        )
+    pairs = analysis.pairs
+    if not pairs.empty and "bayes_decision" in pairs.columns:
+        tested = pairs[pairs["test"].notna()]
+        counts = tested["bayes_decision"].value_counts()
+        different = counts.get("a practically better", 0) + counts.get("b practically better", 0)
+        findings.append(
+            Finding(
+                f"Within datasets, the correlated Bayesian t-test (ROPE ±{rope:g}, threshold "
+                f"{threshold:g}) finds {different} "
+                f"of {len(tested)} comparisons practically different, "
+                f"{counts.get('practically equivalent', 0)} practically equivalent and "
+                f"{counts.get('undecided', 0)} undecided."
+            )
+        )
     return findings
 
 

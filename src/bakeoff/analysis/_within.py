@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from bakeoff._seeding import derive_seed
+from bakeoff.analysis._bayesian import correlated_bayesian_t_test, decide
 from bakeoff.analysis._paired import (
     bootstrap_intervals,
     cohen_dz,
@@ -106,8 +107,13 @@ def compare_pairs(
     effect_size: float,
     n_resamples: int,
     seed: int,
+    rope: float | None = None,
+    threshold: float = 0.95,
 ) -> pd.DataFrame:
     """Every pair of models on every dataset and budget, over their common seeds.
+
+    With ``rope``, each pair also gets the correlated Bayesian t-test's ``p_a_better``,
+    ``p_rope``, ``p_b_better`` and ``bayes_decision`` at ``threshold``.
 
     The t-test is the Nadeau–Bengio corrected one when the scores come from repeated
     splits of one dataset (``scores.resampled``), else the paired t-test; where the
@@ -144,6 +150,8 @@ def compare_pairs(
                 sign,
                 n_resamples,
                 derive_seed(seed, "bootstrap", len(seeds)),
+                rope,
+                threshold,
             )
     # One family for the whole study: a claim about any dataset keeps the family-wise
     # error (Holm, Bonferroni) or the false discovery rate (BH) at alpha.
@@ -161,6 +169,8 @@ def _compare_batch(
     sign: float,
     n_resamples: int,
     seed: int,
+    rope: float | None = None,
+    threshold: float = 0.95,
 ) -> list[dict[str, object]]:
     n = len(wide)
     x = np.array([wide[a].to_numpy() for a, _ in pairs]).reshape(len(pairs), n)
@@ -228,6 +238,17 @@ def _compare_batch(
             )
         elif row["t"] == 0:
             row["note"] = "identical scores on every seed"
+    if rope is not None:
+        p_a, p_rope, p_b = correlated_bayesian_t_test(sign * d, ratio, rope, scale=scale)
+        for i, row in enumerate(rows):
+            row.update(
+                p_a_better=float(p_a[i]),
+                p_rope=float(p_rope[i]),
+                p_b_better=float(p_b[i]),
+                bayes_decision=decide(
+                    float(p_a[i]), float(p_rope[i]), float(p_b[i]), threshold=threshold
+                ),
+            )
     return rows
 
 

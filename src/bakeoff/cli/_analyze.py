@@ -58,6 +58,19 @@ def analyze(
     ),
     resamples: int = typer.Option(10_000, "--resamples", min=100, help="Bootstrap resamples."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    bayesian: bool = typer.Option(
+        False,
+        "--bayesian",
+        help="Also give the Bayesian comparisons: P(A better), P(practically equivalent), "
+        "P(B better) (correlated Bayesian t-test within datasets, Bayesian signed-rank "
+        "test across them).",
+    ),
+    rope: float | None = typer.Option(
+        None,
+        "--rope",
+        help="Region of practical equivalence, ± in the metric's units (default 0.01 for "
+        "scores in [0, 1], else 1% of their mean magnitude). Implies --bayesian.",
+    ),
     out: Path | None = typer.Option(
         None, "--out", "-o", help="Folder for statistical_analysis.json (created if missing)."
     ),
@@ -94,6 +107,8 @@ def analyze(
         n_resamples=resamples,
         seed=seed,
         dataset_properties=properties,
+        bayesian=bayesian or rope is not None,
+        rope=rope,
     )
     _print(result)
     if out is not None:
@@ -175,6 +190,7 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
         console.print(table)
     for note in _curve_notes(result):
         console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
+    _print_bayesian(result)
     console.print("[bold]Findings[/]")
     for line in result.insights:
         console.print(f"- {line}", highlight=False, markup=False)
@@ -206,3 +222,26 @@ def _num(value: object) -> str:
     except (TypeError, ValueError):
         return "-"
     return "-" if number != number else f"{number:.4g}"
+
+
+def _print_bayesian(result) -> None:  # type: ignore[no-untyped-def]
+    settings = result.settings.get("bayesian")
+    rows = [r for r in result.across.pairwise if "bayes_decision" in r]
+    if not settings or not rows:
+        return
+    table = Table(
+        title=f"Bayesian signed-rank test across datasets (ROPE ±{settings['rope']:g}, "
+        f"threshold {settings['threshold']:g})"
+    )
+    for column in ("a", "b", "P(a better)", "P(equivalent)", "P(b better)", "decision"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            escape(row["model_a"]),
+            escape(row["model_b"]),
+            f"{row['p_a_better']:.3f}",
+            f"{row['p_rope']:.3f}",
+            f"{row['p_b_better']:.3f}",
+            row["bayes_decision"],
+        )
+    console.print(table)

@@ -84,6 +84,12 @@ def report(
     target: float | None = typer.Option(None, "--target", help="A score to reach."),
     resamples: int = typer.Option(10_000, "--resamples", min=100, help="Bootstrap resamples."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
+    bayesian: bool = typer.Option(
+        False, "--bayesian", help="Add the Bayesian comparisons (as `analyze --bayesian`)."
+    ),
+    rope: float | None = typer.Option(
+        None, "--rope", help="Region of practical equivalence (implies --bayesian)."
+    ),
 ) -> None:
     """Write the standard results folder: tables, figures, report.html, report.tex, report.md.
 
@@ -101,6 +107,8 @@ def report(
         target=target,
         n_resamples=resamples,
         seed=seed,
+        bayesian=bayesian or rope is not None,
+        rope=rope,
     )
     if scores_file is not None:
         from bakeoff.reports import collect_from_scores, write_report

@@ -326,6 +326,44 @@ def _runtime_vs_score(data: ReportData, colors: dict[str, str]) -> Figure | str:
     return fig
 
 
+def _posterior_simplex(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    """Benavoli et al.'s triangle: each posterior sample of (P(A better), P(equivalent),
+    P(B better)) as a point in barycentric coordinates, per pair across datasets."""
+    samples = data.analysis.across.posterior_samples
+    if not samples:
+        return "no Bayesian comparison across datasets (run with --bayesian and 2+ datasets)"
+    pairs = list(samples)
+    columns = min(3, len(pairs))
+    rows = math.ceil(len(pairs) / columns)
+    fig, axes = plt.subplots(
+        rows, columns, figsize=(PAGE if columns > 1 else COLUMN, 2.3 * rows), squeeze=False
+    )
+    corners = np.array([[0.0, 0.0], [0.5, math.sqrt(3) / 2], [1.0, 0.0]])  # A, rope, B
+    pick = np.random.default_rng(0)
+    for ax, (a, b) in zip(axes.flat, pairs, strict=False):
+        points = samples[(a, b)]
+        shown = points[pick.choice(len(points), size=min(3000, len(points)), replace=False)]
+        xy = shown @ corners
+        ax.scatter(xy[:, 0], xy[:, 1], s=1.5, alpha=0.25, color="0.3", lw=0, rasterized=True)
+        ax.plot(*np.vstack([corners, corners[:1]]).T, color="black", lw=0.8)
+        centre = corners.mean(axis=0)
+        for k in range(3):  # regions where each probability is the largest
+            edge = (corners[k] + corners[(k + 1) % 3]) / 2
+            ax.plot([centre[0], edge[0]], [centre[1], edge[1]], color="0.5", lw=0.6, ls="--")
+        ax.text(-0.04, -0.06, a, ha="left", va="top", fontsize=7, color=colors.get(a, "black"))
+        ax.text(1.04, -0.06, b, ha="right", va="top", fontsize=7, color=colors.get(b, "black"))
+        ax.text(0.5, math.sqrt(3) / 2 + 0.04, "rope", ha="center", va="bottom", fontsize=7)
+        ax.set_xlim(-0.08, 1.08)
+        ax.set_ylim(-0.15, 1.0)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    for ax in list(axes.flat)[len(pairs) :]:
+        ax.set_visible(False)
+    rope = data.analysis.settings.get("bayesian", {}).get("rope")
+    fig.suptitle(f"Bayesian signed-rank posteriors (ROPE ±{rope:g})", fontsize=8)
+    return fig
+
+
 FIGURES: dict[str, Callable[[ReportData, dict[str, str]], Figure | str]] = {
     "leaderboard": _leaderboard,
     "scores_by_dataset": _scores_by_dataset,
@@ -334,6 +372,7 @@ FIGURES: dict[str, Callable[[ReportData, dict[str, str]], Figure | str]] = {
     "learning_curves_loglog": lambda d, c: _learning_curves(d, c, log_log=True),
     "optimization_history": _optimization_history,
     "runtime_vs_score": _runtime_vs_score,
+    "posterior_simplex": _posterior_simplex,
 }
 
 

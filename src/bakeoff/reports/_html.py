@@ -171,6 +171,37 @@ def write_html(data: ReportData, folder: Path, *, skipped: dict[str, str]) -> Pa
             curve_blocks,
         )
     )
+    if analysis.settings.get("bayesian"):
+        simplex = _svg("posterior_simplex", data)
+        bayes = comparisons[
+            [
+                c
+                for c in (
+                    "scope",
+                    "dataset",
+                    "budget",
+                    "model_a",
+                    "model_b",
+                    "p_a_better",
+                    "p_rope",
+                    "p_b_better",
+                    "bayes_decision",
+                )
+                if c in comparisons
+            ]
+        ]
+        settings = analysis.settings["bayesian"]
+        sections.append(
+            _Section(
+                "bayesian",
+                "Bayesian comparisons",
+                f"Posterior probabilities with a region of practical equivalence of "
+                f"±{settings['rope']:g}; a decision needs probability {settings['threshold']:g}. "
+                f"Within datasets: {settings['within_dataset']}; across datasets: "
+                f"{settings['across_datasets']}.",
+                [simplex or "", html_table(bayes, table_id="table-bayesian")],
+            )
+        )
     sections.append(
         _Section(
             "optimization",
