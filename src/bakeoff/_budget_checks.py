@@ -9,6 +9,8 @@ works.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from bakeoff.datasets import Dataset
@@ -43,9 +45,13 @@ def _dataset_problems(spec: StudySpec, dataset: Dataset) -> list[str]:
     n_train = 0
     for seed in spec.seeds:
         seeds = data_seeds(spec.seed, dataset.fingerprint, seed)
-        train, _ = outer_split(
-            y, test_size=spec.split.test_size, seed=seeds["outer"], stratify=classification
-        )
+        try:
+            train, _ = outer_split(
+                y, test_size=spec.split.test_size, seed=seeds["outer"], stratify=classification
+            )
+        except ValueError as exc:
+            # The split every cell of this dataset would make: refuse it now, not in a cell.
+            return [_unsplittable(spec, dataset, exc)]
         n_train = len(train)
         if classification:
             order = budget_order(train, y, seed=seeds["budget"], stratify=True)
@@ -66,6 +72,24 @@ def _dataset_problems(spec: StudySpec, dataset: Dataset) -> list[str]:
         elif rows < minimum:
             problems.append(_too_few(i, rows, dataset, cv, minimum, orders, short_of))
     return problems
+
+
+def _unsplittable(spec: StudySpec, dataset: Dataset, exc: ValueError) -> str:
+    n_classes = len(dataset.classes) if dataset.task == "classification" else 0
+    n_test = math.ceil(spec.split.test_size * dataset.n_rows)
+    classes = f" and {n_classes} classes" if n_classes else ""
+    need = (
+        f" a stratified test split needs at least one row per class ({n_classes}), and the "
+        f"training split as many;"
+        if n_classes
+        else ""
+    )
+    return (
+        f"split.test_size: dataset '{dataset.name}' ({dataset.n_rows} rows{classes}) cannot be "
+        f"split with test_size {spec.split.test_size:g} (a test split of {n_test} "
+        f"row{'s' if n_test != 1 else ''}):{need} {str(exc)[:160]}. Use a test_size that "
+        f"leaves enough rows on each side, or more data."
+    )
 
 
 def _smallest_stratified_budget(orders: list[np.ndarray], cv: int) -> tuple[int, dict[object, int]]:

@@ -21,7 +21,7 @@ from bakeoff.datasets import Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
 from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
 from bakeoff.spec import DatasetSpec, ModelSpec, StudySpec
-from bakeoff.tuning import SearchSpace
+from bakeoff.tuning import SearchSpace, make_sampler_factory
 
 __all__ = ["DEFAULT_METRICS", "Resolution", "resolve"]
 
@@ -61,6 +61,8 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
                     f"imports[{i}]: cannot import module '{module}': {exc}. Make sure it is "
                     f"installed or on PYTHONPATH."
                 ) from None
+    with problems.check():
+        _check_sampler(spec)
     datasets = _load_datasets(spec, base_dir, problems)
     _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
@@ -129,6 +131,21 @@ def _tuning_key(spec: StudySpec) -> dict[str, Any]:
         if tuning[name] is None:
             del tuning[name]
     return tuning
+
+
+def _check_sampler(spec: StudySpec) -> None:
+    """Build the sampler once, so that bad ``sampler_options`` fail here, not in a cell."""
+    tuning = spec.tuning
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            make_sampler_factory(tuning.method, cell_seed=0, options=tuning.sampler_options)(0)
+    except (TypeError, ValueError) as exc:
+        given = ", ".join(sorted(map(str, tuning.sampler_options))) or "none"
+        raise SpecError(
+            f"tuning.sampler_options: the '{tuning.method}' sampler refuses them ({given}): "
+            f"{str(exc)[:200]}. Fix or remove them (see Optuna's documentation of the sampler)"
+        ) from None
 
 
 def _load_datasets(spec: StudySpec, base_dir: Path, problems: Problems) -> dict[str, Dataset]:

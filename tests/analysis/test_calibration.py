@@ -37,3 +37,35 @@ def test_the_findings_rarely_claim_a_difference_on_null_studies() -> None:
         claims += worded
     margin = 2 * (ALPHA * (1 - ALPHA) / n) ** 0.5  # two binomial standard errors: 2.5 pp
     assert claims / n <= ALPHA + margin, claims
+
+
+@pytest.mark.slow
+def test_nadeau_bengio_stays_within_alpha_on_real_null_runs() -> None:
+    # Two copies of one model through the real protocol at a small and the full budget
+    # (4 studies here; docs/analysis.md has 100). A valid test rejects at most alpha of
+    # the time; the full table shows how far below alpha it is at small budgets.
+    from tests.analysis.real_null import rates
+
+    table = rates(4)
+    assert set(table["budget"]) == {"60", "full"}
+    for row in table.itertuples():
+        margin = 2 * (ALPHA * (1 - ALPHA) / row.comparisons) ** 0.5
+        assert row.nadeau_bengio <= ALPHA + margin, row
+    small = table.set_index("budget").loc["60"]
+    assert small["test_train_ratio"] > 1  # the regime the JSON note is about
+
+
+def test_small_budgets_carry_the_conservativeness_note() -> None:
+    from bakeoff.analysis import Scores, analyze
+    from tests.analysis.test_analyze import long_table
+
+    table = long_table(n_datasets=2, n_seeds=5).assign(n_train=40, n_test=100)
+    pairs = analyze(Scores.from_frame(table), n_resamples=100).pairs
+    assert pairs["note"].str.contains("very conservative").all()
+    big = long_table(n_datasets=2, n_seeds=5).assign(n_train=400, n_test=100)
+    assert (
+        not analyze(Scores.from_frame(big), n_resamples=100)
+        .pairs["note"]
+        .str.contains("conservative")
+        .any()
+    )

@@ -40,6 +40,10 @@ PAIRED_T = "paired t-test"
 CORRECTED_T = "Nadeau–Bengio corrected resampled t-test"
 SIGN_TEST = "sign test (constant difference: t-test undefined)"
 
+#: From this n_test / n_train on, real null runs show the Nadeau–Bengio test to be far
+#: below its nominal level (tests/analysis/real_null.py, docs/analysis.md).
+CONSERVATIVE_RATIO = 1.0
+
 
 def decision_level(level: float, correction: str, m: int) -> float:
     """The per-comparison level at which a corrected family of ``m`` tests decides.
@@ -238,6 +242,12 @@ def _compare_batch(
             )
         elif row["t"] == 0:
             row["note"] = "identical scores on every seed"
+        elif ratio >= CONSERVATIVE_RATIO:
+            row["note"] = (
+                f"n_test/n_train = {ratio:.2f}: the Nadeau–Bengio correction is very "
+                "conservative at a budget this small (real null runs: no false positive; "
+                "docs/analysis.md), so 'undecided' here is weak evidence either way"
+            )
     if rope is not None:
         p_a, p_rope, p_b = correlated_bayesian_t_test(sign * d, ratio, rope, scale=scale)
         for i, row in enumerate(rows):

@@ -112,6 +112,11 @@ class Dataset:
         unknown_drop = [c for c in self.drop if c not in self.frame.columns]
         if unknown_drop:
             raise DatasetError(f"{where}: columns to drop {unknown_drop} do not exist.")
+        if self.target in self.drop:
+            raise DatasetError(
+                f"{where}: `drop` names the target '{self.target}'; the target cannot be left "
+                f"out. Remove it from drop, or pick another target."
+            )
         dropped = dict.fromkeys(self.drop, "listed in drop")
         frame = _numpy_missing(self.frame.drop(columns=self.drop))
         missing_target = frame[self.target].isna()
@@ -162,6 +167,13 @@ class Dataset:
                 f"{where}: target '{self.target}' is not numeric (e.g. {example!r}), so it "
                 f"cannot be a regression target. Set `task: classification`, or pick a "
                 f"numeric target."
+            )
+        if task == "regression" and np.isinf(target.to_numpy(dtype=float)).any():
+            n_inf = int(np.isinf(target.to_numpy(dtype=float)).sum())
+            raise DatasetError(
+                f"{where}: regression target '{self.target}' has {n_inf} infinite "
+                f"value{'s' if n_inf != 1 else ''}; no metric can score them. Replace them, "
+                f"or leave them empty (those rows are dropped)."
             )
         if task == "classification" and target.nunique() < 2:
             raise DatasetError(

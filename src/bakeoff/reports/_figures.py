@@ -387,6 +387,8 @@ def write_figures(data: ReportData, folder: Path) -> tuple[list[str], dict[str, 
     drawn, skipped = [], {}
     with plt.rc_context(_STYLE):
         for name, draw in FIGURES.items():
+            if name == "posterior_simplex" and not data.analysis.settings.get("bayesian"):
+                continue  # not asked for: nothing to say
             figure = draw(data, colors)
             if isinstance(figure, str):
                 skipped[name] = figure

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -21,6 +22,12 @@ __all__ = [
 ]
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+#: A dotted module name, as ``import`` takes it (no relative or empty names).
+MODULE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
+#: Seeds are stored as SQL integers (64-bit signed).
+MAX_SEED = 2**63 - 1
+#: The most repetitions a study may list (each is a full set of cells).
+MAX_SEEDS = 10_000
 
 
 class _Strict(BaseModel):
@@ -206,12 +213,14 @@ class StudySpec(_Strict):
 
     study: str = Field(pattern=NAME_PATTERN)
     description: str = ""
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     imports: list[str] = Field(default_factory=list)
     datasets: list[DatasetSpec] = Field(min_length=1)
     models: list[ModelSpec] = Field(min_length=1)
     budgets: list[Budget] = Field(default_factory=lambda: ["full"], min_length=1)  # type: ignore[arg-type]  # pydantic infers list[str]
-    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    seeds: list[Annotated[int, Field(ge=0, le=MAX_SEED)]] = Field(
+        default_factory=lambda: [0], min_length=1, max_length=MAX_SEEDS
+    )
     split: SplitSpec = Field(default_factory=SplitSpec)
     metrics: list[str] | dict[Literal["classification", "regression"], list[str]] | None = None
     tuning: TuningSpec = Field(default_factory=TuningSpec)
@@ -233,14 +242,33 @@ class StudySpec(_Strict):
             raise ValueError(f"must be a list of metric names, e.g. [{value}], but got {value!r}")
         return value
 
+    @field_validator("imports")
+    @classmethod
+    def _module_names(cls, value: list[str]) -> list[str]:
+        for i, name in enumerate(value):
+            if not re.fullmatch(MODULE_PATTERN, name):
+                shown = name if len(name) <= 60 else f"{name[:59]}…"
+                raise ValueError(
+                    f"imports[{i}] must be a module name such as mypackage.models, but got "
+                    f"{shown!r}; relative or empty names cannot be imported"
+                )
+        return value
+
     @field_validator("seeds", mode="before")
     @classmethod
     def _count_to_list(cls, value: Any) -> Any:
         if isinstance(value, bool):
             return value
         if isinstance(value, int):
-            if value < 1:
-                raise ValueError(f"seeds must be a positive count or a list, but got {value}")
+            if value < 1 or value > MAX_SEEDS:
+                shown = (
+                    value
+                    if abs(value) < 10**12
+                    else f"{str(value)[:6]}… ({len(str(value))} digits)"
+                )
+                raise ValueError(
+                    f"seeds must be a count from 1 to {MAX_SEEDS:,} or a list, but got {shown}"
+                )
             return list(range(value))
         return value
 

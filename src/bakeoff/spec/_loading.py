@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from bakeoff._validation import format_validation_error
 from bakeoff.exceptions import SpecError
 from bakeoff.spec._fields import StudySpec
+from bakeoff.spec._yaml import load_study_yaml
 
 __all__ = ["format_validation_error", "parse_spec", "read_yaml"]
 
@@ -25,12 +25,10 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise SpecError(f"study file '{path}' does not exist. Check the path.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"{path}: invalid YAML{where}: {problem}") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"cannot read study file '{path}': {exc.strerror}") from None
+    data = load_study_yaml(raw, str(path))
     if data is None:
         raise SpecError(f"{path} is empty; a study needs at least `study`, `datasets`, `models`.")
     if not isinstance(data, dict):

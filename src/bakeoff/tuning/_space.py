@@ -10,6 +10,7 @@ combinations are never sampled. ``grid`` lists the values ``method: grid`` walks
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
@@ -130,6 +131,14 @@ _PARAM_ADAPTER: TypeAdapter[Any] = TypeAdapter(Param)
 
 
 def _check_range(low: float, high: float, log: bool, grid: list[Any] | None) -> None:
+    for name, bound in (("low", low), ("high", high)):
+        if not math.isfinite(bound):
+            raise ValueError(f"{name} must be a finite number, but got {bound}; give a real bound")
+    if not math.isfinite(high - low):
+        raise ValueError(
+            f"high - low must be a finite number, but low={low:g}, high={high:g} are "
+            f"{high - low} apart; narrow the range (or use log: true for wide ones)"
+        )
     if low > high:
         raise ValueError(f"low must be <= high, but got low={low}, high={high}; swap them")
     if log and low <= 0:

@@ -1,0 +1,102 @@
+"""Hostile study files and data: exit 2, one clear first line, no traceback, no store.
+
+Every case was an "InternalError … a bug in bakeoff" (exit 1), a hang or a silent
+acceptance before. Each runs ``bakeoff validate`` and ``bakeoff run`` for real; ``run``
+must refuse before it creates the store.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+BASE = "study: h\ndatasets: [iris]\nmodels: [logistic_regression]\ntuning: {n_trials: 1, cv: 2}\n"
+
+
+def model_with(space: str) -> str:
+    return BASE.replace(
+        "models: [logistic_regression]",
+        f"models: [{{name: logistic_regression, search_space: {{C: {space}}}}}]",
+    )
+
+
+def file_dataset(csv: str, **extra: str) -> Callable[[Path], bytes]:
+    def write(folder: Path) -> bytes:
+        (folder / "data.csv").write_text(csv)
+        more = "".join(f", {k}: {v}" for k, v in extra.items())
+        return (
+            f"study: h\ndatasets: [{{name: t, path: data.csv, target: y{more}}}]\n"
+            "models: [logistic_regression, ridge]\ntuning: {n_trials: 1, cv: 2}\n"
+        ).encode()
+
+    return write
+
+
+BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9 if prev else ['lol'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+#: name -> (the study file's bytes, or a function writing data and returning them;
+#:          words the first line of the error must hold)
+CASES: dict[str, tuple[bytes | Callable[[Path], bytes], str]] = {
+    "latin-1 text": (("# caf\xe9\n" + BASE).encode("latin-1"), "not UTF-8"),
+    "gzip": (gzip.compress(BASE.encode()), "gzip"),
+    "random bytes": (bytes(range(256)) * 4, "not UTF-8"),
+    "nested 1000 deep": (("x: " + "[" * 1000 + "]" * 1000 + "\n" + BASE).encode(), "nested"),
+    "duplicate key": ((BASE + "study: other\n").encode(), "appears twice"),
+    "alias bomb": ((BOMB + BASE).encode(), "aliases"),
+    "empty import": ((BASE + "imports: ['']\n").encode(), "imports[0]"),
+    "relative import": ((BASE + "imports: ['..']\n").encode(), "imports[0]"),
+    "a billion seeds": ((BASE + "seeds: 1000000000\n").encode(), "seeds"),
+    "2**64 seeds": ((BASE + f"seeds: {2**64}\n").encode(), "seeds"),
+    "seed past SQL integers": ((BASE + f"seeds: [{2**63}]\n").encode(), "seeds[0]"),
+    "study seed past SQL integers": ((BASE + f"seed: {2**63}\n").encode(), "seed"),
+    "negative seed in a list": ((BASE + "seeds: [-1, 2]\n").encode(), "seeds[0]"),
+    "NaN bound": (model_with("{type: float, low: .nan, high: 3}").encode(), "finite"),
+    "inf bound": (model_with("{type: float, low: 1, high: .inf}").encode(), "finite"),
+    "1e309 bound": (model_with("{type: float, low: 1, high: 1e309}").encode(), "finite"),
+    "range wider than floats": (
+        model_with("{type: float, low: -1e308, high: 1e308}").encode(),
+        "high - low",
+    ),
+    "bad sampler option": (
+        BASE.replace("cv: 2}", "cv: 2, sampler_options: {bogus: 1}}").encode(),
+        "sampler_options",
+    ),
+    "tiny test split": ((BASE + "split: {test_size: 1e-300}\n").encode(), "split.test_size"),
+    "4 rows, 2 classes": (file_dataset("a,y\n1,0\n2,1\n3,0\n4,1\n"), "split.test_size"),
+    "drop the target": (file_dataset("a,y\n1,0\n2,1\n3,0\n4,1\n", drop="[y]"), "target"),
+    "infinite regression target": (
+        file_dataset(
+            "a,y\n" + "".join(f"{i},{'inf' if i == 3 else i * 1.5}\n" for i in range(40)),
+            task="regression",
+        ),
+        "infinite",
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_input_is_refused_cleanly(case: str, tmp_path: Path) -> None:
+    content, words = CASES[case]
+    raw = content(tmp_path) if callable(content) else content
+    study = tmp_path / "study.yaml"
+    study.write_bytes(raw)
+    db = tmp_path / "store.db"
+    for command in (["validate", str(study)], ["run", str(study), "--storage", f"sqlite:///{db}"]):
+        completed = run_cli(*command, timeout=120)
+        assert completed.returncode == 2, (case, completed.stdout, completed.stderr)
+        assert "Traceback" not in completed.stderr and "InternalError" not in completed.stderr
+        first = completed.stderr.strip().splitlines()[0]
+        assert words in first, (case, first)
+        assert len(first) < 600
+    # Refused before anything was written.
+    assert not db.exists() and not [p for p in os.listdir(tmp_path) if p.startswith("store")]
