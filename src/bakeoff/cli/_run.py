@@ -106,6 +106,7 @@ def run(
             f"[red]Failed earlier:[/] {escape(label)}; run it again with: "
             f"{escape(command(*rerun))}",
             highlight=False,
+            soft_wrap=True,
         )
     if summary.failed or summary.failed_before:
         err_console.print(
@@ -113,6 +114,7 @@ def run(
             + command("trials", study.name, *store_args, "--state", "FAIL"),
             highlight=False,
             markup=False,
+            soft_wrap=True,  # a command is never broken across lines
         )
     if summary.interrupted:
         err_console.print(
@@ -120,6 +122,7 @@ def run(
             + command(*run_args),
             highlight=False,
             markup=False,
+            soft_wrap=True,  # a command is never broken across lines
         )
     else:
         console.print(
@@ -127,6 +130,7 @@ def run(
             + command("results", study.name, *store_args, "--format", "csv", "-o", "results.csv"),
             highlight=False,
             markup=False,
+            soft_wrap=True,  # a command is never broken across lines
         )
     if report is not None and summary.states.get("complete", 0):
         from bakeoff.cli._report import write_study_report
