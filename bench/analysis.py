@@ -21,16 +21,15 @@ import argparse
 import tempfile
 import time
 import warnings
-from datetime import datetime, timezone
 from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+from _synthetic import synthetic_store
 from scipy import stats
 from scipy.optimize import curve_fit
 
 from bakeoff.analysis import Scores, analyze
-from bakeoff.store import CellDefinition, CellResult, Store, TrialRecord
 
 N_DATASETS, N_MODELS, N_SEEDS = 20, 8, 10
 BUDGETS = [100, 200, 400, 800, 1600]
@@ -52,57 +51,15 @@ def use_quick_sizes() -> None:
 
 
 def build_store(folder: Path) -> str:
-    url = f"sqlite:///{folder / 'bench.db'}"
-    rng = np.random.default_rng(0)
-    definitions, scores = [], {}
-    for d in range(N_DATASETS):
-        difficulty = rng.uniform(0.05, 0.3)
-        for budget in BUDGETS:
-            for seed in range(N_SEEDS):
-                shared = rng.normal(0, 0.01)
-                for m in range(N_MODELS):
-                    key = f"{d:02d}{budget:05d}{seed:02d}{m}".ljust(64, "0")
-                    error = difficulty * (0.6 + 0.05 * m) + 2.0 * budget**-0.5 + shared
-                    definition = {
-                        "metrics": ["accuracy"],
-                        "model": {"name": f"model{m}", "search_space": {"C": {}}},
-                    }
-                    definitions.append(
-                        CellDefinition(key, f"model{m}", f"data{d}", str(budget), seed, definition)
-                    )
-                    scores[key] = (1 - error + rng.normal(0, 0.01), budget)
-    with Store(url) as store:
-        prepared = store.prepare_study(
-            name="bench",
-            spec_json="{}",
-            spec_hash="0" * 64,
-            seed=0,
-            bakeoff_version="bench",
-            provenance={},
-            datasets=[],
-            cell_definitions=definitions,
-        )
-        now = datetime.now(timezone.utc)
-        keys = list(prepared.cell_ids)
-        for i, key in enumerate(keys):
-            score, budget = scores[key]
-            cell_id = prepared.cell_ids[key]
-            n_trials = 2 if i < N_TRIALS - len(keys) else 1
-            store.claim_next([cell_id], "bench")
-            with store.trial_writer(cell_id, "bench") as writer:
-                for number in range(n_trials):
-                    writer.write(
-                        TrialRecord(number, "COMPLETE", {"C": 1.0}, {}, [score], now, now, 0.01)
-                    )
-            store.finish_cell(
-                cell_id,
-                CellResult(
-                    budget, 500, n_trials, 0, 0, {"C": 1.0}, score, {"accuracy": score}, 0.5, 0.01
-                ),
-                [],
-                "bench",
-            )
-    return url
+    return synthetic_store(
+        folder,
+        datasets=N_DATASETS,
+        models=N_MODELS,
+        budgets=BUDGETS,
+        seeds=N_SEEDS,
+        # N_TRIALS in all: one per cell, a second for the first cells.
+        trials_of=lambda i, n_cells: 2 if i < N_TRIALS - n_cells else 1,
+    )
 
 
 def bakeoff_analysis(url: str) -> float:

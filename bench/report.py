@@ -19,15 +19,13 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
+from _synthetic import synthetic_store
 
 from bakeoff.analysis import Scores, analyze
 from bakeoff.reports import collect_from_store, write_report
 from bakeoff.reports._figures import write_figures
-from bakeoff.store import CellDefinition, CellResult, Store, TrialRecord
 
 SIZES = {"datasets": 10, "models": 4, "budgets": [100, 200, 400, 800, 1600], "seeds": 5}
 QUICK = {"datasets": 2, "models": 2, "budgets": [100, 200, 400], "seeds": 2}
@@ -35,55 +33,15 @@ N_TRIALS = 5
 
 
 def build_store(folder: Path, sizes: dict) -> str:  # type: ignore[type-arg]
-    url = f"sqlite:///{folder / 'bench.db'}"
-    rng = np.random.default_rng(0)
-    definitions, scores = [], {}
-    for d in range(sizes["datasets"]):
-        difficulty = rng.uniform(0.05, 0.3)
-        for budget in sizes["budgets"]:
-            for seed in range(sizes["seeds"]):
-                shared = rng.normal(0, 0.01)
-                for m in range(sizes["models"]):
-                    key = f"{d:02d}{budget:05d}{seed:02d}{m}".ljust(64, "0")
-                    error = difficulty * (0.6 + 0.05 * m) + 2.0 * budget**-0.5 + shared
-                    definition = {
-                        "metrics": ["accuracy"],
-                        "model": {"name": f"model{m}", "search_space": {"C": {}}},
-                    }
-                    definitions.append(
-                        CellDefinition(key, f"model{m}", f"data{d}", str(budget), seed, definition)
-                    )
-                    scores[key] = (1 - error + rng.normal(0, 0.01), budget)
-    with Store(url) as store:
-        prepared = store.prepare_study(
-            name="bench",
-            spec_json="{}",
-            spec_hash="0" * 64,
-            seed=0,
-            bakeoff_version="bench",
-            provenance={},
-            datasets=[],
-            cell_definitions=definitions,
-        )
-        now = datetime.now(timezone.utc)
-        for key, cell_id in prepared.cell_ids.items():
-            score, budget = scores[key]
-            store.claim_next([cell_id], "bench")
-            with store.trial_writer(cell_id, "bench") as writer:
-                for number in range(N_TRIALS):
-                    value = score - 0.02 * rng.random() * (N_TRIALS - number) / N_TRIALS
-                    writer.write(
-                        TrialRecord(number, "COMPLETE", {"C": 1.0}, {}, [value], now, now, 0.01)
-                    )
-            store.finish_cell(
-                cell_id,
-                CellResult(
-                    budget, 500, N_TRIALS, 0, 0, {"C": 1.0}, score, {"accuracy": score}, 0.5, 0.01
-                ),
-                [],
-                "bench",
-            )
-    return url
+    return synthetic_store(
+        folder,
+        datasets=sizes["datasets"],
+        models=sizes["models"],
+        budgets=sizes["budgets"],
+        seeds=sizes["seeds"],
+        trials_of=lambda i, n_cells: N_TRIALS,
+        climb=0.02,
+    )
 
 
 def main() -> None:

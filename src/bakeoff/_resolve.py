@@ -15,6 +15,7 @@ from bakeoff import datasets as dataset_registry
 from bakeoff import metrics as metric_registry
 from bakeoff import models as model_registry
 from bakeoff._budget_checks import budget_problems
+from bakeoff._problems import Problems
 from bakeoff._registry import suggest
 from bakeoff.datasets import Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
@@ -50,28 +51,40 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     Raises:
         SpecError: With the field path, the bad value and the fix.
     """
+    problems = Problems()
     for i, module in enumerate(spec.imports):
-        try:
-            importlib.import_module(module)
-        except ImportError as exc:
-            raise SpecError(
-                f"imports[{i}]: cannot import module '{module}': {exc}. Make sure it is "
-                f"installed or on PYTHONPATH."
-            ) from None
-    _check_sampler(spec)
-    datasets = _load_datasets(spec, base_dir)
+        with problems.check():
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                raise SpecError(
+                    f"imports[{i}]: cannot import module '{module}': {exc}. Make sure it is "
+                    f"installed or on PYTHONPATH."
+                ) from None
+    with problems.check():
+        _check_sampler(spec)
+    datasets = _load_datasets(spec, base_dir, problems)
     _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
-    models = [_resolve_model(i, m, spec, tasks) for i, m in enumerate(spec.models)]
-    metrics = _resolve_metrics(spec, tasks, datasets)
-    _check_budgets(spec, datasets)
+    models: list[ResolvedModel] = []
+    n_trials: dict[str, int] = {}
+    for i, entry in enumerate(spec.models):
+        with problems.check():
+            model = _resolve_model(i, entry, spec, tasks)
+            n_trials[model.label] = _trial_count(i, model, spec)
+            models.append(model)
+    metrics: dict[str, list[str]] = {}
+    with problems.check():
+        metrics = _resolve_metrics(spec, tasks, datasets)
+    for message in budget_problems(spec, datasets):
+        problems.add(message)
+    problems.raise_if_any()
     skipped = [
         (m.label, d.name)
         for d in datasets.values()
         for m in models
         if str(d.task) not in m.model.tasks
     ]
-    n_trials = {m.label: _trial_count(i, m, spec) for i, m in enumerate(models)}
     protocol = {
         "split": spec.split.model_dump(),
         "tuning": _tuning_key(spec),
@@ -135,19 +148,23 @@ def _check_sampler(spec: StudySpec) -> None:
         ) from None
 
 
-def _load_datasets(spec: StudySpec, base_dir: Path) -> dict[str, Dataset]:
+def _load_datasets(spec: StudySpec, base_dir: Path, problems: Problems) -> dict[str, Dataset]:
     """Every dataset the spec names, with suites and collections expanded in place."""
     datasets: dict[str, Dataset] = {}
     origin: dict[str, str] = {}
     for index, entry in enumerate(spec.datasets):
         field = f"datasets[{index}]"
-        for dataset in _load_entry(field, entry, base_dir):
+        loaded: list[Dataset] = []
+        with problems.check():
+            loaded = _load_entry(field, entry, base_dir)
+        for dataset in loaded:
             if dataset.name in datasets:
-                raise SpecError(
+                problems.add(
                     f"{field}: dataset '{dataset.name}' is already in the study (from "
                     f"{origin[dataset.name]}). Remove one, or leave it out of the group "
                     f"with `exclude: [{dataset.name}]`."
                 )
+                continue
             datasets[dataset.name] = dataset
             origin[dataset.name] = field
     return datasets
@@ -331,9 +348,3 @@ def _resolve_metrics(
                     f"{{classification: [accuracy], regression: [rmse]}}"
                 )
     return {task: per_task[task] for task in tasks}
-
-
-def _check_budgets(spec: StudySpec, datasets: dict[str, Dataset]) -> None:
-    problems = budget_problems(spec, datasets)
-    if problems:
-        raise SpecError(problems[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import time
@@ -11,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+
+from bakeoff._progress import RunDisplay
 from bakeoff._provenance import changed_versions, collect_provenance
 from bakeoff._resolve import Resolution, resolve
 from bakeoff._version import __version__
@@ -174,6 +178,7 @@ class Study:
         retry_failed: bool = False,
         on_event: Callable[[Event], None] | None = None,
         executor: Executor | None = None,
+        progress: bool = True,
     ) -> RunSummary:
         """Run the cells not yet complete; resume interrupted ones from their trials.
 
@@ -182,6 +187,9 @@ class Study:
             n_jobs: Worker processes; overrides ``execution.n_jobs``.
             retry_failed: Run failed cells again from scratch (their trials are dropped).
             on_event: Called in this process for every progress event.
+            progress: Show the CLI's progress display (cells done with an ETA, each
+                running cell's trial and best score): redrawn in place in a terminal or
+                a notebook, one line per finished cell elsewhere. ``False`` for none.
             executor: Where cells run; a :class:`LocalExecutor` by default.
 
         Returns:
@@ -271,13 +279,29 @@ class Study:
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
             runner = executor or LocalExecutor(n_jobs or self.spec.execution.n_jobs)
-            outcomes, interrupted = runner.run(
-                tasks,
-                datasets=resolution.datasets,
-                storage=url,
-                imports=self.spec.imports,
-                on_event=on_event or (lambda event: None),
+            display = (
+                RunDisplay(Console(), total=summary.n_cells, done=summary.n_skipped)
+                if progress
+                else None
             )
+            listeners: list[Callable[[Event], None]] = []
+            if on_event is not None:
+                listeners.append(on_event)
+            if display is not None:
+                listeners.append(display.on_event)
+
+            def emit(event: Event) -> None:
+                for listener in listeners:
+                    listener(event)
+
+            with display or contextlib.nullcontext():
+                outcomes, interrupted = runner.run(
+                    tasks,
+                    datasets=resolution.datasets,
+                    storage=url,
+                    imports=self.spec.imports,
+                    on_event=emit,
+                )
             summary.outcomes = outcomes
             summary.interrupted = interrupted
             self._count_others(summary, store, prepared.cell_ids, resolution.cells)

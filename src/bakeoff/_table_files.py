@@ -124,12 +124,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -
         fmt: The format asked for, which must agree with the suffix.
 
     Raises:
-        SpecError: For a suffix bakeoff does not write, or a folder that does not exist.
+        SpecError: For a suffix bakeoff does not write, or a folder that cannot be made.
     """
     path = Path(path)
     fmt = file_format(path, fmt)
-    if not path.parent.exists():
-        raise SpecError(f"-o {path}: folder '{path.parent}' does not exist; create it first")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # as --out does for reports
+    except OSError as exc:
+        raise SpecError(f"-o {path}: cannot create folder '{path.parent}': {exc}") from None
     data = exportable(frame)
     if fmt == "csv":
         data.to_csv(path, index=False)

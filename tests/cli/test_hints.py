@@ -43,15 +43,17 @@ def failing_study(storage: str) -> dict:
 def test_hints_after_a_run_with_a_relative_storage_work_when_pasted(tmp_path: Path) -> None:
     # The study file lives in a sub-folder and names a relative store; the user runs it
     # from the project folder, as a README would tell them.
+    # A long folder name: a hint longer than the terminal must not be broken in two.
     project = tmp_path / "project"
-    (project / "studies").mkdir(parents=True)
-    path = project / "studies" / "hinted.yaml"
+    studies = "studies_" + "x" * 150
+    (project / studies).mkdir(parents=True)
+    path = project / studies / "hinted.yaml"
     path.write_text(yaml.safe_dump(failing_study("sqlite:///hinted.db")), encoding="utf-8")
 
-    first = run_cli("run", "studies/hinted.yaml", cwd=project)
+    first = run_cli("run", f"{studies}/hinted.yaml", cwd=project)
     assert first.returncode == 1, first.stdout + first.stderr  # broken fails
     # A relative store starts from the study file's folder, like its dataset paths.
-    assert (project / "studies" / "hinted.db").exists()
+    assert (project / studies / "hinted.db").exists()
     assert not (project / "hinted.db").exists()
 
     suggested = hints(first.stdout + first.stderr)
@@ -61,9 +63,9 @@ def test_hints_after_a_run_with_a_relative_storage_work_when_pasted(tmp_path: Pa
         assert paste(hint, project) == 0, hint
 
     # Run again: the failed cell is reported, with the command that retries it.
-    second = run_cli("run", "studies/hinted.yaml", cwd=project)
+    second = run_cli("run", f"{studies}/hinted.yaml", cwd=project)
     retry = [h for h in hints(second.stderr) if "--retry-failed" in h]
-    assert retry == ["bakeoff run studies/hinted.yaml --retry-failed"], second.stderr
+    assert retry == [f"bakeoff run {studies}/hinted.yaml --retry-failed"], second.stderr
     # Retrying runs the broken cell again (it fails again: exit 1, not a usage error).
     assert paste(retry[0], project) == 1
 

@@ -102,8 +102,10 @@ def test_the_leaks_curators_dropped_by_hand_are_found(name: str) -> None:
 
 @pytest.mark.slow
 def test_no_shipped_dataset_gets_a_warning() -> None:
+    # Shipped datasets name the package that ships them; other tests may have registered
+    # their own (without one) in this process.
     for info in datasets.list_datasets():
-        if info.available:
+        if info.available and info.package:
             assert dataset_warnings(info.load()) == [], info.name
 
 

@@ -87,7 +87,10 @@ def test_ctrl_c_marks_running_work_interrupted_and_resumes(tmp_path: Path, n_job
     kept = n_trials(db)
     assert kept >= 5
 
-    resumed = run_cli("run", str(path))
+    # Resume by pasting the command the interrupted run suggested.
+    hint = stderr.split("Run the same command again to resume:")[1].split("\n")[0].split()
+    assert hint[:3] == ["bakeoff", "run", str(path)], hint
+    resumed = run_cli(*hint[1:])
     assert resumed.returncode == 0, resumed.stderr
     reference_url = f"sqlite:///{tmp_path / 'reference.db'}"
     reference = tmp_path / "reference.yaml"

@@ -25,14 +25,18 @@ def analyze(
     scores_file: Path | None = typer.Option(
         None,
         "--scores",
-        help="Analyse this CSV/Parquet file instead of a study: long format with columns "
-        "dataset, model, score (and optionally seed, budget, n_train, n_test).",
+        help="Analyse this CSV/JSON/Parquet file instead of a study: bakeoff's own results "
+        "export (bakeoff results -o results.csv), or a long table with columns dataset, "
+        "model, score (and optionally seed, budget, n_train, n_test).",
     ),
     lower_is_better: bool = typer.Option(
         False, "--lower-is-better", help="With --scores: lower scores are better (errors)."
     ),
     metric: str | None = typer.Option(
-        None, "--metric", help="Which of the study's metrics (default: its tuning objective)."
+        None,
+        "--metric",
+        help="Which of the study's metrics (default: its tuning objective); with --scores, "
+        "a results export's test_METRIC column or a long table's column.",
     ),
     baseline: str | None = typer.Option(
         None, "--baseline", help="Express every model's improvement against this model."
@@ -83,7 +87,11 @@ def analyze(
     if (study is None) == (scores_file is None):
         raise SpecError("give either a STUDY name or --scores FILE (exactly one of them).")
     if scores_file is not None:
-        scores = Scores.from_csv(scores_file, higher_is_better=not lower_is_better)
+        from bakeoff._score_files import scores_from_file
+
+        scores = scores_from_file(
+            scores_file, metric=metric, lower_is_better=True if lower_is_better else None
+        )
         properties = None
     else:
         url = storage or default_storage() or DEFAULT_STORAGE

@@ -100,7 +100,16 @@ def _show_warning(message: Any, category: type[Warning], *args: Any, **kwargs: A
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return its exit status (2 for bad input, 1 for failed cells)."""
-    from bakeoff.cli import _analyze, _datasets, _registries, _report, _run, _tables  # noqa: F401
+    from bakeoff.cli import (  # noqa: F401
+        _analyze,
+        _datasets,
+        _export,
+        _registries,
+        _report,
+        _run,
+        _studies,
+        _tables,
+    )
 
     warnings.showwarning = _show_warning
     warnings.simplefilter("default", BakeoffWarning)

@@ -146,25 +146,56 @@ def datasets_suites(
 
 @datasets_app.command("show")
 def datasets_show(
-    name: str = typer.Argument(..., help="A dataset name."),
+    name: str = typer.Argument(
+        ..., help="A dataset name, or a CSV / TSV / Parquet file (then give --target)."
+    ),
     collection: str | None = typer.Option(
         None, "--collection", "-c", help="The collection (name or folder) that holds it."
     ),
+    target: str | None = typer.Option(
+        None, "--target", "-t", help="For a file: its target column."
+    ),
+    task: Task | None = typer.Option(
+        None, "--task", help="For a file: classification or regression (inferred if left out)."
+    ),
+    drop: list[str] = typer.Option(
+        [], "--drop", help="For a file: a column to leave out (repeat for more)."
+    ),
+    types: list[str] = typer.Option(
+        [], "--types", help="For a file: a column's kind, COLUMN=KIND (repeat for more)."
+    ),
 ) -> None:
-    """A dataset's metadata, fingerprint, per-column summary and meta-features."""
-    if collection is not None:
+    """How a dataset is read: task, target, each column's kind and why, what is left out.
+
+    Works on any file, with no study or collection: `bakeoff datasets show data.csv
+    --target y`. Also prints the warnings `validate` would give, and the meta-features.
+    """
+    info: DatasetInfo | None = None
+    if _is_file(name):
+        if not target:
+            raise SpecError(
+                f"{name}: a file needs its target column: add --target COLUMN "
+                f"(e.g. bakeoff datasets show {name} --target label)."
+            )
+        dataset = registry.load_file(
+            Path(name),
+            target=target,
+            task=task.value if task else None,
+            drop=list(drop),
+            types=_parse_types(types),
+        )
+    elif collection is not None:
         found = registry.find_collection(collection, base_dir=Path.cwd())
         datasets = {d.name: d for d in found.load()}
         if name not in datasets:
             raise SpecError(
                 f"collection '{found.name}' has no dataset '{name}'; it has: {', '.join(datasets)}."
             )
-        dataset, info = datasets[name], None
+        dataset = datasets[name]
     else:
         info = registry.get_info(name)
         dataset = info.load()
-    _print_metadata(dataset, info)
-    console.print(frame_to_table(_column_summary(dataset), title="Columns"))
+    print_report(dataset, info)
     meta = registry.meta_features(dataset)
     console.print(
         frame_to_table(
@@ -176,42 +207,47 @@ def datasets_show(
                 }
             ),
             title="Meta-features",
+            width=console.width,
         )
     )
 
 
-def _print_metadata(dataset: Dataset, info: DatasetInfo | None) -> None:
-    lines = [
-        f"{dataset.name}: {dataset.description or '(no description)'}",
-        f"task: {dataset.task}; target: {dataset.target}; rows: {dataset.n_rows}; "
-        f"features: {dataset.n_features}",
-        f"source: {dataset.source}",
+def _is_file(name: str) -> bool:
+    suffixes = (".csv", ".tsv", ".txt", ".parquet", ".pq")
+    return Path(name).suffix.lower() in suffixes or Path(name).is_file()
+
+
+def _parse_types(pairs: list[str]) -> dict[str, str]:
+    parsed = {}
+    for pair in pairs:
+        column, sep, kind = pair.partition("=")
+        if not sep or not column or not kind:
+            raise SpecError(
+                f"--types {pair}: write COLUMN=KIND, e.g. --types zip=categorical "
+                f"(kinds: numeric, categorical, boolean, datetime, id)."
+            )
+        parsed[column] = kind
+    return parsed
+
+
+def print_report(dataset: Dataset, info: DatasetInfo | None = None) -> None:
+    """The report of :func:`bakeoff.datasets.report`, with the metadata a listing has."""
+    found = registry.report(dataset)
+    lines = found.lines()
+    lines[1:1] = [
+        f"description: {dataset.description or '(none)'}",
         f"licence: {dataset.license or 'not stated'}",
         f"citation: {dataset.citation or 'not stated'}",
         f"fingerprint: {dataset.fingerprint}",
     ]
-    dropped = list(info.drop) if info is not None else list(dataset.drop)
-    if dropped:
-        lines.append(f"dropped (leak or identifier): {', '.join(dropped)}")
     declared = dict(info.types) if info is not None else dict(dataset.types)
     if declared:
         lines.append("declared kinds: " + ", ".join(f"{c}={k}" for c, k in declared.items()))
-    if dataset.task == "classification":
-        counts = dataset.y.value_counts()
-        lines.append("classes: " + ", ".join(f"{k} ({v})" for k, v in counts.items()))
     console.print(Text("\n".join(lines)), highlight=False)
-
-
-def _column_summary(dataset: Dataset) -> pd.DataFrame:
-    frame = dataset.frame
-    return pd.DataFrame(
-        {
-            "column": frame.columns,
-            "dtype": [str(t) for t in frame.dtypes],
-            "kind": ["target" if c == dataset.target else dataset.feature_kinds[c] for c in frame],
-            "missing": frame.isna().sum().to_numpy(),
-            "distinct": frame.nunique().to_numpy(),
-        }
+    console.print(
+        frame_to_table(
+            found.columns_frame(), title=f"Columns of {dataset.name}", width=console.width
+        )
     )
 
 

@@ -80,7 +80,11 @@ def run(
             done = int(((frame["status"] == "complete") & frame["cell_key"].isin(keys)).sum())
     with RunDisplay(console, total=n_cells, done=done, quiet=quiet) as display:
         summary = study.run(
-            storage=url, n_jobs=n_jobs, retry_failed=retry_failed, on_event=display.on_event
+            storage=url,
+            n_jobs=n_jobs,
+            retry_failed=retry_failed,
+            on_event=display.on_event,
+            progress=False,  # this command shows its own display
         )
     for note in summary.notes:
         console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
@@ -102,6 +106,7 @@ def run(
             f"[red]Failed earlier:[/] {escape(label)}; run it again with: "
             f"{escape(command(*rerun))}",
             highlight=False,
+            soft_wrap=True,
         )
     if summary.failed or summary.failed_before:
         err_console.print(
@@ -109,6 +114,7 @@ def run(
             + command("trials", study.name, *store_args, "--state", "FAIL"),
             highlight=False,
             markup=False,
+            soft_wrap=True,  # a command is never broken across lines
         )
     if summary.interrupted:
         err_console.print(
@@ -116,6 +122,7 @@ def run(
             + command(*run_args),
             highlight=False,
             markup=False,
+            soft_wrap=True,  # a command is never broken across lines
         )
     else:
         console.print(
@@ -123,6 +130,7 @@ def run(
             + command("results", study.name, *store_args, "--format", "csv", "-o", "results.csv"),
             highlight=False,
             markup=False,
+            soft_wrap=True,  # a command is never broken across lines
         )
     if report is not None and summary.states.get("complete", 0):
         from bakeoff.cli._report import write_study_report
@@ -132,11 +140,31 @@ def run(
 
 
 @app.command()
-def validate(study_file: Path = STUDY_FILE) -> int:
-    """Check a study file (names, search spaces, data, budgets) without running it."""
+def validate(
+    study_file: Path = STUDY_FILE,
+    verbose: bool = typer.Option(
+        False,
+        "--verbose",
+        "-v",
+        help="Also show how each dataset is read: task, target, each column's kind and "
+        "why, the columns left out.",
+    ),
+) -> int:
+    """Check a study file (names, search spaces, data, budgets) without running it.
+
+    Reports every problem it finds, not only the first, and warns about columns that
+    look like identifiers or leak the target.
+    """
+    from bakeoff.cli._datasets import print_report
+
     study = Study.from_yaml(study_file)
-    cells = study.cells()
+    resolution = study.resolve()
+    if verbose:
+        for dataset in resolution.datasets.values():
+            print_report(dataset)
     console.print(
-        f"Study '{study.name}' is valid: {len(cells)} cells.", highlight=False, markup=False
+        f"Study '{study.name}' is valid: {len(resolution.cells)} cells.",
+        highlight=False,
+        markup=False,
     )
     return 0

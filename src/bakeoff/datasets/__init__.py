@@ -23,6 +23,7 @@ from bakeoff.datasets._registry import (
     register_dataset,
     register_frame,
 )
+from bakeoff.datasets._report import ColumnReport, DatasetReport, report
 from bakeoff.datasets._suites import (
     Suite,
     get_suite,
@@ -40,8 +41,10 @@ __all__ = [
     "TASKS",
     "Collection",
     "CollectionEntry",
+    "ColumnReport",
     "Dataset",
     "DatasetInfo",
+    "DatasetReport",
     "FeatureKind",
     "Suite",
     "TaskKind",
@@ -65,5 +68,6 @@ __all__ = [
     "register_dataset",
     "register_frame",
     "register_suite",
+    "report",
     "suite_members",
 ]

@@ -15,7 +15,7 @@ from bakeoff.datasets._fingerprint import fingerprint_frame
 from bakeoff.datasets._types import FeatureKind, explain_feature_kinds
 from bakeoff.exceptions import BakeoffWarning, DatasetError
 
-__all__ = ["TASKS", "Dataset", "TaskKind", "fingerprint_frame", "infer_task"]
+__all__ = ["TASKS", "Dataset", "TaskKind", "explain_task", "fingerprint_frame", "infer_task"]
 
 TaskKind = Literal["classification", "regression"]
 TASKS: tuple[TaskKind, ...] = ("classification", "regression")
@@ -30,13 +30,24 @@ def infer_task(target: pd.Series) -> TaskKind:
     Text, categorical and boolean targets are classification; numbers are regression
     unless they are whole numbers with at most 20 distinct values (coded classes).
     """
+    return explain_task(target)[0]
+
+
+def explain_task(target: pd.Series) -> tuple[TaskKind, str]:
+    """The task :func:`infer_task` infers, and why, in words."""
     values = target.dropna()
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        return "classification"
+    distinct = values.nunique()
+    if pd.api.types.is_bool_dtype(values):
+        return "classification", "a true/false target"
+    if not pd.api.types.is_numeric_dtype(values):
+        return "classification", f"a text target with {distinct} classes"
     whole = bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
-    if whole and values.nunique() <= MAX_INFERRED_CLASSES:
-        return "classification"
-    return "regression"
+    if whole and distinct <= MAX_INFERRED_CLASSES:
+        return "classification", (
+            f"whole numbers with {distinct} distinct values, read as coded classes; "
+            f"set task: regression if they are counts"
+        )
+    return "regression", f"a numeric target with {distinct} distinct values"
 
 
 @dataclass
@@ -79,6 +90,8 @@ class Dataset:
     kind_reasons: dict[str, str] = field(init=False, default_factory=dict)
     #: Columns left out of the features, and why.
     dropped: dict[str, str] = field(init=False, default_factory=dict)
+    #: Why the task is what it is ("declared", or what was inferred from the target).
+    task_reason: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
         self._validate()
@@ -142,7 +155,9 @@ class Dataset:
         frame = _convert_declared(frame, declared, where)
         if len(frame.columns) < 2:
             raise DatasetError(f"{where} has no feature columns besides the target.")
-        task = self.task or infer_task(frame[self.target])
+        task, self.task_reason = (
+            (self.task, "declared") if self.task else explain_task(frame[self.target])
+        )
         if task not in TASKS:
             raise DatasetError(f"{where}: task must be one of {list(TASKS)}, but got {task!r}.")
         target = frame[self.target]

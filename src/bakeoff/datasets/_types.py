@@ -49,11 +49,24 @@ def explain_feature_kind(column: pd.Series) -> tuple[FeatureKind, str]:
     distinct = values.nunique()
     if distinct == 2:
         return "boolean", "two distinct values"
+    dates = _date_hint(column.name, values)
     if len(values) >= MIN_ROWS_FOR_ID and distinct == len(values):
-        return "id", f"every one of its {len(values)} values is distinct"
+        return "id", f"every one of its {len(values)} values is distinct{dates}"
     if len(values) >= MIN_ROWS_FOR_ID and distinct >= NEAR_UNIQUE_SHARE * len(values):
-        return "id", f"{distinct} distinct values in {len(values)} rows (near-unique)"
-    return "categorical", f"{distinct} distinct text values"
+        return "id", f"{distinct} distinct values in {len(values)} rows (near-unique){dates}"
+    return "categorical", f"{distinct} distinct text values{dates}"
+
+
+def _date_hint(name: object, values: pd.Series) -> str:
+    """A hint when text reads as dates: a file's dates arrive as text, not datetimes."""
+    sample = values.head(20).astype(str)
+    if sample.empty or not sample.str.contains(r"\d[-/.]\d", regex=True).all():
+        return ""
+    try:
+        pd.to_datetime(sample, format="ISO8601")
+    except (ValueError, TypeError):
+        return ""
+    return f"; they read as dates: declare `types: {{{name}: datetime}}` to use them"
 
 
 def resolve_feature_kinds(
