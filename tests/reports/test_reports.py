@@ -369,6 +369,29 @@ def test_the_cli_writes_a_report_for_a_study_and_after_a_run(
     assert (tmp_path / "after" / "report.html").is_file()
 
 
+def test_a_results_export_gets_a_report(stored: str, tmp_path: Path) -> None:
+    exported = tmp_path / "results.csv"
+    bakeoff.results("report", storage=stored).to_csv(exported, index=False)
+    completed = run_cli(
+        "report",
+        "--scores",
+        str(exported),
+        "--metric",
+        "test_f1_macro",
+        "--out",
+        str(tmp_path / "out"),
+        "--format",
+        "markdown",
+        "--resamples",
+        "200",
+    )
+    assert completed.returncode == 0, completed.stderr
+    data = collect_from_scores(exported, metric="test_f1_macro", n_resamples=200)
+    assert data.analysis.scores.metric in ("f1_macro", "test_f1_macro")
+    assert data.analysis.scores.higher_is_better
+    assert len(data.analysis.scores.frame) == 48
+
+
 def test_model_colours_are_stable_across_figures() -> None:
     from bakeoff.reports._figures import model_colors
 

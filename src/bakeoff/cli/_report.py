@@ -113,7 +113,12 @@ def report(
     if scores_file is not None:
         from bakeoff.reports import collect_from_scores, write_report
 
-        data = collect_from_scores(scores_file, higher_is_better=not lower_is_better, **options)
+        data = collect_from_scores(
+            scores_file,
+            higher_is_better=False if lower_is_better else None,
+            metric=metric,
+            **options,
+        )
         result = write_report(data, out, formats=chosen)
         _say(result, data.partial, data.n_done, data.n_cells)
         return

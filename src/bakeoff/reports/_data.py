@@ -91,9 +91,20 @@ def collect_from_store(
     )
 
 
-def collect_from_scores(path: Path, *, higher_is_better: bool = True, **options: Any) -> ReportData:
-    """Read any long table of scores (as ``bakeoff analyze --scores``) and analyse it."""
-    scores = Scores.from_csv(path, higher_is_better=higher_is_better)
+def collect_from_scores(
+    path: Path,
+    *,
+    higher_is_better: bool | None = None,
+    metric: str | None = None,
+    **options: Any,
+) -> ReportData:
+    """Read a long table of scores or a ``bakeoff results`` export (as ``bakeoff analyze
+    --scores``) and analyse it. ``higher_is_better=None``: a results export's metric
+    decides, a long table is higher-is-better."""
+    from bakeoff._score_files import scores_from_file
+
+    lower = None if higher_is_better is None else not higher_is_better
+    scores = scores_from_file(path, metric=metric, lower_is_better=lower)
     analysis = analyze(scores, **options)
     return ReportData(
         analysis=analysis,
