@@ -132,6 +132,13 @@ def _too_few(
         for label in short_of
         if short_of[label] >= cv
     ]
+    if not counts:
+        # No class has cv rows even in the whole training split.
+        return (
+            f"{head}: the training split holds {rows} row{'s' if rows != 1 else ''} and no "
+            f"class has {cv} of them, so the inner folds cannot be scored. Use more data, a "
+            f"smaller split.test_size, or lower tuning.cv."
+        )
     count, label = min(counts)
     return (
         f"{head}: they hold {count} row{'s' if count != 1 else ''} of class '{label}', so "

@@ -201,6 +201,7 @@ class Study:
         """
         resolution = self.resolve()
         url = self.storage_url(storage)
+        _check_shareable(url)
         started = time.perf_counter()
         provenance = collect_provenance(self.base_dir)
         with Store(url) as store:
@@ -407,6 +408,24 @@ def _from_folder(url: str, folder: Path) -> str:
     if path.is_absolute():
         return url
     return parsed.set(database=str(folder / path)).render_as_string(hide_password=False)
+
+
+def _check_shareable(url: str) -> None:
+    """Refuse an in-memory store: it vanishes at the end and workers cannot reach it."""
+    from sqlalchemy.engine import make_url
+
+    from bakeoff.exceptions import StoreError
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return  # the store reports a malformed URL itself
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise StoreError(
+            f"storage URL '{url}' is an in-memory database: it would vanish when the run "
+            f"ends, and worker processes and other runners cannot reach it. Use a file, "
+            f"e.g. sqlite:///bakeoff.db"
+        )
 
 
 def _describe(cell: Cell) -> str:

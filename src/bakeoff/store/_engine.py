@@ -67,9 +67,8 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
-        # WAL lets workers write trials while others read; NORMAL keeps every committed
-        # trial through a process crash (SIGKILL), fsyncing only at checkpoints.
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # NORMAL keeps every committed trial through a process crash (SIGKILL), fsyncing
+        # only at checkpoints (the file is in WAL mode, set by migrate).
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -106,11 +105,19 @@ def migrate(engine: sa.Engine) -> None:
     """
     try:
         current, head = schema_revision(engine)
+        if current is None:
+            _check_not_foreign(engine)
     except sa.exc.DBAPIError as exc:
-        raise StoreError(f"cannot open the store at '{engine.url}': {exc.orig}") from None
+        raise StoreError(_open_error(engine, exc)) from None
     if current == head:
         return
     _check_known(engine, current)
+    if engine.dialect.name == "sqlite":
+        # WAL lets workers write trials while others read. It is a property of the file,
+        # set once here (not on every connection), so that a file refused above is left
+        # exactly as it was.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
     try:
         with _locked(engine) as connection:
             context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
@@ -122,6 +129,56 @@ def migrate(engine: sa.Engine) -> None:
             f"cannot set up the store's tables at '{engine.url}': {exc.orig}. Nothing was "
             f"changed; free the space or fix the permissions, then run again."
         ) from None
+
+
+#: Optuna's own tables: a database may hold them beside bakeoff's (both are prefixed or
+#: named so that they do not clash).
+_OPTUNA_TABLES = {
+    "alembic_version",
+    "studies",
+    "study_directions",
+    "study_user_attributes",
+    "study_system_attributes",
+    "trials",
+    "trial_user_attributes",
+    "trial_system_attributes",
+    "trial_params",
+    "trial_values",
+    "trial_intermediate_values",
+    "trial_heartbeats",
+    "version_info",
+}
+
+
+def _check_not_foreign(engine: sa.Engine) -> None:
+    """Refuse to add bakeoff's tables to a database that holds someone else's."""
+    names = set(sa.inspect(engine).get_table_names())
+    foreign = sorted(n for n in names if not n.startswith("bakeoff_") and n not in _OPTUNA_TABLES)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (", …" if len(foreign) > 5 else "")
+        raise StoreError(
+            f"'{engine.url}' is a database with other tables ({shown}), not a bakeoff store; "
+            f"bakeoff will not add its tables to it. Point --storage at a bakeoff store or a "
+            f"new file, e.g. sqlite:///bakeoff.db"
+        )
+
+
+def _open_error(engine: sa.Engine, exc: sa.exc.DBAPIError) -> str:
+    reason = str(exc.orig)
+    hint = ""
+    if "not a database" in reason:
+        hint = (
+            " It is not an SQLite database (or it is damaged or encrypted). Point --storage "
+            "at a bakeoff store, or at a new file name."
+        )
+    elif "malformed" in reason:
+        hint = (
+            " The file is damaged (truncated or overwritten). Restore it from a copy; "
+            "`sqlite3 FILE 'PRAGMA integrity_check'` shows what is wrong."
+        )
+    elif "locked" in reason or "busy" in reason:
+        hint = " Another process holds the store's write lock; wait for it, or stop it."
+    return f"cannot open the store at '{engine.url}': {reason}.{hint}"
 
 
 def _check_known(engine: sa.Engine, current: str | None) -> None:
