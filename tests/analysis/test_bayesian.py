@@ -96,8 +96,38 @@ def test_the_signed_rank_test_is_seeded() -> None:
 
 
 def test_default_rope_per_metric_family() -> None:
-    assert default_rope(np.array([0.7, 0.91, 1.0])) == 0.01
-    assert default_rope(np.array([12.0, 8.0])) == pytest.approx(0.1)
+    assert default_rope(np.array([0.7, 0.91, 1.0])) == (0.01, False)
+    assert default_rope(np.array([12.0, 8.0]), higher_is_better=False) == (0.01, True)
+    # An error that happens to lie in [0, 1] (MAE of 0.03) still has no natural unit.
+    assert default_rope(np.array([0.03, 0.02]), higher_is_better=False) == (0.01, True)
+
+
+def test_errors_on_different_scales_get_a_relative_rope() -> None:
+    # RMSE around 3-7 on three datasets and 5,000 on a fourth; "new" is 10% better on
+    # the three small ones and equal on the big one. One absolute ROPE from the mean
+    # magnitude (about 12.6) would call them practically equivalent.
+    rng = np.random.default_rng(5)
+    rows = []
+    for dataset, scale in {"mpg": 3.0, "cars": 5.0, "fish": 7.0, "houses": 5000.0}.items():
+        for seed in range(8):
+            noise = rng.normal(0, 0.005 * scale)
+            rows.append((dataset, "old", seed, scale + noise))
+            better = 0.9 if scale < 100 else 1.0
+            rows.append(
+                (dataset, "new", seed, better * scale + noise + rng.normal(0, 0.002 * scale))
+            )
+    table = pd.DataFrame(rows, columns=["dataset", "model", "seed", "score"])
+    result = analyze(
+        Scores.from_frame(table, higher_is_better=False), n_resamples=100, bayesian=True
+    )
+    assert result.settings["bayesian"]["rope_scale"].startswith("relative")
+    small = result.pairs[result.pairs["dataset"] != "houses"]
+    assert set(small["bayes_decision"]) == {"a practically better"}  # "new" < "old"
+    # 1% of the larger of the two models' mean scores on that dataset (3.0 on mpg).
+    assert result.pairs.set_index("dataset").loc["mpg", "rope_width"] == pytest.approx(
+        0.03, rel=0.02
+    )
+    assert any("ROPE ±1% of each dataset's mean score" in line for line in result.insights)
 
 
 def test_analyze_reports_the_three_probabilities_beside_the_tests() -> None:

@@ -105,6 +105,7 @@ def compare_across_datasets(
     effect_size: float = 0.5,
     rope: float | None = None,
     threshold: float = 0.95,
+    rope_relative: bool = False,
     bayes_samples: int = 20_000,
     seed: int = 0,
 ) -> AcrossDatasets:
@@ -196,7 +197,10 @@ def compare_across_datasets(
             }
         )
         if rope is not None:
-            samples = signed_rank_samples(d, rope, samples=bayes_samples, seed=seed)
+            # A relative ROPE compares each dataset's difference as a share of its scale.
+            scale = np.maximum((both[a].abs() + both[b].abs()).to_numpy() / 2, 1e-300)
+            shown = d / scale if rope_relative else d
+            samples = signed_rank_samples(shown, rope, samples=bayes_samples, seed=seed)
             p_a, p_rope, p_b = signed_rank_posterior(samples)
             stats_rows[-1].update(
                 p_a_better=p_a,

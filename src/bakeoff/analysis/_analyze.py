@@ -206,11 +206,22 @@ def analyze(
         raise SpecError(f"--rope must be a finite number >= 0, but got {rope}.")
     if not 0.5 < threshold < 1:
         raise SpecError(f"the Bayesian threshold must lie in (0.5, 1), but got {threshold}.")
+    rope_relative = False
     if bayesian:
-        rope = default_rope(scores.frame["score"].to_numpy()) if rope is None else rope
+        if rope is None:
+            rope, rope_relative = default_rope(
+                scores.frame["score"].to_numpy(), higher_is_better=scores.higher_is_better
+            )
         settings["bayesian"] = {
             "rope": rope,
-            "rope_default": "0.01 for scores in [0, 1]; else 1% of the scores' mean magnitude",
+            "rope_scale": (
+                "relative: a share of each dataset's mean score; across datasets the "
+                "differences are compared as shares of it"
+                if rope_relative
+                else "absolute, in the metric's units"
+            ),
+            "rope_default": "0.01 for higher-is-better scores in [0, 1]; else 1% of each "
+            "dataset's mean score",
             "threshold": threshold,
             "within_dataset": CORRELATED_T,
             "across_datasets": SIGNED_RANK,
@@ -240,6 +251,7 @@ def analyze(
             seed=seed,
             rope=rope,
             threshold=threshold,
+            rope_relative=rope_relative,
         )
     across = compare_across_datasets(
         scores,
@@ -249,6 +261,7 @@ def analyze(
         effect_size=effect_size,
         rope=rope,
         threshold=threshold,
+        rope_relative=rope_relative,
         bayes_samples=bayes_samples,
         seed=derive_seed(seed, "signed-rank"),
     )

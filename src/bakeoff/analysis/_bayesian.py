@@ -58,25 +58,26 @@ class BayesianDecision:
     decision: str
 
 
-def default_rope(scores: np.ndarray) -> float:
-    """The ROPE when none is given, in the metric's units.
+def default_rope(scores: np.ndarray, *, higher_is_better: bool = True) -> tuple[float, bool]:
+    """The ROPE when none is given: ``(rope, relative)``.
 
-    Scores that all lie in [0, 1] (accuracy, F1, AUC, CSMF accuracy ...) get 0.01, one
-    percentage point, the value Benavoli et al. (2017) use for accuracy. Other scores
-    (RMSE, MAE, log loss ...) have no natural unit, so the ROPE is 1% of their mean
-    magnitude.
+    Scores where higher is better and that all lie in [0, 1] (accuracy, F1, AUC, CSMF
+    accuracy ...) get 0.01 in the metric's units, one percentage point, the value
+    Benavoli et al. (2017) use for accuracy. Any other score (RMSE, MAE, log loss ...,
+    even when it happens to lie in [0, 1]) has no natural unit and differs in scale from
+    dataset to dataset, so the ROPE is relative: 1% of each dataset's mean score, and
+    differences across datasets are compared as shares of it.
     """
     values = np.asarray(scores, dtype=float)
     values = values[np.isfinite(values)]
-    if values.size and values.min() >= 0 and values.max() <= 1:
-        return 0.01
-    return float(0.01 * np.abs(values).mean()) if values.size else 0.01
+    bounded = bool(values.size) and values.min() >= 0 and values.max() <= 1
+    return (0.01, False) if bounded and higher_is_better else (0.01, True)
 
 
 def correlated_bayesian_t_test(
     d: np.ndarray,
     test_train_ratio: float | np.ndarray,
-    rope: float,
+    rope: float | np.ndarray,
     *,
     scale: np.ndarray | float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -65,12 +65,20 @@ _BAYES_WORDS = {
 }
 
 
+def rope_text(settings: dict[str, Any]) -> str:
+    """``±0.01`` or ``±1% of each dataset's mean score``."""
+    rope = settings["rope"]
+    if str(settings.get("rope_scale", "")).startswith("relative"):
+        return f"±{100 * rope:g}% of each dataset's mean score"
+    return f"±{rope:g}"
+
+
 def _bayesian(analysis: Analysis) -> list[Finding]:
     """The Bayesian decisions, beside (not instead of) the tests' findings."""
     settings = analysis.settings.get("bayesian")
     if not settings:
         return []
-    rope, threshold = settings["rope"], settings["threshold"]
+    rope, threshold = rope_text(settings), settings["threshold"]
     findings = []
     for row in analysis.across.pairwise:
         if "bayes_decision" not in row:
@@ -78,7 +86,7 @@ def _bayesian(analysis: Analysis) -> list[Finding]:
         verdict = _BAYES_WORDS[row["bayes_decision"]].format(a=row["model_a"], b=row["model_b"])
         findings.append(
             Finding(
-                f"Bayesian signed-rank test across datasets (ROPE ±{rope:g}): {verdict} "
+                f"Bayesian signed-rank test across datasets (ROPE {rope}): {verdict} "
                 f"(P({row['model_a']} better) = {row['p_a_better']:.3f}, P(equivalent) = "
                 f"{row['p_rope']:.3f}, P({row['model_b']} better) = {row['p_b_better']:.3f}; "
                 f"decision threshold {threshold:g})."
@@ -91,7 +99,7 @@ def _bayesian(analysis: Analysis) -> list[Finding]:
         different = counts.get("a practically better", 0) + counts.get("b practically better", 0)
         findings.append(
             Finding(
-                f"Within datasets, the correlated Bayesian t-test (ROPE ±{rope:g}, threshold "
+                f"Within datasets, the correlated Bayesian t-test (ROPE {rope}, threshold "
                 f"{threshold:g}) finds {different} "
                 f"of {len(tested)} comparisons practically different, "
                 f"{counts.get('practically equivalent', 0)} practically equivalent and "
@@ -185,7 +193,12 @@ def _across(analysis: Analysis) -> list[Finding]:
             findings.append(Finding(across.note[0].upper() + across.note[1:] + "."))
         return findings
     f_p = across.iman_davenport["p"]
-    statistic = f"Iman–Davenport F = {across.iman_davenport['statistic']:.2f}, {_p(f_p)}"
+    value = across.iman_davenport["statistic"]
+    statistic = (
+        f"Iman–Davenport F = {value:.2f}, {_p(f_p)}"
+        if np.isfinite(value)
+        else f"every dataset ranks the models alike; exact permutation {_p(f_p)}"
+    )
     if across.ranks_differ:
         findings.append(
             Finding(
@@ -213,7 +226,7 @@ def _across(analysis: Analysis) -> list[Finding]:
             Finding(
                 f"{better} beats {worse} across datasets (Wilcoxon signed-rank, rank sums "
                 f"{sums[0]:g} vs {sums[1]:g}; {across.correction}-adjusted "
-                f"{_p(row['p_adjusted'])} < {level:g}; higher on {wins} of "
+                f"{_p(row['p_adjusted'])} < {level:g}; better on {wins} of "
                 f"{row['n_datasets']} datasets).",
                 claim=True,
             )

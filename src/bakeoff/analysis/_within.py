@@ -113,6 +113,7 @@ def compare_pairs(
     seed: int,
     rope: float | None = None,
     threshold: float = 0.95,
+    rope_relative: bool = False,
 ) -> pd.DataFrame:
     """Every pair of models on every dataset and budget, over their common seeds.
 
@@ -156,6 +157,7 @@ def compare_pairs(
                 derive_seed(seed, "bootstrap", len(seeds)),
                 rope,
                 threshold,
+                rope_relative,
             )
     # One family for the whole study: a claim about any dataset keeps the family-wise
     # error (Holm, Bonferroni) or the false discovery rate (BH) at alpha.
@@ -175,6 +177,7 @@ def _compare_batch(
     seed: int,
     rope: float | None = None,
     threshold: float = 0.95,
+    rope_relative: bool = False,
 ) -> list[dict[str, object]]:
     n = len(wide)
     x = np.array([wide[a].to_numpy() for a, _ in pairs]).reshape(len(pairs), n)
@@ -249,9 +252,16 @@ def _compare_batch(
                 "docs/analysis.md), so 'undecided' here is weak evidence either way"
             )
     if rope is not None:
-        p_a, p_rope, p_b = correlated_bayesian_t_test(sign * d, ratio, rope, scale=scale)
+        width = rope * scale if rope_relative else np.full(len(pairs), rope)
+        p_a, p_rope, p_b = correlated_bayesian_t_test(sign * d, ratio, width, scale=scale)
         for i, row in enumerate(rows):
+            if row["test"] == SIGN_TEST:
+                row["bayes_note"] = (
+                    "the difference is the same on every seed: the posterior is a point "
+                    "mass, so its certainty says only that the seeds agreed"
+                )
             row.update(
+                rope_width=float(width[i]),
                 p_a_better=float(p_a[i]),
                 p_rope=float(p_rope[i]),
                 p_b_better=float(p_b[i]),

@@ -137,7 +137,7 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
     if across.iman_davenport:
         console.print(
             f"Friedman χ² = {across.friedman['statistic']:.3f} (p = {across.friedman['p']:.4f}); "
-            f"Iman–Davenport F = {across.iman_davenport['statistic']:.3f} "
+            f"Iman–Davenport F = {_num(across.iman_davenport['statistic'])} "
             f"(p = {across.iman_davenport['p']:.4f}); Nemenyi CD = "
             f"{across.critical_difference['0.05']:.3f} (α = 0.05), "
             f"{across.critical_difference['0.10']:.3f} (α = 0.10).",
@@ -221,16 +221,20 @@ def _num(value: object) -> str:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return "-"
-    return "-" if number != number else f"{number:.4g}"
+    if number != number:
+        return "-"
+    return "∞" if number in (float("inf"), float("-inf")) else f"{number:.4g}"
 
 
 def _print_bayesian(result) -> None:  # type: ignore[no-untyped-def]
+    from bakeoff.analysis._insights import rope_text
+
     settings = result.settings.get("bayesian")
     rows = [r for r in result.across.pairwise if "bayes_decision" in r]
     if not settings or not rows:
         return
     table = Table(
-        title=f"Bayesian signed-rank test across datasets (ROPE ±{settings['rope']:g}, "
+        title=f"Bayesian signed-rank test across datasets (ROPE {rope_text(settings)}, "
         f"threshold {settings['threshold']:g})"
     )
     for column in ("a", "b", "P(a better)", "P(equivalent)", "P(b better)", "decision"):
