@@ -58,6 +58,8 @@ def export_optuna(study: str, *, to: str, storage: str | None = None) -> list[st
     Raises:
         StudyNotFoundError: If the study is not in the store.
     """
+    # One "A new study created" line per cell is Optuna's chatter, not the user's news.
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     with Store(storage or DEFAULT_STORAGE, must_exist=True) as store:
         cells = store.cells_frame(study)
         trials = store.trials_frame(study)
