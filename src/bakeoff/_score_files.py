@@ -14,6 +14,7 @@ from bakeoff import metrics as metric_registry
 from bakeoff._registry import suggest
 from bakeoff._table_files import read_table
 from bakeoff.analysis import Scores
+from bakeoff.analysis._scores import long_scores
 from bakeoff.exceptions import SpecError, UnknownNameError
 
 __all__ = ["is_results_export", "scores_from_file"]
@@ -83,19 +84,7 @@ def _from_results(
             lower_is_better = metric_registry.get(name).direction == "minimize"
         except UnknownNameError:
             lower_is_better = False
-    seconds = done.get("tune_seconds", 0).fillna(0) + done.get("refit_seconds", 0).fillna(0)
-    long = pd.DataFrame(
-        {
-            "dataset": done["dataset"],
-            "model": done["model"],
-            "budget": done["budget"],
-            "seed": done["seed"],
-            "score": done[f"test_{name}"],
-            "n_train": done["n_train"],
-            "n_test": done["n_test"],
-            "seconds": seconds,
-        }
-    )
+    long = long_scores(done, name)
     return Scores.from_frame(
         long,
         metric=name,

@@ -165,20 +165,10 @@ class Scores:
             )
         unscored = sorted(set(done.loc[done[f"test_{name}"].isna(), "dataset"]))
         kinds = _model_kinds(study, storage)
-        frame = pd.DataFrame(
-            {
-                "model_name": done["cell_key"].map(lambda k: kinds[k][0]),
-                "tuned": done["cell_key"].map(lambda k: kinds[k][1]),
-                "dataset": done["dataset"],
-                "model": done["model"],
-                "budget": done["budget"],
-                "seed": done["seed"],
-                "score": done[f"test_{name}"],
-                "n_train": done["n_train"],
-                "n_test": done["n_test"],
-                "seconds": done["tune_seconds"].fillna(0) + done["refit_seconds"].fillna(0),
-            }
-        ).dropna(subset=["score"])
+        frame = long_scores(done, name)
+        frame.insert(0, "tuned", done["cell_key"].map(lambda k: kinds[k][1]))
+        frame.insert(0, "model_name", done["cell_key"].map(lambda k: kinds[k][0]))
+        frame = frame.dropna(subset=["score"])
         direction = metrics.get(name).direction
         scores = cls.from_frame(
             frame,
@@ -274,3 +264,22 @@ def dataset_properties(study: str, storage: str | None = None) -> pd.DataFrame |
     if properties.empty:
         properties = frame[["n_rows", "n_features"]]
     return properties.apply(pd.to_numeric, errors="coerce")
+
+
+def long_scores(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The long scores table (dataset, model, budget, seed, score, n_train, n_test,
+    seconds) of one row per cell, as ``bakeoff results`` or the store gives them."""
+    zero = pd.Series(0.0, index=cells.index)
+    return pd.DataFrame(
+        {
+            "dataset": cells["dataset"],
+            "model": cells["model"],
+            "budget": cells["budget"],
+            "seed": cells["seed"],
+            "score": cells[f"test_{metric}"],
+            "n_train": cells["n_train"],
+            "n_test": cells["n_test"],
+            "seconds": cells.get("tune_seconds", zero).fillna(0)
+            + cells.get("refit_seconds", zero).fillna(0),
+        }
+    )
