@@ -274,7 +274,15 @@ class Study:
                 )
             owner = new_owner()
             tasks = [
-                self._task(c, prepared.cell_ids[c.key], resolution, url, prepared.run_id, owner)
+                self._task(
+                    c,
+                    prepared.cell_ids[c.key],
+                    resolution,
+                    url,
+                    prepared.run_id,
+                    owner,
+                    prepared.cell_ids,
+                )
                 for c in resolution.cells
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
@@ -307,6 +315,13 @@ class Study:
             self._count_others(summary, store, prepared.cell_ids, resolution.cells)
             summary.seconds = time.perf_counter() - started
             summary.states = count_cell_states(store.cell_states(prepared.study_id).values())
+            budget = self.spec.execution.max_cpu_seconds
+            pending = summary.states[CellStatus.PENDING]
+            if budget is not None and pending and not interrupted:
+                summary.notes.append(
+                    f"execution.max_cpu_seconds ({budget:g} s) was spent: {pending} cells not "
+                    f"started stay pending; run again to continue them"
+                )
             status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
             store.finish_study(prepared.study_id, status, run_id=prepared.run_id)
         return summary
@@ -341,6 +356,7 @@ class Study:
         url: str,
         run_id: int | None,
         owner: str,
+        cell_ids: dict[str, int],
     ) -> CellTask:
         model = next(m for m in resolution.models if m.label == cell.model)
         dataset = resolution.datasets[cell.dataset]
@@ -358,7 +374,8 @@ class Study:
             study_seed=self.spec.seed,
             fingerprint=dataset.fingerprint,
             metrics=tuple(resolution.metrics[str(dataset.task)]),
-            method=tuning.method if model.space else "none",
+            method=resolution.methods[cell.model][0],
+            method_reason=resolution.methods[cell.model][1],
             n_trials=resolution.n_trials[cell.model],
             cv=tuning.cv,
             test_size=self.spec.split.test_size,
@@ -370,6 +387,18 @@ class Study:
             owner=owner,
             lease_seconds=self.spec.execution.lease_seconds,
             run_id=run_id,
+            objectives=tuple(tuning.objectives or ()),
+            pruner=tuning.pruner,
+            pruner_options=tuning.pruner_options,
+            patience=tuning.patience,
+            min_delta=tuning.min_delta,
+            parallel_trials=tuning.parallel_trials,
+            selection=tuning.selection,
+            weights=tuning.weights,
+            warm_from=tuple(
+                cell_ids[c.key] for c in warm_siblings(cell, resolution.cells, self.spec)
+            ),
+            max_cpu_seconds=self.spec.execution.max_cpu_seconds,
         )
 
     def _artifacts_dir(self, url: str) -> str | None:
@@ -390,6 +419,33 @@ class Study:
                 else Path.cwd() / "bakeoff-artifacts"
             )
         return str(root / self.name)
+
+
+def warm_siblings(cell: Cell, cells: list[Cell], spec: StudySpec) -> list[Cell]:
+    """The cells whose best configurations start ``cell``'s search (``tuning.warm_start``).
+
+    Only cells that are settled before ``cell`` may start count, so that the result does
+    not depend on which worker finished first: the executor claims a cell only once these
+    are complete or failed. ``budgets``: the same model, dataset and seed at smaller
+    budgets (``full`` is the largest), smallest first. ``seeds``: the same model, dataset
+    and budget at the seeds listed before this one, in the spec's order.
+    """
+    mode = spec.tuning.warm_start
+    if mode == "none":
+        return []
+
+    def size(budget: int | str) -> float:
+        return float("inf") if budget == "full" else float(budget)
+
+    same = [c for c in cells if c.model == cell.model and c.dataset == cell.dataset]
+    if mode == "budgets":
+        smaller = [c for c in same if c.seed == cell.seed and size(c.budget) < size(cell.budget)]
+        return sorted(smaller, key=lambda c: size(c.budget))
+    order = {seed: i for i, seed in enumerate(spec.seeds)}
+    earlier = [
+        c for c in same if str(c.budget) == str(cell.budget) and order[c.seed] < order[cell.seed]
+    ]
+    return sorted(earlier, key=lambda c: order[c.seed])
 
 
 def _from_folder(url: str, folder: Path) -> str:
