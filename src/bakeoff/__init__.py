@@ -11,7 +11,7 @@ read the results back::
 """
 
 from bakeoff import analysis, datasets, metrics, models
-from bakeoff._results import predictions, results, trials
+from bakeoff._results import pareto, predictions, results, trials
 from bakeoff._study import RunSummary, Study
 from bakeoff._table_files import read_table
 from bakeoff._version import __version__
@@ -38,6 +38,7 @@ __all__ = [
     "datasets",
     "metrics",
     "models",
+    "pareto",
     "predictions",
     "read_table",
     "register_dataset",

@@ -227,6 +227,13 @@ def _with_objectives(
 def _check_sampler(spec: StudySpec) -> None:
     """Build the sampler once, so that bad ``sampler_options`` fail here, not in a cell."""
     tuning = spec.tuning
+    if tuning.method == "auto":
+        if tuning.sampler_options:
+            raise SpecError(
+                "tuning.sampler_options: method auto picks the sampler per model, so "
+                "options for one sampler cannot be given. Name the method, or remove them"
+            )
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -135,7 +135,14 @@ def _replay(
 
 
 class _Patience:
-    """Trials since the last improvement (one objective) or front change (several)."""
+    """Trials since the last improvement (one objective) or front change (several).
+
+    With one objective a trial improves when it beats the best so far by more than
+    nothing and by at least ``min_delta`` (the best moves only then, as in Keras's
+    ``EarlyStopping``); the first complete trial always improves. With several, a trial
+    improves when it enters the Pareto front of the trials so far. Pruned and failed
+    trials never improve.
+    """
 
     def __init__(self, directions: tuple[str, ...], min_delta: float) -> None:
         self.signs = np.array([1.0 if d == "maximize" else -1.0 for d in directions])
@@ -150,9 +157,10 @@ class _Patience:
             values = np.asarray(record.values, dtype=float) * self.signs
             if len(values) == 1:
                 value = float(values[0])
-                improved = self.best is None or value >= self.best + self.min_delta
-                if improved or self.best is None or value > self.best:
-                    self.best = value if self.best is None else max(self.best, value)
+                gain = math.inf if self.best is None else value - self.best
+                improved = gain > 0 and gain >= self.min_delta
+                if improved:
+                    self.best = value
             else:
                 improved = not any(np.all(f >= values) for f in self.front)
                 if improved:
@@ -231,6 +239,7 @@ def tune(
             break
         if (
             settings.cpu_seconds_left is not None
+            and records  # a cell that started runs at least one batch
             and cpu_seconds() - cpu_start >= settings.cpu_seconds_left
         ):
             stop_reason = "cpu_budget"
@@ -244,12 +253,16 @@ def tune(
                 study.enqueue_trial(settings.warm_configs[n], skip_if_exists=False)
             elif grid is not None:
                 study.enqueue_trial(grid[n])
-            asked.append(_Asked(study.ask(), datetime.now(timezone.utc), time.perf_counter()))
-        for item in asked:
+            item = _Asked(study.ask(), datetime.now(timezone.utc), time.perf_counter())
+            asked.append(item)
             try:
+                # Now, with this trial's sampler: parameters are drawn as they are
+                # suggested, not when the trial is asked.
                 item.params = space.suggest(item.trial)
             except Exception:
                 item.error = traceback.format_exc()
+        for item in asked:
+            if item.error is not None:
                 continue
             if isolate:
                 try:
