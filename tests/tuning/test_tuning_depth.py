@@ -400,4 +400,13 @@ def test_warm_start_begins_with_the_smaller_budgets_best_and_ignores_timing(
     assert json.loads(first[(np.inf, 0)]) == json.loads(results.loc[40.0, "best_params"])
     if results.loc[80.0, "best_params"] != results.loc[40.0, "best_params"]:
         assert json.loads(first[(np.inf, 1)]) == json.loads(results.loc[80.0, "best_params"])
-    assert [s["n_warm_start"] for s in search_of(urls[1])][0] == 0
+    from bakeoff.store import Store
+
+    with Store(urls[1]) as store:
+        cells = store.cells_frame("depth")
+    warm = {
+        budget: json.loads(text)["n_warm_start"]
+        for budget, text in zip(cells["budget"], cells["search_json"], strict=True)
+    }
+    distinct = len({results.loc[40.0, "best_params"], results.loc[80.0, "best_params"]})
+    assert warm == {"40": 0, "80": 1, "full": distinct}
