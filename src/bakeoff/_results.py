@@ -118,7 +118,14 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
     if raw.empty:
         return pd.DataFrame(
             columns=[
-                *_DESIGN, "cell_key", "number", "state", "steps", "value", "params", "duration"
+                *_DESIGN,
+                "cell_key",
+                "number",
+                "state",
+                "steps",
+                "value",
+                "params",
+                "duration",
             ]
         )
     decoded = raw["values_json"].map(_json)

@@ -410,3 +410,35 @@ def test_warm_start_begins_with_the_smaller_budgets_best_and_ignores_timing(
     }
     distinct = len({results.loc[40.0, "best_params"], results.loc[80.0, "best_params"]})
     assert warm == {"40": 0, "80": 1, "full": distinct}
+
+
+# -- a finer resource ----------------------------------------------------------------
+
+
+def test_xgboost_reports_boosting_rounds_and_is_pruned_inside_a_fold(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'rounds.db'}"
+    spec = lr_study(url, method="random", n_trials=10, cv=3, pruner="median")
+    spec["tuning"]["pruner_options"] = {"n_startup_trials": 3}
+    spec["datasets"] = ["breast_cancer"]
+    spec["models"] = [
+        {
+            "name": "xgboost",
+            "params": {"n_estimators": 20},
+            "search_space": {
+                "learning_rate": {"type": "float", "low": 1e-4, "high": 0.5, "log": True}
+            },
+        }
+    ]
+    assert run(spec).exit_code == 0
+    trials = bakeoff.trials("depth", storage=url)
+    per_fit = bakeoff.models.get("xgboost").steps_per_fit
+    complete = trials[trials["state"] == "COMPLETE"]
+    pruned = trials[trials["state"] == "PRUNED"]
+    # Every complete trial reported each checkpoint of each fold.
+    assert (complete["steps"] == 3 * per_fit).all()
+    assert len(pruned), "tiny learning rates must be pruned"
+    # Some trial was stopped between two fold boundaries: inside a fit.
+    assert (pruned["steps"] % per_fit != 0).any() or (pruned["steps"] < per_fit).any()
+    # The objective is still the mean inner-fold accuracy of the finished fits.
+    means = complete["fold_scores"].map(lambda f: float(np.mean(json.loads(f))))
+    assert np.allclose(means, complete["value"], rtol=0, atol=1e-12)

@@ -69,6 +69,17 @@ def _pipeline(task: CellTask, dataset: Dataset, params: dict[str, Any], seed: in
     return pipeline_for(dataset, estimator, scale=task.model.needs_scaling)
 
 
+def _aligned(proba: Any, pipeline: Pipeline, labels: list[Any] | None) -> Any:
+    """A checkpoint's class probabilities with one column per class of the dataset."""
+    if proba is None or labels is None:
+        return None
+    fitted = list(getattr(pipeline[-1], "classes_", labels))
+    aligned = np.zeros((len(proba), len(labels)))
+    for j, label in enumerate(fitted[: proba.shape[1]]):
+        aligned[:, labels.index(label)] = proba[:, j]
+    return aligned
+
+
 def _predict(
     pipeline: Pipeline, X: Any, labels: list[Any] | None, need_proba: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -132,6 +143,31 @@ def _run_cell(
     scored = [metric_registry.get(n) for n in objectives if n != FIT_SECONDS]
     need_proba = any(m.needs_proba for m in scored)
     prunable = len(objectives) == 1 and task.pruner != "none"
+    # A model with a finer resource (boosting rounds, epochs) reports checkpoints inside
+    # each fold while a pruner listens; step = fold × checkpoints + checkpoint.
+    fine = prunable and task.model.resource is not None
+    steps_per_fit = task.model.steps_per_fit if fine else 1
+
+    def fit_fold(
+        pipeline: Pipeline, fold: int, fit_idx: Any, val_idx: Any, trial: Any, done: list[float]
+    ) -> None:
+        X_fit, y_fit = X_train.iloc[fit_idx], y_train[fit_idx]
+        if not fine:
+            pipeline.fit(X_fit, y_fit)
+            return
+        checkpoint = [0]
+
+        def on_step(y_pred: Any, proba: Any) -> None:
+            score = metric(
+                y_train[val_idx], y_pred, _aligned(proba, pipeline, labels), labels=labels
+            )
+            step = fold * steps_per_fit + checkpoint[0]
+            checkpoint[0] += 1
+            trial.report(float((sum(done) + score) / (len(done) + 1)), step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+
+        task.model.fit_steps(pipeline, X_fit, y_fit, X_val=X_train.iloc[val_idx], on_step=on_step)
 
     def evaluate(params: dict[str, Any], trial: Any) -> list[float]:
         fold_scores: dict[str, list[float]] = {m.name: [] for m in scored}
@@ -141,12 +177,18 @@ def _run_cell(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 clock = time.perf_counter()
-                pipeline.fit(X_train.iloc[fit_idx], y_train[fit_idx])
+                try:
+                    fit_fold(
+                        pipeline, fold, fit_idx, val_idx, trial, fold_scores.get(task.objective, [])
+                    )
+                except optuna.TrialPruned:
+                    trial.set_user_attr("fold_scores", fold_scores.get(task.objective, []))
+                    raise
                 fit_seconds += time.perf_counter() - clock
                 y_pred, proba = _predict(pipeline, X_train.iloc[val_idx], labels, need_proba)
             for m in scored:
                 fold_scores[m.name].append(m(y_train[val_idx], y_pred, proba, labels=labels))
-            if len(objectives) == 1 and objectives[0] != FIT_SECONDS:
+            if not fine and len(objectives) == 1 and objectives[0] != FIT_SECONDS:
                 # The running inner-CV mean of the objective, step = fold: what the
                 # pruner compares across trials (Optuna reports one objective only).
                 trial.report(float(np.mean(fold_scores[objectives[0]])), fold)
@@ -216,7 +258,9 @@ def _run_cell(
             cell_seed=seeds["cell"],
             timeout=task.timeout,
             sampler_options=task.sampler_options,
-            pruner=make_pruner(task.pruner, task.pruner_options, n_steps=len(folds)),
+            pruner=make_pruner(
+                task.pruner, task.pruner_options, n_steps=len(folds) * steps_per_fit
+            ),
             patience=task.patience,
             min_delta=task.min_delta,
             parallel=task.parallel_trials,
