@@ -46,9 +46,8 @@ def results(
 
     Columns: study, model, dataset, budget, seed, status, n_train, n_test, n_trials,
     n_failed_trials, best_params (JSON text), cv_<objective>, test_<metric> for every
-    metric, stop_reason (why the search stopped: n_trials, patience, timeout,
-    cpu_budget or grid_exhausted), tune_seconds, refit_seconds, error, artifact_path,
-    cell_key.
+    metric, tune_seconds, refit_seconds, stop_reason (why the search stopped: n_trials,
+    patience, timeout, cpu_budget or grid_exhausted), error, artifact_path, cell_key.
 
     ``budget`` is float64: the budget's rows, ``inf`` for ``full`` (so ``full`` sorts
     last and never equals a count); ``n_train`` is the rows the cell trained on.
@@ -82,9 +81,9 @@ def results(
             row[f"test_{metric}"] = np.nan if value is None else value
         search = _json(cell.search_json, {})
         row.update(
-            stop_reason=search.get("stop_reason"),
             tune_seconds=cell.tune_seconds,
             refit_seconds=cell.refit_seconds,
+            stop_reason=search.get("stop_reason"),
             error=cell.error,
             artifact_path=cell.artifact_path,
             cell_key=cell.cell_key,

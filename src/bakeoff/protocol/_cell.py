@@ -151,9 +151,8 @@ def _run_cell(
     def fit_fold(
         pipeline: Pipeline, fold: int, fit_idx: Any, val_idx: Any, trial: Any, done: list[float]
     ) -> None:
-        X_fit, y_fit = X_train.iloc[fit_idx], y_train[fit_idx]
         if not fine:
-            pipeline.fit(X_fit, y_fit)
+            pipeline.fit(X_train.iloc[fit_idx], y_train[fit_idx])
             return
         checkpoint = [0]
 
@@ -167,7 +166,13 @@ def _run_cell(
             if trial.should_prune():
                 raise optuna.TrialPruned()
 
-        task.model.fit_steps(pipeline, X_fit, y_fit, X_val=X_train.iloc[val_idx], on_step=on_step)
+        task.model.fit_steps(
+            pipeline,
+            X_train.iloc[fit_idx],
+            y_train[fit_idx],
+            X_val=X_train.iloc[val_idx],
+            on_step=on_step,
+        )
 
     def evaluate(params: dict[str, Any], trial: Any) -> list[float]:
         fold_scores: dict[str, list[float]] = {m.name: [] for m in scored}
