@@ -442,3 +442,39 @@ def test_xgboost_reports_boosting_rounds_and_is_pruned_inside_a_fold(tmp_path: P
     # The objective is still the mean inner-fold accuracy of the finished fits.
     means = complete["fold_scores"].map(lambda f: float(np.mean(json.loads(f))))
     assert np.allclose(means, complete["value"], rtol=0, atol=1e-12)
+
+
+def test_warm_start_from_earlier_seeds(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'seeds.db'}"
+    spec = lr_study(url, method="tpe", n_trials=3, warm_start="seeds")
+    spec["seeds"] = [7, 3]
+    assert run(spec).exit_code == 0
+    results = bakeoff.results("depth", storage=url).set_index("seed")
+    trials = bakeoff.trials("depth", storage=url).set_index(["seed", "number"])
+    # Seeds count in the spec's order: 3 starts from 7's best, 7 from nothing.
+    assert json.loads(trials.loc[(3, 0), "params"]) == json.loads(results.loc[7, "best_params"])
+
+
+@pytest.mark.parametrize(
+    ("tuning", "expected"),
+    [
+        ({"pruner": "median", "pruner_options": {"n_startup": 3}}, "tuning.pruner_options"),
+        ({"pruner": "asha", "pruner_options": {"min_resource": "auto"}}, "resumed cell"),
+        (
+            {"objectives": ["accuracy", "f1_macro"], "selection": "weighted"},
+            "needs a weight for each objective",
+        ),
+        ({"selection": "knee"}, "objectives has one"),
+        ({"objectives": ["fit_seconds"]}, "fit_seconds alone"),
+        ({"method": "auto", "sampler_options": {"seed": 1}}, "method auto picks the sampler"),
+        ({"parallel_trials": 0}, "parallel_trials"),
+    ],
+)
+def test_bad_tuning_settings_are_one_clear_message(
+    tmp_path: Path, write_study: Any, tuning: dict[str, Any], expected: str
+) -> None:
+    spec = lr_study(f"sqlite:///{tmp_path / 'x.db'}", **tuning)
+    done = run_cli("validate", str(write_study(spec)))
+    assert done.returncode == 2, done.stdout
+    message = " ".join(done.stderr.split())
+    assert expected in message and "Traceback" not in message
