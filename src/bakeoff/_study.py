@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import time
 import warnings
 from collections.abc import Callable
@@ -286,7 +287,13 @@ class Study:
                 for c in resolution.cells
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
-            runner = executor or LocalExecutor(n_jobs or self.spec.execution.n_jobs)
+            workers = cell_workers(
+                n_jobs or self.spec.execution.n_jobs,
+                self.spec.tuning.parallel_trials,
+                os.cpu_count() or 1,
+                summary.notes,
+            )
+            runner = executor or LocalExecutor(workers)
             display = (
                 RunDisplay(Console(), total=summary.n_cells, done=summary.n_skipped)
                 if progress
@@ -419,6 +426,26 @@ class Study:
                 else Path.cwd() / "bakeoff-artifacts"
             )
         return str(root / self.name)
+
+
+def cell_workers(n_jobs: int, parallel_trials: int, cores: int, notes: list[str]) -> int:
+    """Cell workers for a run: ``n_jobs``, fewer if with ``parallel_trials`` processes
+    each they would oversubscribe the cores.
+
+    Each worker runs up to ``parallel_trials`` trial processes at once. The number of
+    workers never changes a result (``parallel_trials`` does), so it is the one reduced:
+    to ``cores // parallel_trials`` (at least 1), with a note saying so.
+    """
+    if parallel_trials <= 1 or n_jobs * parallel_trials <= cores:
+        return n_jobs
+    workers = max(1, cores // parallel_trials)
+    if workers < n_jobs:
+        notes.append(
+            f"n_jobs {n_jobs} × parallel_trials {parallel_trials} would run "
+            f"{n_jobs * parallel_trials} trial processes on {cores} cores; {workers} cell "
+            f"worker{'s' if workers > 1 else ''} used instead (results do not depend on it)"
+        )
+    return workers
 
 
 def warm_siblings(cell: Cell, cells: list[Cell], spec: StudySpec) -> list[Cell]:

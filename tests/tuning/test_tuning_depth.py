@@ -478,3 +478,19 @@ def test_bad_tuning_settings_are_one_clear_message(
     assert done.returncode == 2, done.stdout
     message = " ".join(done.stderr.split())
     assert expected in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize(
+    ("n_jobs", "parallel", "cores", "expected"),
+    [(4, 1, 2, 4), (2, 2, 8, 2), (4, 2, 4, 2), (3, 4, 2, 1), (1, 8, 2, 1)],
+)
+def test_cell_workers_never_oversubscribe_the_cores_through_parallel_trials(
+    n_jobs: int, parallel: int, cores: int, expected: int
+) -> None:
+    from bakeoff._study import cell_workers
+
+    notes: list[str] = []
+    assert cell_workers(n_jobs, parallel, cores, notes) == expected
+    # n_jobs alone is the user's choice (it never changes results), and so is one
+    # worker running more trial processes than cores: only the product is reduced.
+    assert bool(notes) == (expected < n_jobs)
