@@ -494,3 +494,20 @@ def test_cell_workers_never_oversubscribe_the_cores_through_parallel_trials(
     # n_jobs alone is the user's choice (it never changes results), and so is one
     # worker running more trial processes than cores: only the product is reduced.
     assert bool(notes) == (expected < n_jobs)
+
+
+def test_fit_seconds_as_an_objective_is_the_cost_beside_the_primary_metric(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cost.db'}"
+    spec = lr_study(url, n_trials=4, objectives=["fit_seconds", "accuracy"])
+    assert run(spec).exit_code == 0
+    trials = bakeoff.trials("depth", storage=url)
+    assert (trials["value_fit_seconds"] > 0).all()
+    # value is the first objective; the fold scores are the primary metric's.
+    assert trials["value"].equals(trials["value_fit_seconds"])
+    means = trials["fold_scores"].map(lambda f: float(np.mean(json.loads(f))))
+    assert np.allclose(means, trials["value_accuracy"], rtol=0, atol=1e-12)
+    results = bakeoff.results("depth", storage=url)
+    # accuracy leads the metrics (fit_seconds is not scored on the test rows).
+    assert "test_accuracy" in results and "test_fit_seconds" not in results

@@ -137,8 +137,12 @@ def _run_cell(
         # Validation checks the splits; what still fails here fails this cell only.
         reason = f"the data could not be split for this cell:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, None)
-    metric = metric_registry.get(task.objective)
     objectives = task.search_objectives
+    # The primary metric: the first scored objective (fit_seconds is a cost, not a
+    # score); progress shows its best, and fold_scores are its fold scores.
+    primary = next(n for n in objectives if n != FIT_SECONDS)
+    primary_index = objectives.index(primary)
+    metric = metric_registry.get(primary)
     directions = tuple(objective_direction(name) for name in objectives)
     scored = [metric_registry.get(n) for n in objectives if n != FIT_SECONDS]
     need_proba = any(m.needs_proba for m in scored)
@@ -183,11 +187,9 @@ def _run_cell(
                 warnings.simplefilter("ignore")
                 clock = time.perf_counter()
                 try:
-                    fit_fold(
-                        pipeline, fold, fit_idx, val_idx, trial, fold_scores.get(task.objective, [])
-                    )
+                    fit_fold(pipeline, fold, fit_idx, val_idx, trial, fold_scores.get(primary, []))
                 except optuna.TrialPruned:
-                    trial.set_user_attr("fold_scores", fold_scores.get(task.objective, []))
+                    trial.set_user_attr("fold_scores", fold_scores.get(primary, []))
                     raise
                 fit_seconds += time.perf_counter() - clock
                 y_pred, proba = _predict(pipeline, X_train.iloc[val_idx], labels, need_proba)
@@ -200,7 +202,7 @@ def _run_cell(
                 if prunable and trial.should_prune():
                     trial.set_user_attr("fold_scores", fold_scores[objectives[0]])
                     raise optuna.TrialPruned()
-        trial.set_user_attr("fold_scores", [float(s) for s in fold_scores.get(task.objective, [])])
+        trial.set_user_attr("fold_scores", [float(s) for s in fold_scores.get(primary, [])])
         if len(objectives) > 1:
             trial.set_user_attr(
                 "objective_fold_scores", {k: [float(s) for s in v] for k, v in fold_scores.items()}
@@ -222,7 +224,7 @@ def _run_cell(
     )
     best_so_far: list[float | None] = [None]
     for record in replayed:
-        _track_best(best_so_far, record, metric)
+        _track_best(best_so_far, record, metric, primary_index)
 
     writer = store.trial_writer(task.cell_id, task.owner)
 
@@ -243,7 +245,7 @@ def _run_cell(
     def on_trials(records: list[TrialRecord]) -> None:
         writer.write_many(records)
         for record in records:
-            _track_best(best_so_far, record, metric)
+            _track_best(best_so_far, record, metric, primary_index)
             emit(
                 {
                     "event": "trial",
@@ -390,9 +392,9 @@ def _chosen(outcome: TuningOutcome, search: dict[str, Any], direction: str) -> T
     return next(r for r in outcome.records if r.number == selection["number"])
 
 
-def _track_best(best: list[float | None], record: TrialRecord, metric: Any) -> None:
+def _track_best(best: list[float | None], record: TrialRecord, metric: Any, index: int = 0) -> None:
     if record.state == "COMPLETE" and record.values:
-        value = record.values[0]
+        value = record.values[index]
         if best[0] is None or metric.better(value, best[0]):
             best[0] = value
 
