@@ -26,6 +26,8 @@ class ReportData:
         n_done: Cells finished (complete or failed).
         failed: Failed cells with their errors.
         source: What the report is about, for titles.
+        pareto: Each cell's Pareto front (``bakeoff.pareto``; empty for one objective),
+            or ``None`` for a scores table.
     """
 
     analysis: Analysis
@@ -36,6 +38,7 @@ class ReportData:
     n_done: int = 0
     failed: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: str = ""
+    pareto: pd.DataFrame | None = None
 
     @property
     def partial(self) -> bool:
@@ -88,6 +91,7 @@ def collect_from_store(
         n_done=int(done.sum()),
         failed=failed.reset_index(drop=True),
         source=f"study '{study}'",
+        pareto=bakeoff.pareto(study, storage=storage),
     )
 
 

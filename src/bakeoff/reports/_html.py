@@ -207,7 +207,7 @@ def write_html(data: ReportData, folder: Path, *, skipped: dict[str, str]) -> Pa
             "optimization",
             "Optimisation",
             "",
-            [plot("optimization_history"), plot("runtime_vs_score")],
+            [plot("optimization_history"), plot("pareto_front"), plot("runtime_vs_score")],
         )
     )
     if not data.failed.empty:
