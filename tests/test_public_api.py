@@ -73,6 +73,7 @@ COMMANDS = [
     "datasets suites",
     "metrics list",
     "metrics show",
+    "params export",
 ]
 
 
