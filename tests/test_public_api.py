@@ -74,6 +74,7 @@ COMMANDS = [
     "metrics list",
     "metrics show",
     "params export",
+    "tune",
 ]
 
 

@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         _run,
         _studies,
         _tables,
+        _tune,
     )
 
     warnings.showwarning = _show_warning
