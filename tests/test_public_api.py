@@ -75,6 +75,7 @@ COMMANDS = [
     "metrics show",
     "params export",
     "tune",
+    "optimization",
 ]
 
 

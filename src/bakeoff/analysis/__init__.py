@@ -28,6 +28,7 @@ from bakeoff.analysis._bayesian import (
 )
 from bakeoff.analysis._curves import LearningCurve, crossing_budget, fit_learning_curve
 from bakeoff.analysis._insights import Finding
+from bakeoff.analysis._optimization import TRIAL_COLUMNS, Optimization, optimization
 from bakeoff.analysis._paired import (
     EFFECT_SIZE_BOUND,
     RELATIVE_TOLERANCE,
@@ -64,10 +65,12 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "EFFECT_SIZE_BOUND",
     "RELATIVE_TOLERANCE",
+    "TRIAL_COLUMNS",
     "AcrossDatasets",
     "Analysis",
     "Finding",
     "LearningCurve",
+    "Optimization",
     "Scores",
     "adjust",
     "analyze",
@@ -93,6 +96,7 @@ __all__ = [
     "iman_davenport",
     "mean_interval",
     "nemenyi_critical_difference",
+    "optimization",
     "paired_t_test",
     "seeds_needed",
     "sign_test",

@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         _analyze,
         _datasets,
         _export,
+        _optimization,
         _params,
         _registries,
         _report,
