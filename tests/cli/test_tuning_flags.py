@@ -134,3 +134,17 @@ def test_tune_is_a_one_cell_study_every_command_reads(tmp_path: Path) -> None:
     assert "1 from earlier runs" in again.stdout
     bad = run_cli("tune", "--model", "ridge", "--dataset", "diabetes", "--cv", "1", "-s", url)
     assert bad.returncode == 2 and "--cv 1: tuning.cv" in bad.stderr
+
+
+def test_tune_takes_a_file_with_its_target(tmp_path: Path) -> None:
+    from sklearn.datasets import load_wine
+
+    load_wine(as_frame=True).frame.to_csv(tmp_path / "my wine.csv", index=False)
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    args = ["tune", "-m", "logistic_regression", "-d", "my wine.csv", "--trials", "2", "--cv", "2"]
+    done = run_cli(*args, "--target", "target", "-s", url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    table = bakeoff.results("tune-logistic_regression-my-wine", storage=url)
+    assert list(table["dataset"]) == ["my-wine"] and list(table["status"]) == ["complete"]
+    missing = run_cli(*args, "-s", url, cwd=tmp_path)
+    assert missing.returncode == 2 and "--target COLUMN" in missing.stderr

@@ -15,9 +15,10 @@ from bakeoff.cli._run import execute
 __all__ = ["tune"]
 
 
-def _default_name(model: str, dataset: str) -> str:
-    # Study names allow letters, digits and _ . - only; a file's stem may hold others.
-    return re.sub(r"[^A-Za-z0-9_.\-]", "-", f"tune-{model}-{dataset}").strip("-")
+def _safe(name: str) -> str:
+    # Study and dataset names allow letters, digits and _ . - only; a file's stem may
+    # hold others.
+    return re.sub(r"[^A-Za-z0-9_.\-]", "-", name).strip("-_.") or "data"
 
 
 @app.command()
@@ -61,14 +62,20 @@ def tune(
     Running the same command again resumes it. Exit status as `bakeoff run`.
     """
     from bakeoff._study import Study
+    from bakeoff.exceptions import SpecError
     from bakeoff.spec import parse_spec
 
     path = Path(dataset)
     entry: Any = dataset
     if target is not None or path.suffix.lower() in (".csv", ".tsv", ".parquet"):
-        entry = {"name": path.stem, "path": str(path.resolve()), "target": target}
+        if target is None:
+            raise SpecError(
+                f"--dataset {dataset} is a file; name its target column with --target COLUMN"
+            )
+        entry = {"name": _safe(path.stem), "path": str(path.resolve()), "target": target}
     spec: dict[str, Any] = {
-        "study": name or _default_name(model, path.stem if isinstance(entry, dict) else dataset),
+        "study": name
+        or _safe(f"tune-{model}-{_safe(path.stem) if isinstance(entry, dict) else dataset}"),
         "description": f"bakeoff tune --model {model} --dataset {dataset}",
         "seed": seed,
         "datasets": [entry],
