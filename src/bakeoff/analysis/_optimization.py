@@ -45,7 +45,8 @@ _NOTE = (
     "out. Per-model figures pool the model's cells: importances are averaged over the "
     "cells that assessed the parameter, spreads and convergence are medians over cells, "
     "and the history is each cell's progress (the share of its own improvement, from its "
-    "first complete trial to its final best, reached by that position) averaged over cells."
+    "first complete trial to its final best, reached by that position) over cells: mean, "
+    "median, quartiles, min and max."
 )
 
 
@@ -305,6 +306,9 @@ def _pooled(model: str, cells: list[dict[str, Any]]) -> dict[str, Any]:
                 "position": position + 1,
                 "n_cells": len(shares),
                 "mean": float(np.mean(shares)),
+                "median": float(np.median(shares)),
+                "q25": float(np.percentile(shares, 25)),
+                "q75": float(np.percentile(shares, 75)),
                 "min": float(min(shares)),
                 "max": float(max(shares)),
             }
