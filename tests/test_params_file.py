@@ -154,3 +154,16 @@ def test_method_none_runs_the_defaults_even_with_a_search_space(store_url: str) 
     assert (table["n_trials"] == 1).all()
     forest = joblib.load(table.loc[table["model"] == "random_forest", "artifact_path"].iloc[0])
     assert forest[-1].get_params()["max_depth"] is None  # scikit-learn's default
+
+
+def test_with_several_seeds_the_best_inner_cv_score_gives_the_params(store_url: str) -> None:
+    spec = regression_study("seeds", models=["ridge"], budgets=["full"], seeds=[0, 1, 2])
+    spec["artifacts"] = {"models": False}
+    assert bakeoff.Study(**spec).run(storage=store_url, progress=False).exit_code == 0
+    table = bakeoff.results("seeds", storage=store_url)
+    best = table.loc[table["cv_rmse"].idxmin()]  # rmse: lower is better
+    (entry,) = bakeoff.export_params("seeds", storage=store_url)["params"]
+    assert entry["seed"] == best["seed"] and entry["cell_key"] == best["cell_key"]
+    assert entry["params"] == json.loads(best["best_params"])
+    assert [s["seed"] for s in entry["seeds"]] == [0, 1, 2]
+    assert {s["cv_score"] for s in entry["seeds"]} == set(table["cv_rmse"])

@@ -181,7 +181,9 @@ def _from_store(study: str, storage: str | None) -> pd.DataFrame:
         definition = json.loads(cell.definition_json)
         tuning = definition.get("protocol", {}).get("tuning", {})
         name = (tuning.get("objectives") or definition["metrics"])[0]
-        objective_of[cell.cell_key] = (name, metric_registry.get(name).direction)
+        # fit_seconds, the cost objective, is minimised and is not a registered metric.
+        direction = "minimize" if name == "fit_seconds" else metric_registry.get(name).direction
+        objective_of[cell.cell_key] = (name, direction)
     return pd.DataFrame(
         {
             "model": raw["model"],
