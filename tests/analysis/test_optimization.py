@@ -216,3 +216,14 @@ def test_a_stored_study_is_accounted_for_by_the_command(tmp_path: Path) -> None:
         assert best[-1] == stored
         assert set(cell["importance"]["fanova"]) == space
     assert run_cli("optimization", "nosuch", "-s", url).returncode == 2
+
+
+def test_importance_waits_for_enough_complete_trials() -> None:
+    few = rows_of(searched(only_x, 6), dataset="few")
+    many = rows_of(searched(only_x, 30, seed=1), dataset="many")
+    account = optimization(pd.DataFrame(few + many), min_trials=10)
+    by_dataset = {c["dataset"]: c for c in account.cells}
+    assert "fewer than the 10" in by_dataset["few"]["importance"]["fanova"]["error"]
+    assert by_dataset["many"]["importance"]["fanova"]["x"] > 0.9
+    # The model's mean is over the one cell that had enough trials.
+    assert account.models[0]["importance"]["fanova"]["x"]["n_cells"] == 1

@@ -66,7 +66,6 @@ FIGURE_NAMES = [
     "learning_curves",
     "learning_curves_loglog",
     "optimization_history",
-    "hyperparameter_importance",
     "runtime_vs_score",
 ]
 
@@ -238,6 +237,22 @@ def test_the_optimisation_account_is_in_the_folder_and_the_page(report: Path, st
     for advice in account.recommendations:
         assert html.escape(advice["text"]) in page
     assert "analysis/optimization.json" in page
+
+
+def test_importance_is_drawn_where_cells_have_enough_trials(report: Path, tmp_path: Path) -> None:
+    # 3 trials a cell are too few to attribute variance: the figure says so.
+    assert not (report / "figures" / "hyperparameter_importance.png").exists()
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    spec = {**STUDY, "study": "searched", "datasets": ["iris"], "budgets": ["full"]}
+    spec["seeds"], spec["tuning"] = 2, {"method": "random", "n_trials": 10, "cv": 2}
+    assert bakeoff.Study(**spec).run(storage=url, progress=False).exit_code == 0
+    data = collect_from_store("searched", storage=url, n_resamples=200)
+    files = write_report(data, tmp_path / "out", formats=["html"])
+    assert "hyperparameter_importance" not in files.skipped_figures
+    assert (tmp_path / "out" / "figures" / "hyperparameter_importance.pdf").is_file()
+    assert data.optimization is not None
+    for model in data.optimization.models:
+        assert model["importance"]["fanova"], model["model"]
 
 
 def test_markdown_summary_names_findings_and_figures(report: Path) -> None:

@@ -148,14 +148,18 @@ def importance(
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize" if direction == "maximize" else "minimize")
-    study.add_trials(
-        [
-            optuna.trial.create_trial(
-                params=t["params"], distributions=t["distributions"], value=t["value"]
-            )
-            for t in trials
-        ]
-    )
+    try:
+        study.add_trials(
+            [
+                optuna.trial.create_trial(
+                    params=t["params"], distributions=t["distributions"], value=t["value"]
+                )
+                for t in trials
+            ]
+        )
+    except ValueError as exc:  # parameters stored without their distributions
+        reason = {"error": f"the trials cannot be rebuilt as an Optuna study: {exc}"[:300]}
+        return {name: dict(reason) for name in IMPORTANCE_EVALUATORS}
     out: dict[str, Any] = {}
     for name in IMPORTANCE_EVALUATORS:
         try:

@@ -27,6 +27,12 @@ def optimization(
         0.1, "--top-fraction", help="The share of a cell's trials called its top."
     ),
     seed: int = typer.Option(0, "--seed", help="fANOVA's seed."),
+    min_trials: int = typer.Option(
+        10,
+        "--min-trials",
+        min=2,
+        help="Complete trials a cell needs before its hyperparameter importance is computed.",
+    ),
 ) -> None:
     """Each search, per model and per cell: history, importance, spread, convergence.
 
@@ -46,6 +52,7 @@ def optimization(
         storage=storage or default_storage() or DEFAULT_STORAGE,
         top_fraction=top_fraction,
         seed=seed,
+        min_trials=min_trials,
     )
     if not account.models:
         console.print(
