@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from bakeoff.analysis import Analysis, Scores, analyze, dataset_properties
+from bakeoff.analysis import Analysis, Optimization, Scores, analyze, dataset_properties
 
 __all__ = ["ReportData", "collect_from_scores", "collect_from_store"]
 
@@ -28,6 +28,8 @@ class ReportData:
         source: What the report is about, for titles.
         pareto: Each cell's Pareto front (``bakeoff.pareto``; empty for one objective),
             or ``None`` for a scores table.
+        optimization: The account of the study's searches (``bakeoff optimization``),
+            or ``None`` for a scores table or a study without a search.
     """
 
     analysis: Analysis
@@ -39,6 +41,7 @@ class ReportData:
     failed: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: str = ""
     pareto: pd.DataFrame | None = None
+    optimization: Optimization | None = None
 
     @property
     def partial(self) -> bool:
@@ -58,6 +61,7 @@ def collect_from_store(
     import json
 
     import bakeoff
+    from bakeoff.analysis import optimization
     from bakeoff.store import Store
 
     results = bakeoff.results(study, storage=storage)
@@ -82,6 +86,7 @@ def collect_from_store(
     failed = results.loc[
         results["status"] == "failed", ["model", "dataset", "budget", "seed", "error"]
     ]
+    searched = bool((trials["params"].fillna("{}") != "{}").any()) if not trials.empty else False
     return ReportData(
         analysis=analysis,
         results=results,
@@ -92,6 +97,7 @@ def collect_from_store(
         failed=failed.reset_index(drop=True),
         source=f"study '{study}'",
         pareto=bakeoff.pareto(study, storage=storage),
+        optimization=optimization(study, storage=storage) if searched else None,
     )
 
 
