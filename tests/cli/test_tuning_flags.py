@@ -148,3 +148,28 @@ def test_tune_takes_a_file_with_its_target(tmp_path: Path) -> None:
     assert list(table["dataset"]) == ["my-wine"] and list(table["status"]) == ["complete"]
     missing = run_cli(*args, "-s", url, cwd=tmp_path)
     assert missing.returncode == 2 and "--target COLUMN" in missing.stderr
+
+
+def test_the_pruner_override_reaches_the_keys_and_the_stored_spec(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    write(tmp_path, small_study())
+    done = run_cli("run", "study.yaml", "-s", url, "--pruner", "median", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    spec, keys = stored(url, "flags")
+    assert spec["tuning"]["pruner"] == "median"
+    edited = small_study()
+    edited["tuning"]["pruner"] = "median"
+    assert keys == {c.key for c in bakeoff.Study(**edited).cells()}
+    bad = run_cli("run", "study.yaml", "-s", url, "--pruner", "medain", cwd=tmp_path)
+    assert bad.returncode == 2 and "--pruner medain: tuning.pruner" in bad.stderr
+
+
+def test_tune_with_parallel_trials(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    args = ["tune", "-m", "ridge", "-d", "diabetes", "--trials", "4", "--cv", "2"]
+    done = run_cli(*args, "--parallel-trials", "2", "--pruner", "median", "-s", url)
+    assert done.returncode == 0, done.stderr
+    with Store(url) as store:
+        spec = store.study("tune-ridge-diabetes")["spec"]
+    assert spec["tuning"]["parallel_trials"] == 2 and spec["tuning"]["pruner"] == "median"
+    assert len(bakeoff.trials("tune-ridge-diabetes", storage=url)) == 4

@@ -24,6 +24,7 @@ class TuningFlags:
     method: str | None = None
     n_trials: int | None = None
     timeout: float | None = None
+    pruner: str | None = None
 
     def args(self) -> list[str]:
         """The options as typed, to repeat them in a command the user can paste."""
@@ -34,6 +35,7 @@ class TuningFlags:
             ("--tuning-method", self.method),
             ("--tuning-trials", self.n_trials),
             ("--tuning-timeout", self.timeout),
+            ("--pruner", self.pruner),
         ):
             if value is not None:
                 out += [flag, str(value)]
@@ -80,6 +82,7 @@ class TuningFlags:
             ("method", "--tuning-method", self.method),
             ("n_trials", "--tuning-trials", self.n_trials),
             ("timeout", "--tuning-timeout", self.timeout),
+            ("pruner", "--pruner", self.pruner),
         ):
             if value is not None:
                 tuning[field] = value

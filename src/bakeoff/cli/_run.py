@@ -66,6 +66,11 @@ def run(
     tuning_timeout: float | None = typer.Option(
         None, "--tuning-timeout", help="Overrides tuning.timeout (seconds of tuning per cell)."
     ),
+    pruner: str | None = typer.Option(
+        None,
+        "--pruner",
+        help="Overrides tuning.pruner: none, median, percentile, asha or hyperband.",
+    ),
 ) -> int:
     """Run a study, or resume it where it stopped.
 
@@ -76,7 +81,7 @@ def run(
     every cell is complete, 1 when some failed, 2 for an invalid study, 130 when
     interrupted.
     """
-    flags = TuningFlags(tune, tuning_method, tuning_trials, tuning_timeout)
+    flags = TuningFlags(tune, tuning_method, tuning_trials, tuning_timeout, pruner)
     study = _study_with_flags(study_file, flags)
     # This command as the user could type it again (to resume or retry).
     run_args: list[str | Path] = ["run", study_file, *flags.args()]

@@ -41,6 +41,15 @@ def tune(
         None, "--timeout", help="Stop starting new trials after this many seconds."
     ),
     cv: int = typer.Option(5, "--cv", help="Inner cross-validation folds scoring each trial."),
+    pruner: str = typer.Option(
+        "none", "--pruner", help="none, median, percentile, asha or hyperband."
+    ),
+    parallel_trials: int = typer.Option(
+        1,
+        "--parallel-trials",
+        help="Trials evaluated at once, each in its own process (same numbers on every "
+        "run for a given value).",
+    ),
     metric: list[str] | None = typer.Option(
         None,
         "--metric",
@@ -80,7 +89,14 @@ def tune(
         "seed": seed,
         "datasets": [entry],
         "models": [model],
-        "tuning": {"method": method, "n_trials": trials, "timeout": timeout, "cv": cv},
+        "tuning": {
+            "method": method,
+            "n_trials": trials,
+            "timeout": timeout,
+            "cv": cv,
+            "pruner": pruner,
+            "parallel_trials": parallel_trials,
+        },
     }
     if metric:
         spec["metrics"] = list(metric)
@@ -91,6 +107,8 @@ def tune(
         "tuning.n_trials": f"--trials {trials}",
         "tuning.timeout": f"--timeout {timeout}",
         "tuning.cv": f"--cv {cv}",
+        "tuning.pruner": f"--pruner {pruner}",
+        "tuning.parallel_trials": f"--parallel-trials {parallel_trials}",
     }
     study = Study(parse_spec(spec, source="bakeoff tune", flags=flags))
     args: list[str | Path] = ["tune", "--model", model, "--dataset", dataset]
@@ -100,6 +118,8 @@ def tune(
         ("--trials", trials, 50),
         ("--timeout", timeout, None),
         ("--cv", cv, 5),
+        ("--pruner", pruner, "none"),
+        ("--parallel-trials", parallel_trials, 1),
         ("--seed", seed, 0),
         ("--name", name, None),
     ):
