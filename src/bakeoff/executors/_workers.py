@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Literal
 
 from bakeoff._registry import import_modules
 from bakeoff.datasets import Dataset
@@ -72,13 +72,13 @@ class WorkerPool:
         storage: str,
         datasets: dict[str, Dataset],
         imports: list[str],
-        start_method: str = "spawn",
+        start_method: Literal["spawn", "fork"] = "spawn",
     ) -> None:
         self.size = size
         self.storage = storage
         self.datasets = datasets
         self.imports = imports
-        self._context = multiprocessing.get_context(start_method)
+        self._context: Any = multiprocessing.get_context(start_method)
         self._workers: list[_Worker] = []
 
     def run(
