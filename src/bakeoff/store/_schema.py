@@ -119,6 +119,9 @@ cells = sa.Table(
     # The run that finished the cell (its provenance row); NULL for cells finished
     # before schema 0003.
     sa.Column("run_id", sa.Integer),
+    # How the search went (schema 0005): the method used, why it stopped, the Pareto
+    # front and which member was refitted and why; NULL for cells stored before.
+    sa.Column("search_json", sa.Text),
     sa.UniqueConstraint("study_id", "cell_key", name=f"{PREFIX}uq_study_cell"),
     sa.Index(f"{PREFIX}ix_cells_study_status", "study_id", "status"),
 )
