@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from alembic import command
@@ -16,14 +18,23 @@ from alembic.script import ScriptDirectory
 from bakeoff.exceptions import MissingExtraError, StoreError
 from bakeoff.store._schema import VERSION_TABLE
 
-__all__ = ["DEFAULT_STORAGE", "create_engine", "migrate", "schema_revision"]
+__all__ = [
+    "DEFAULT_STORAGE",
+    "check_readable",
+    "create_engine",
+    "migrate",
+    "read_only_file",
+    "schema_revision",
+]
 
 DEFAULT_STORAGE = "sqlite:///bakeoff.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_engine(url: str) -> sa.Engine:
+def create_engine(url: str, *, read_only: bool = False) -> sa.Engine:
     """Create an engine for ``url``: SQLite with WAL, or PostgreSQL through psycopg.
+
+    With ``read_only``, an SQLite file is opened read-only (see :func:`read_only_file`).
 
     Raises:
         StoreError: If the URL is malformed or names an unsupported database.
@@ -38,7 +49,7 @@ def create_engine(url: str) -> sa.Engine:
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(parsed)
+        return _sqlite_engine(parsed, read_only=read_only)
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             if importlib.util.find_spec("psycopg") is None:
@@ -53,7 +64,40 @@ def create_engine(url: str) -> sa.Engine:
     )
 
 
-def _sqlite_engine(url: sa.engine.URL) -> sa.Engine:
+def read_only_file(url: str) -> bool:
+    """Whether ``url`` is an existing SQLite file this process may read but not write.
+
+    That is a file without write permission, or one in a folder without it (SQLite
+    writes its ``-wal`` and ``-shm`` files beside the store) unless those files exist
+    and are writable. Reading commands open such a store read-only instead of failing.
+    """
+    parsed = sa.engine.make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return False
+    path = Path(database).expanduser()
+    if not path.is_file() or not os.access(path, os.R_OK):
+        return False
+    if not os.access(path, os.W_OK):
+        return True
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    writable_sidecars = all(p.exists() and os.access(p, os.W_OK) for p in sidecars)
+    return not os.access(path.resolve().parent, os.W_OK) and not writable_sidecars
+
+
+def _read_only_url(path: Path) -> sa.engine.URL:
+    # A store in a folder nobody here may write, with no write-ahead log left beside
+    # it, is read as immutable: SQLite then needs no -shm file, and there is no log
+    # whose pages it would miss. Otherwise read-only mode reads the log as well.
+    wal = Path(f"{path}-wal")
+    has_log = wal.exists() and wal.stat().st_size > 0
+    folder_writable = os.access(path.resolve().parent, os.W_OK)
+    mode = "mode=ro" if has_log or folder_writable else "immutable=1"
+    uri = f"file:{quote(str(path.resolve()))}?{mode}"
+    return sa.engine.URL.create("sqlite", database=uri, query={"uri": "true"})
+
+
+def _sqlite_engine(url: sa.engine.URL, *, read_only: bool = False) -> sa.Engine:
     database = url.database
     if database and database != ":memory:":
         folder = Path(database).expanduser().resolve().parent
@@ -62,6 +106,8 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.Engine:
                 f"storage URL '{url}': folder '{folder}' does not exist. Create it first, "
                 f"or point the URL at an existing folder."
             )
+        if read_only:
+            url = _read_only_url(Path(database).expanduser())
     engine = sa.create_engine(url, connect_args={"timeout": 60})
 
     @sa.event.listens_for(engine, "connect")
@@ -91,6 +137,31 @@ def schema_revision(engine: sa.Engine) -> tuple[str | None, str]:
         current = context.get_current_revision()
         head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
     return current, head or ""
+
+
+def check_readable(engine: sa.Engine, url: str) -> None:
+    """Check that a store opened read-only can be read as it is (no upgrade needed).
+
+    Raises:
+        StoreError: If it is not a bakeoff store, or its schema is not this bakeoff's.
+    """
+    try:
+        current, head = schema_revision(engine)
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(_open_error(engine, exc)) from None
+    if current == head:
+        return
+    if current is None:
+        raise StoreError(
+            f"'{url}' is not a bakeoff store (it has no bakeoff tables). Point --storage at "
+            f"the store a study was run into."
+        )
+    _check_known(engine, current)
+    raise StoreError(
+        f"the store at '{url}' was written by an earlier bakeoff (schema {current}) and "
+        f"must be upgraded before it is read, but it is read-only here. Copy it (with any "
+        f"-wal file beside it) to a folder you may write, and read the copy."
+    )
 
 
 def migrate(engine: sa.Engine) -> None:
