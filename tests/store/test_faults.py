@@ -188,3 +188,55 @@ def test_a_read_only_store_can_still_be_read(tmp_path: Path, case: str) -> None:
             assert sorted(path.parent.glob(path.name + "*")) == files
     finally:
         path.parent.chmod(0o755)
+
+
+HOLD_LOCK = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("UPDATE bakeoff_studies SET name = name")
+print("locked", flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads /proc/locks")
+def test_a_locked_store_names_the_process_holding_it(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    url = f"sqlite:///{path}"
+    run_into(url, "first")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        study = tmp_path / "study.yaml"
+        study.write_text(yaml.safe_dump(small_study("second")))
+        env = {**cli_env(), "BAKEOFF_LOCK_WAIT": "1"}
+        run = subprocess.run(
+            [sys.executable, "-m", "bakeoff", "run", str(study), "--storage", url],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 2, run.stdout + run.stderr
+        message = " ".join(run.stderr.split())
+        assert "Traceback" not in run.stderr
+        assert f"is locked: process {holder.pid} (" in message
+        assert "waited 1 s" in message and "BAKEOFF_LOCK_WAIT" in message
+        # Reading does not need the write lock.
+        status = subprocess.run(
+            [sys.executable, "-m", "bakeoff", "status", "--storage", url],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert status.returncode == 0 and "first" in status.stdout, status.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    # Once the holder is gone, the same run goes through.
+    assert bakeoff.Study(**small_study("second")).run(storage=url, progress=False).exit_code == 0

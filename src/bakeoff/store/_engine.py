@@ -22,6 +22,9 @@ __all__ = [
     "DEFAULT_STORAGE",
     "check_readable",
     "create_engine",
+    "lock_holders",
+    "lock_wait_seconds",
+    "locked_message",
     "migrate",
     "read_only_file",
     "schema_revision",
@@ -62,6 +65,81 @@ def create_engine(url: str, *, read_only: bool = False) -> sa.Engine:
     raise StoreError(
         f"storage URL {url!r}: database '{backend}' is not supported; use sqlite or postgresql."
     )
+
+
+#: Environment variable: seconds to wait for another process's write lock on an SQLite
+#: store before giving up (60 by default; 0 fails at once).
+LOCK_WAIT_VARIABLE = "BAKEOFF_LOCK_WAIT"
+
+
+def lock_wait_seconds() -> float:
+    """Seconds to wait for an SQLite store's write lock (``BAKEOFF_LOCK_WAIT``, else 60)."""
+    text = os.environ.get(LOCK_WAIT_VARIABLE, "")
+    try:
+        value = float(text) if text.strip() else 60.0
+    except ValueError:
+        raise StoreError(
+            f"{LOCK_WAIT_VARIABLE}={text!r} is not a number of seconds; set it to e.g. 60, "
+            f"or unset it."
+        ) from None
+    if not 0 <= value < 86_400 * 7:
+        raise StoreError(
+            f"{LOCK_WAIT_VARIABLE}={text!r} must be between 0 and a week of seconds; set "
+            f"it to e.g. 60, or unset it."
+        )
+    return value
+
+
+def locked_message(path: Path, waited: float) -> str:
+    """Say that ``path`` stayed locked for ``waited`` seconds, and which processes hold it."""
+    holders = lock_holders(path)
+    if holders:
+        who = "; ".join(f"process {pid} ({command})" for pid, command in holders)
+        fix = "wait for it to finish, or stop it"
+    else:
+        who = "another process (its id could not be read here)"
+        fix = "wait for it, or stop the program holding the file open"
+    return (
+        f"the store '{path}' is locked: {who} holds its write lock, and bakeoff waited "
+        f"{waited:g} s for it. {fix[0].upper()}{fix[1:]}; set {LOCK_WAIT_VARIABLE} to wait "
+        f"longer (seconds)."
+    )
+
+
+def lock_holders(path: Path) -> list[tuple[int, str]]:
+    """Processes holding POSIX locks on an SQLite store or its ``-shm`` file (Linux).
+
+    Read from ``/proc/locks``; empty where that does not exist.
+    """
+    inodes = set()
+    for file in (path, Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            inodes.add(file.stat().st_ino)
+    pids: set[int] = set()
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        fields = line.split()
+        # "1: POSIX  ADVISORY  WRITE 4242 08:01:1234 1073741824 1073742335"
+        if len(fields) < 6 or fields[1] != "POSIX" or fields[4] == "->":
+            continue
+        with contextlib.suppress(ValueError, IndexError):
+            pid, inode = int(fields[4]), int(fields[5].split(":")[2])
+            if inode in inodes and pid != os.getpid():
+                pids.add(pid)
+    return [(pid, _command_of(pid)) for pid in sorted(pids)]
+
+
+def _command_of(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "command unknown"
+    words = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    command = " ".join(words.split())  # one line, even for a `python -c` script
+    return command[:120] + ("…" if len(command) > 120 else "") if command else "command unknown"
 
 
 def read_only_file(url: str) -> bool:
@@ -108,7 +186,14 @@ def _sqlite_engine(url: sa.engine.URL, *, read_only: bool = False) -> sa.Engine:
             )
         if read_only:
             url = _read_only_url(Path(database).expanduser())
-    engine = sa.create_engine(url, connect_args={"timeout": 60})
+    wait = lock_wait_seconds()
+    engine = sa.create_engine(url, connect_args={"timeout": wait})
+    path = Path(database).expanduser() if database and database != ":memory:" else None
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _name_the_lock_holder(context):  # type: ignore[no-untyped-def]
+        if path is not None and "database is locked" in str(context.original_exception):
+            raise StoreError(locked_message(path, wait)) from None
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -116,7 +201,7 @@ def _sqlite_engine(url: sa.engine.URL, *, read_only: bool = False) -> sa.Engine:
         # NORMAL keeps every committed trial through a process crash (SIGKILL), fsyncing
         # only at checkpoints (the file is in WAL mode, set by migrate).
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
