@@ -73,6 +73,9 @@ COMMANDS = [
     "datasets suites",
     "metrics list",
     "metrics show",
+    "params export",
+    "tune",
+    "optimization",
 ]
 
 

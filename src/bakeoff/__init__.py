@@ -11,6 +11,7 @@ read the results back::
 """
 
 from bakeoff import analysis, datasets, metrics, models
+from bakeoff._params_file import export_params
 from bakeoff._results import predictions, results, trials
 from bakeoff._study import RunSummary, Study
 from bakeoff._table_files import read_table
@@ -36,6 +37,7 @@ __all__ = [
     "__version__",
     "analysis",
     "datasets",
+    "export_params",
     "metrics",
     "models",
     "predictions",

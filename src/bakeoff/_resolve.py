@@ -85,6 +85,11 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         for m in models
         if str(d.task) not in m.model.tasks
     ]
+    cached: dict[tuple[str, str, str], dict[str, Any]] = {}
+    if spec.tuning.params_from is not None:
+        with problems.check():
+            cached = _cached_params(spec, base_dir, models, list(datasets.values()))
+    problems.raise_if_any()
     protocol = {
         "split": spec.split.model_dump(),
         "tuning": _tuning_key(spec),
@@ -92,15 +97,18 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     cells = []
     for model in models:
         model_protocol = protocol | {"n_trials": n_trials[model.label]}
-        cells += build_cells(
-            study_seed=spec.seed,
-            models=[model],
-            datasets=list(datasets.values()),
-            budgets=list(spec.budgets),
-            seeds=list(spec.seeds),
-            metrics=metrics,
-            protocol=model_protocol,
-        )
+        for dataset in datasets.values():
+            for budget in spec.budgets:
+                params = cached.get((model.label, dataset.name, str(budget)))
+                cells += build_cells(
+                    study_seed=spec.seed,
+                    models=[_with_params(model, spec, params)],
+                    datasets=[dataset],
+                    budgets=[budget],
+                    seeds=list(spec.seeds),
+                    metrics=metrics,
+                    protocol=model_protocol,
+                )
     if not cells:
         pairs = ", ".join(f"{m} × {d}" for m, d in skipped)
         raise SpecError(
@@ -130,7 +138,78 @@ def _tuning_key(spec: StudySpec) -> dict[str, Any]:
     for name in _LATER_TUNING_FIELDS:
         if tuning[name] is None:
             del tuning[name]
+    # The file's parameters enter each cell's key as fixed parameters; where the file
+    # lies does not determine a result.
+    del tuning["params_from"]
     return tuning
+
+
+def _cached_params(
+    spec: StudySpec, base_dir: Path, models: list[ResolvedModel], datasets: list[Dataset]
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Each tuned (model, dataset, budget)'s parameters from ``tuning.params_from``.
+
+    Raises:
+        SpecError: Naming every combination the file lacks, at once.
+    """
+    from bakeoff._params_file import read_params
+
+    assert spec.tuning.params_from is not None
+    path = Path(spec.tuning.params_from).expanduser()
+    cache = read_params(path if path.is_absolute() else base_dir / path)
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    missing: list[str] = []
+    for index, entry in enumerate(spec.models):
+        model = next(m for m in models if m.label == entry.display_name)
+        if not entry.tune:
+            continue  # `tune: false` runs the defaults, whatever the file says
+        for dataset in datasets:
+            if str(dataset.task) not in model.model.tasks:
+                continue
+            for budget in spec.budgets:
+                cached = cache.lookup(model.label, dataset.name, budget)
+                if cached is None:
+                    missing.append(f"{model.label} × {dataset.name} × {budget}")
+                    continue
+                named = cached.get("model_name", model.model.name)
+                if named != model.model.name:
+                    raise SpecError(
+                        f"tuning.params_from: '{cache.path}' holds parameters of model "
+                        f"'{named}' for '{model.label}' × {dataset.name} × {budget}, but "
+                        f"models[{index}] is '{model.model.name}'. Give the model the label "
+                        f"its parameters were exported under, or export them again"
+                    )
+                params = dict(cached["params"])
+                accepted = model.model.param_names(str(dataset.task))
+                unknown = sorted(set(params) - set(accepted)) if accepted is not None else []
+                if unknown:
+                    raise SpecError(
+                        f"tuning.params_from: '{cache.path}' gives '{model.label}' × "
+                        f"{dataset.name} × {budget} the parameter '{unknown[0]}', which "
+                        f"model '{model.model.name}' does not take. Export the file again "
+                        f"from a study of this model"
+                    )
+                found[(model.label, dataset.name, str(budget))] = params
+    if missing:
+        shown = ", ".join(missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        )
+        raise SpecError(
+            f"tuning.params_from: '{cache.path}' (from study '{cache.study}') has no "
+            f"parameters for {len(missing)} (model, dataset, budget) of this study: {shown}. "
+            f"Export them from a study that tuned these, or leave them out of this study"
+        )
+    return found
+
+
+def _with_params(
+    model: ResolvedModel, spec: StudySpec, params: dict[str, Any] | None
+) -> ResolvedModel:
+    """``model`` with a cached configuration over its defaults; its own ``params`` win."""
+    if params is None:
+        return model
+    entry = next(m for m in spec.models if m.display_name == model.label)
+    return replace(model, fixed_params={**model.fixed_params, **params, **entry.params})
 
 
 def _check_sampler(spec: StudySpec) -> None:
@@ -260,7 +339,7 @@ def _resolve_model(
     try:
         space = (
             _final_space(model.search_space(), entry.search_space, fixed)
-            if entry.tune
+            if entry.tune and spec.tuning.method != "none"
             else SearchSpace()  # no search: one trial with the defaults
         )
     except ValueError as exc:

@@ -350,7 +350,8 @@ class Study:
             cell_key=cell.key,
             label=cell.model,
             model=model.model,
-            fixed_params=model.fixed_params,
+            # The cell's own: a parameters file (tuning.params_from) adds to the model's.
+            fixed_params=cell.definition["model"]["fixed_params"],
             space=model.space,
             dataset=cell.dataset,
             budget=cell.budget,

@@ -16,13 +16,20 @@ __all__ = ["format_validation_error"]
 _PARAM_TAGS = {"int", "float", "categorical"}
 
 
-def format_validation_error(exc: ValidationError, *, source: str) -> str:
-    """One line per problem: ``source: field.path: message``."""
+def format_validation_error(
+    exc: ValidationError, *, source: str, flags: dict[str, str] | None = None
+) -> str:
+    """One line per problem: ``source: field.path: message``.
+
+    ``flags`` maps field paths (``tuning.n_trials``) that a command-line option set to
+    that option as typed (``--tuning-trials 0``), which then stands for the source.
+    """
     lines = []
     for error in exc.errors(include_url=False):
         loc = _clean_loc(error["loc"])
         message = _clean_message(error)
-        lines.append(f"{source}: {loc}: {message}" if loc else f"{source}: {message}")
+        origin = (flags or {}).get(loc, source)
+        lines.append(f"{origin}: {loc}: {message}" if loc else f"{origin}: {message}")
     unique = list(dict.fromkeys(lines))
     return unique[0] if len(unique) == 1 else "\n".join(unique)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import os
@@ -50,6 +51,7 @@ FOLDER = [
     "analysis/relative_improvements.csv",
     "analysis/efficiency_analysis.json",
     "analysis/insights.md",
+    "analysis/optimization.json",
     "report.html",
     "report.md",
     "report.tex",
@@ -222,6 +224,35 @@ def test_the_folder_for_cells_holds_their_config_and_trials(report: Path, stored
     assert set(trials["cell_key"]) == {config["cell_key"]}
     cells_table = bakeoff.results("report", storage=stored).set_index("cell_key")
     assert len(trials) == cells_table.loc[config["cell_key"], "n_trials"]
+
+
+def test_the_optimisation_account_is_in_the_folder_and_the_page(report: Path, stored: str) -> None:
+    written = json.loads((report / "analysis" / "optimization.json").read_text())
+    account = bakeoff.analysis.optimization("report", storage=stored)
+    # The same account as the library's (fANOVA is seeded), for every searched cell:
+    # 48 cells, both models searched.
+    assert written == json.loads(json.dumps(account.to_dict()))
+    assert len(written["cells"]) == 48
+    page = (report / "report.html").read_text()
+    for advice in account.recommendations:
+        assert html.escape(advice["text"]) in page
+    assert "analysis/optimization.json" in page
+
+
+def test_importance_is_drawn_where_cells_have_enough_trials(report: Path, tmp_path: Path) -> None:
+    # 3 trials a cell are too few to attribute variance: the figure says so.
+    assert not (report / "figures" / "hyperparameter_importance.png").exists()
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    spec = {**STUDY, "study": "searched", "datasets": ["iris"], "budgets": ["full"]}
+    spec["seeds"], spec["tuning"] = 2, {"method": "random", "n_trials": 10, "cv": 2}
+    assert bakeoff.Study(**spec).run(storage=url, progress=False).exit_code == 0
+    data = collect_from_store("searched", storage=url, n_resamples=200)
+    files = write_report(data, tmp_path / "out", formats=["html"])
+    assert "hyperparameter_importance" not in files.skipped_figures
+    assert (tmp_path / "out" / "figures" / "hyperparameter_importance.pdf").is_file()
+    assert data.optimization is not None
+    for model in data.optimization.models:
+        assert model["importance"]["fanova"], model["model"]
 
 
 def test_markdown_summary_names_findings_and_figures(report: Path) -> None:

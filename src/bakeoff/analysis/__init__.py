@@ -28,6 +28,12 @@ from bakeoff.analysis._bayesian import (
 )
 from bakeoff.analysis._curves import LearningCurve, crossing_budget, fit_learning_curve
 from bakeoff.analysis._insights import Finding
+from bakeoff.analysis._optimization import (
+    MIN_TRIALS,
+    TRIAL_COLUMNS,
+    Optimization,
+    optimization,
+)
 from bakeoff.analysis._paired import (
     EFFECT_SIZE_BOUND,
     RELATIVE_TOLERANCE,
@@ -63,11 +69,14 @@ __all__ = [
     "CORRECTIONS",
     "DEFAULT_THRESHOLD",
     "EFFECT_SIZE_BOUND",
+    "MIN_TRIALS",
     "RELATIVE_TOLERANCE",
+    "TRIAL_COLUMNS",
     "AcrossDatasets",
     "Analysis",
     "Finding",
     "LearningCurve",
+    "Optimization",
     "Scores",
     "adjust",
     "analyze",
@@ -93,6 +102,7 @@ __all__ = [
     "iman_davenport",
     "mean_interval",
     "nemenyi_critical_difference",
+    "optimization",
     "paired_t_test",
     "seeds_needed",
     "sign_test",

@@ -104,11 +104,14 @@ def main(argv: list[str] | None = None) -> int:
         _analyze,
         _datasets,
         _export,
+        _optimization,
+        _params,
         _registries,
         _report,
         _run,
         _studies,
         _tables,
+        _tune,
     )
 
     warnings.showwarning = _show_warning

@@ -12,11 +12,20 @@ from bakeoff._study import Study
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage, err_console
 from bakeoff.cli._display import RunDisplay, leaderboard
 from bakeoff.cli._hints import command, storage_option
+from bakeoff.cli._overrides import TuningFlags
+from bakeoff.spec import parse_spec, read_yaml
 
 STUDY_FILE = typer.Argument(
     ...,
     help="The study file (YAML): models, datasets, budgets, seeds and tuning.",
     show_default=False,
+)
+
+
+TUNE_HELP = (
+    "--no-tune-hyperparameters: every model once with its default parameters (method "
+    "none), to measure what tuning gains. --tune-hyperparameters: search even where the "
+    "file says method: none. Default: the study file's tuning."
 )
 
 
@@ -43,18 +52,68 @@ def run(
         "--report",
         help="When the run ends, write the study's report folder here (as `bakeoff report`).",
     ),
+    tune: bool | None = typer.Option(
+        None, "--tune-hyperparameters/--no-tune-hyperparameters", help=TUNE_HELP
+    ),
+    tuning_method: str | None = typer.Option(
+        None,
+        "--tuning-method",
+        help="Overrides tuning.method: grid, random, tpe, gp, cmaes, qmc or none.",
+    ),
+    tuning_trials: int | None = typer.Option(
+        None, "--tuning-trials", help="Overrides tuning.n_trials (trials per cell)."
+    ),
+    tuning_timeout: float | None = typer.Option(
+        None, "--tuning-timeout", help="Overrides tuning.timeout (seconds of tuning per cell)."
+    ),
 ) -> int:
     """Run a study, or resume it where it stopped.
 
     Cells already complete in the store are skipped; a cell interrupted mid-tuning goes
-    on from its stored trials. Ends with a leaderboard. Exit status: 0 when every cell
-    is complete, 1 when some failed, 2 for an invalid study, 130 when interrupted.
+    on from its stored trials. The --tuning-* options override the file's tuning: like
+    an edit of the file, they make new cells (the stored spec records them), so run
+    again with the same options to resume. Ends with a leaderboard. Exit status: 0 when
+    every cell is complete, 1 when some failed, 2 for an invalid study, 130 when
+    interrupted.
     """
-    study = Study.from_yaml(study_file)
+    flags = TuningFlags(tune, tuning_method, tuning_trials, tuning_timeout)
+    study = _study_with_flags(study_file, flags)
+    # This command as the user could type it again (to resume or retry).
+    run_args: list[str | Path] = ["run", study_file, *flags.args()]
+    return execute(
+        study,
+        run_args,
+        storage=storage,
+        n_jobs=n_jobs,
+        retry_failed=retry_failed,
+        quiet=quiet,
+        report=report,
+    )
+
+
+def _study_with_flags(study_file: Path, flags: TuningFlags) -> Study:
+    data, flagged = flags.apply(read_yaml(study_file))
+    spec = parse_spec(data, source=str(study_file), flags=flagged)
+    return Study(spec, base_dir=study_file.resolve().parent)
+
+
+def execute(
+    study: Study,
+    run_args: list[str | Path],
+    *,
+    storage: str | None,
+    n_jobs: int | None,
+    retry_failed: bool = False,
+    quiet: bool = False,
+    report: Path | None = None,
+) -> int:
+    """Run ``study`` with the CLI's display, summary and hints; return the exit status.
+
+    ``run_args`` is the command that made the study, as the user could type it again.
+    """
     resolution = study.resolve()
     url = study.storage_url(storage or default_storage())
-    # This command as the user could type it again (to resume or retry).
-    run_args: list[str | Path] = ["run", study_file]
+    run_args = list(run_args)
     if storage:
         run_args += ["--storage", storage]
     if n_jobs:

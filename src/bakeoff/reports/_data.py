@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from bakeoff.analysis import Analysis, Scores, analyze, dataset_properties
+from bakeoff.analysis import Analysis, Optimization, Scores, analyze, dataset_properties
 
 __all__ = ["ReportData", "collect_from_scores", "collect_from_store"]
 
@@ -26,6 +26,8 @@ class ReportData:
         n_done: Cells finished (complete or failed).
         failed: Failed cells with their errors.
         source: What the report is about, for titles.
+        optimization: The account of the study's searches (``bakeoff optimization``),
+            or ``None`` for a scores table or a study without a search.
     """
 
     analysis: Analysis
@@ -36,6 +38,7 @@ class ReportData:
     n_done: int = 0
     failed: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: str = ""
+    optimization: Optimization | None = None
 
     @property
     def partial(self) -> bool:
@@ -55,6 +58,7 @@ def collect_from_store(
     import json
 
     import bakeoff
+    from bakeoff.analysis import optimization
     from bakeoff.store import Store
 
     results = bakeoff.results(study, storage=storage)
@@ -79,6 +83,7 @@ def collect_from_store(
     failed = results.loc[
         results["status"] == "failed", ["model", "dataset", "budget", "seed", "error"]
     ]
+    searched = bool((trials["params"].fillna("{}") != "{}").any()) if not trials.empty else False
     return ReportData(
         analysis=analysis,
         results=results,
@@ -88,6 +93,7 @@ def collect_from_store(
         n_done=int(done.sum()),
         failed=failed.reset_index(drop=True),
         source=f"study '{study}'",
+        optimization=optimization(study, storage=storage) if searched else None,
     )
 
 

@@ -283,22 +283,82 @@ def optimization_progress(trials: pd.DataFrame, higher_is_better: bool) -> pd.Da
 
 
 def _optimization_history(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    """Per model: the running best as a share of each cell's own gain, by complete trial,
+    median over cells with the interquartile range (from the optimisation account)."""
     if data.trials is None or data.trials.empty:
         return "no trials (a scores table, or a study without tuning)"
-    progress = optimization_progress(data.trials, data.analysis.scores.higher_is_better)
-    if progress.empty or progress.groupby("cell_key")["number"].max().max() < 1:
+    account = data.optimization
+    models = [m for m in (account.models if account else []) if len(m["history"]) > 1]
+    if not models:
         return "every cell ran a single trial: there is no search to show"
-    models = sorted(progress["model"].unique())
     fig, ax = plt.subplots(figsize=(COLUMN, 2.4))
     for model in models:
-        part = progress[progress["model"] == model]
-        median = part.groupby("number")["progress"].median()
-        ax.plot(median.index, median.to_numpy(), color=colors[model], lw=1.2, label=model)
-    ax.set_xlabel("trial")
+        steps = model["history"]
+        x = [s["position"] for s in steps]
+        color = colors.get(model["model"], "0.3")
+        ax.fill_between(
+            x, [s["q25"] for s in steps], [s["q75"] for s in steps], color=color, alpha=0.15, lw=0
+        )
+        ax.plot(x, [s["median"] for s in steps], color=color, lw=1.2, label=model["model"])
+    ax.set_xlabel("complete trial")
     ax.set_ylabel("running best (share of final gain)")
     ax.set_ylim(-0.05, 1.05)
-    ax.set_title("Optimisation history (median over cells)")
+    ax.set_title("Optimisation history (median over cells, quartiles shaded)")
     ax.legend(frameon=False)
+    return fig
+
+
+def _hyperparameter_importance(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    """Per model: each parameter's fANOVA importance, mean over cells with its range,
+    and PED-ANOVA's mean beside it (from the optimisation account)."""
+    account = data.optimization
+    if account is None:
+        return "no search to account for (a scores table, or no tuned cell)"
+    models = [m for m in account.models if len(m["importance"].get("fanova", {})) >= 2]
+    if not models:
+        return "no model searched two or more parameters with two or more complete trials"
+    columns = min(2, len(models))
+    rows = math.ceil(len(models) / columns)
+    longest = max(len(m["importance"]["fanova"]) for m in models)
+    fig, axes = plt.subplots(
+        rows,
+        columns,
+        figsize=(COLUMN * columns, 0.3 + 0.22 * longest * rows + 0.5),
+        squeeze=False,
+    )
+    for ax, model in zip(axes.flat, models, strict=False):
+        fanova = model["importance"]["fanova"]
+        ped = model["importance"].get("ped_anova", {})
+        names = list(fanova)[::-1]  # the most important on top
+        y = np.arange(len(names))
+        means = np.array([fanova[n]["mean"] for n in names])
+        low = means - np.array([fanova[n]["min"] for n in names])
+        high = np.array([fanova[n]["max"] for n in names]) - means
+        color = colors.get(model["model"], "0.3")
+        ax.barh(y, means, color=color, alpha=0.8, height=0.6, label="fANOVA (mean, range)")
+        ax.errorbar(means, y, xerr=[low, high], fmt="none", ecolor="0.3", lw=0.8, capsize=2)
+        shown = [(i, ped[n]["mean"]) for i, n in enumerate(names) if n in ped]
+        if shown:
+            ax.scatter(
+                [v for _, v in shown],
+                [i for i, _ in shown],
+                marker="o",
+                facecolors="none",
+                edgecolors="black",
+                s=14,
+                lw=0.8,
+                zorder=3,
+                label="PED-ANOVA (mean)",
+            )
+        ax.set_yticks(y, names)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("importance (share of the objective's variance)")
+        ax.set_title(f"{model['model']} ({model['n_cells']} cells)")
+    for ax in list(axes.flat)[len(models) :]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     return fig
 
 
@@ -371,6 +431,7 @@ FIGURES: dict[str, Callable[[ReportData, dict[str, str]], Figure | str]] = {
     "learning_curves": lambda d, c: _learning_curves(d, c, log_log=False),
     "learning_curves_loglog": lambda d, c: _learning_curves(d, c, log_log=True),
     "optimization_history": _optimization_history,
+    "hyperparameter_importance": _hyperparameter_importance,
     "runtime_vs_score": _runtime_vs_score,
     "posterior_simplex": _posterior_simplex,
 }

@@ -89,6 +89,8 @@ def write_report(
         for f in write_insights(data.analysis)
     )
     (analysis_dir / "insights.md").write_text(f"# Findings\n\n{insights}\n", encoding="utf-8")
+    if data.optimization is not None:
+        data.optimization.write_json(analysis_dir)
     written += sorted(analysis_dir.iterdir())
     figures, report.skipped_figures = write_figures(data, folder / "figures")
     written += sorted((folder / "figures").iterdir())

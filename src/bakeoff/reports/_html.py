@@ -202,12 +202,26 @@ def write_html(data: ReportData, folder: Path, *, skipped: dict[str, str]) -> Pa
                 [simplex or "", html_table(bayes, table_id="table-bayesian")],
             )
         )
+    importance = _svg("hyperparameter_importance", data)
+    if importance is None:
+        why = skipped.get("hyperparameter_importance", "no search to account for")
+        importance = f'<p class="note">No importance figure: {html.escape(why)}.</p>'
+    advice = "".join(
+        f"<li>{html.escape(r['text'])}</li>"
+        for r in (data.optimization.recommendations if data.optimization else [])
+    )
     sections.append(
         _Section(
             "optimization",
             "Optimisation",
-            "",
-            [plot("optimization_history"), plot("runtime_vs_score")],
+            "How each search went (every number in analysis/optimization.json; "
+            "bakeoff optimization STUDY prints the same account).",
+            [
+                plot("optimization_history"),
+                importance,
+                f"<ul>{advice}</ul>" if advice else "",
+                plot("runtime_vs_score"),
+            ],
         )
     )
     if not data.failed.empty:

@@ -173,6 +173,26 @@ class TuningSpec(_Strict):
     )
     cv: int = Field(5, ge=2)
     sampler_options: dict[str, Any] = Field(default_factory=dict)
+    params_from: str | None = Field(
+        None,
+        min_length=1,
+        description="a parameters file written by `bakeoff params export`: every cell runs "
+        "once with the file's parameters for its (model, dataset, budget); needs `method: "
+        "none` (the default when this is set)",
+    )
+
+    @model_validator(mode="after")
+    def _params_from_means_no_search(self) -> TuningSpec:
+        if self.params_from is None or self.method == "none":
+            return self
+        if "method" in self.model_fields_set:
+            raise ValueError(
+                f"`params_from: {self.params_from}` runs every cell with the file's "
+                f"parameters, without a search, but `method` is '{self.method}'. Set "
+                f"`method: none` (or leave it out), or drop `params_from`"
+            )
+        self.method = "none"
+        return self
 
     @field_validator("method")
     @classmethod

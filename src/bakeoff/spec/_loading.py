@@ -36,8 +36,16 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def parse_spec(data: dict[str, Any], *, source: str = "study") -> StudySpec:
+def parse_spec(
+    data: dict[str, Any], *, source: str = "study", flags: dict[str, str] | None = None
+) -> StudySpec:
     """Validate ``data`` as a :class:`StudySpec`.
+
+    Args:
+        data: The study's fields.
+        source: What the fields came from (the file's path), named in messages.
+        flags: Field paths a command-line option set, mapped to the option as typed;
+            a problem with one of them names the option instead of ``source``.
 
     Raises:
         SpecError: Naming every bad field with its value, the rule and the fix.
@@ -45,4 +53,4 @@ def parse_spec(data: dict[str, Any], *, source: str = "study") -> StudySpec:
     try:
         return StudySpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError(format_validation_error(exc, source=source)) from None
+        raise SpecError(format_validation_error(exc, source=source, flags=flags)) from None
