@@ -182,6 +182,9 @@ def test_a_read_only_store_can_still_be_read(tmp_path: Path, case: str) -> None:
         run = unprivileged("run", str(study), "--storage", url)
         assert run.returncode == 2, run.stdout + run.stderr
         assert "read-only" in run.stderr and "Traceback" not in run.stderr
+        delete = unprivileged("studies", "delete", "first", "--yes", "--storage", url)
+        assert delete.returncode == 2, delete.stdout + delete.stderr
+        assert "read-only" in delete.stderr and "Traceback" not in delete.stderr
         after = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
         assert after == before
         if case != "file":  # in a writable folder SQLite may add its empty -shm file

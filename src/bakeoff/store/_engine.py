@@ -107,9 +107,10 @@ def locked_message(path: Path, waited: float) -> str:
 
 
 def lock_holders(path: Path) -> list[tuple[int, str]]:
-    """Processes holding POSIX locks on an SQLite store or its ``-shm`` file (Linux).
+    """Processes holding write locks on an SQLite store or its ``-shm`` file (Linux).
 
-    Read from ``/proc/locks``; empty where that does not exist.
+    Read from ``/proc/locks``; empty where that does not exist. Readers hold only read
+    (shared) locks there, so they are not named.
     """
     inodes = set()
     for file in (path, Path(f"{path}-shm")):
@@ -123,8 +124,8 @@ def lock_holders(path: Path) -> list[tuple[int, str]]:
     for line in lines:
         fields = line.split()
         # "1: POSIX  ADVISORY  WRITE 4242 08:01:1234 1073741824 1073742335"
-        if len(fields) < 6 or fields[1] != "POSIX" or fields[4] == "->":
-            continue
+        if len(fields) < 6 or fields[1] != "POSIX" or fields[3] != "WRITE":
+            continue  # a waiter ("->"), another kind of lock, or a reader's
         with contextlib.suppress(ValueError, IndexError):
             pid, inode = int(fields[4]), int(fields[5].split(":")[2])
             if inode in inodes and pid != os.getpid():
@@ -191,9 +192,16 @@ def _sqlite_engine(url: sa.engine.URL, *, read_only: bool = False) -> sa.Engine:
     path = Path(database).expanduser() if database and database != ":memory:" else None
 
     @sa.event.listens_for(engine, "handle_error")
-    def _name_the_lock_holder(context):  # type: ignore[no-untyped-def]
-        if path is not None and "database is locked" in str(context.original_exception):
+    def _explain(context):  # type: ignore[no-untyped-def]
+        reason = str(context.original_exception)
+        if path is not None and "database is locked" in reason:
             raise StoreError(locked_message(path, wait)) from None
+        if path is not None and "readonly database" in reason:
+            raise StoreError(
+                f"the store '{path}' is read-only here (the file, or its folder, may not be "
+                f"written), and this command writes to it. Fix the permissions, or work "
+                f"on a copy."
+            ) from None
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
