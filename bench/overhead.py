@@ -33,7 +33,7 @@ from typing import Any
 
 import optuna
 
-from bakeoff.protocol import tune
+from bakeoff.protocol import SearchSettings, tune
 from bakeoff.protocol._isolation import TrialLimits, run_isolated
 from bakeoff.store import CellDefinition, Store
 from bakeoff.tuning import SearchSpace
@@ -98,21 +98,20 @@ def time_bakeoff(n_trials: int, folder: Path, *, isolated: bool = False) -> floa
     writer = store.trial_writer(cell_id, "bench")
     limits = TrialLimits(seconds=60.0)
 
-    def objective(params: dict[str, Any], trial: optuna.Trial) -> float:
+    def objective(params: dict[str, Any], trial: optuna.Trial) -> list[float]:
         if isolated:
-            return run_isolated(lambda p, t: model(p), params, trial, limits)
-        return model(params)
+            return [run_isolated(lambda p, t: model(p), params, trial, limits)]
+        return [model(params)]
 
     clock = time.perf_counter()
     tune(
         space=SPACE,
         objective=objective,
-        direction="minimize",
-        method="random",
-        n_trials=n_trials,
-        cell_seed=SEED,
+        settings=SearchSettings(
+            directions=("minimize",), method="random", n_trials=n_trials, cell_seed=SEED
+        ),
         replayed=replayed,
-        on_trial=writer.write,
+        on_trials=writer.write_many,
     )
     writer.close()  # every trial committed: part of the measured time
     seconds = (time.perf_counter() - clock) / n_trials

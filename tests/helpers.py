@@ -26,7 +26,7 @@ def stored_numbers(name: str, storage: str) -> dict[str, pd.DataFrame]:
     score_columns = [c for c in results.columns if c.startswith(("cv_", "test_"))]
     results = results[RESULT_COLUMNS + score_columns].sort_values("cell_key", ignore_index=True)
     trials = bakeoff.trials(name, storage=storage)
-    trials = trials[["cell_key", "number", "state", "value", "params", "fold_scores"]]
+    trials = trials[["cell_key", "number", "state", "steps", "value", "params", "fold_scores"]]
     trials = trials.sort_values(["cell_key", "number"], ignore_index=True)
     predictions = bakeoff.predictions(name, storage=storage)
     predictions = predictions.sort_values(["cell_key", "row"], ignore_index=True)

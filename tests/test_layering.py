@@ -81,3 +81,21 @@ def test_the_parts_import_each_other_without_cycles() -> None:
 
     for node in sorted(graph):
         visit(node, [])
+
+
+def test_packs_use_only_the_cores_public_modules() -> None:
+    """A pack imports what a user's own pack could: no ``bakeoff.<part>._private``."""
+    private = {}
+    for path in (SOURCE / "packs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                parts = name.split(".")
+                core = parts[0] == "bakeoff" and parts[1:2] != ["packs"]
+                if core and any(p.startswith("_") for p in parts[1:]):
+                    private.setdefault(str(path.relative_to(SOURCE)), []).append(name)
+    assert not private

@@ -12,7 +12,7 @@ read the results back::
 
 from bakeoff import analysis, datasets, metrics, models
 from bakeoff._params_file import export_params
-from bakeoff._results import predictions, results, trials
+from bakeoff._results import pareto, predictions, results, trials
 from bakeoff._study import RunSummary, Study
 from bakeoff._table_files import read_table
 from bakeoff._version import __version__
@@ -40,6 +40,7 @@ __all__ = [
     "export_params",
     "metrics",
     "models",
+    "pareto",
     "predictions",
     "read_table",
     "register_dataset",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,9 @@ from bakeoff._registry import suggest
 from bakeoff.datasets import Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
 from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
+from bakeoff.protocol._objectives import FIT_SECONDS
 from bakeoff.spec import DatasetSpec, ModelSpec, StudySpec
-from bakeoff.tuning import SearchSpace, make_sampler_factory
+from bakeoff.tuning import SearchSpace, make_pruner, make_sampler_factory, resolve_method
 
 __all__ = ["DEFAULT_METRICS", "Resolution", "resolve"]
 
@@ -43,6 +44,8 @@ class Resolution:
     cells: list[Cell]
     protocol: dict[str, Any]
     skipped_pairs: list[tuple[str, str]]
+    #: Model label to (tuning method, why): ``auto`` resolved per model.
+    methods: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
@@ -63,19 +66,25 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
                 ) from None
     with problems.check():
         _check_sampler(spec)
+    with problems.check():
+        _check_pruner(spec)
     datasets = _load_datasets(spec, base_dir, problems)
     _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
     models: list[ResolvedModel] = []
     n_trials: dict[str, int] = {}
+    methods: dict[str, tuple[str, str]] = {}
     for i, entry in enumerate(spec.models):
         with problems.check():
             model = _resolve_model(i, entry, spec, tasks)
-            n_trials[model.label] = _trial_count(i, model, spec)
+            methods[model.label] = _method_of(model, spec)
+            n_trials[model.label] = _trial_count(i, model, spec, methods[model.label][0])
             models.append(model)
     metrics: dict[str, list[str]] = {}
     with problems.check():
         metrics = _resolve_metrics(spec, tasks, datasets)
+    with problems.check():
+        metrics = _with_objectives(spec, metrics, datasets)
     for message in budget_problems(spec, datasets):
         problems.add(message)
     problems.raise_if_any()
@@ -118,7 +127,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     order = {name: i for i, name in enumerate(datasets)}
     budget_order = {str(b): i for i, b in enumerate(spec.budgets)}
     cells.sort(key=lambda c: (order[c.dataset], budget_order[str(c.budget)], c.seed))
-    return Resolution(spec, datasets, models, metrics, n_trials, cells, protocol, skipped)
+    return Resolution(spec, datasets, models, metrics, n_trials, cells, protocol, skipped, methods)
 
 
 def _warn_about_datasets(datasets: dict[str, Dataset]) -> None:
@@ -128,20 +137,102 @@ def _warn_about_datasets(datasets: dict[str, Dataset]) -> None:
             warnings.warn(f"dataset '{dataset.name}': {message}", BakeoffWarning, stacklevel=4)
 
 
-#: Tuning fields added after cell keys were first stored: left out of the key while
-#: unset, so that cells stored before they existed keep their keys and are resumed.
-_LATER_TUNING_FIELDS = ("trial_timeout", "trial_memory")
+#: Tuning fields added after cell keys were first stored, with their defaults: left out
+#: of the key while at the default, so that cells stored before they existed keep their
+#: keys and are resumed.
+_LATER_TUNING_FIELDS: dict[str, Any] = {
+    "trial_timeout": None,
+    "trial_memory": None,
+    "pruner": "none",
+    "pruner_options": {},
+    "objectives": None,
+    "selection": None,
+    "weights": {},
+    "patience": None,
+    "min_delta": 0.0,
+    "parallel_trials": 1,
+    "warm_start": "none",
+}
 
 
 def _tuning_key(spec: StudySpec) -> dict[str, Any]:
     tuning = spec.tuning.model_dump()
-    for name in _LATER_TUNING_FIELDS:
-        if tuning[name] is None:
+    for name, default in _LATER_TUNING_FIELDS.items():
+        if name in tuning and tuning[name] == default:
             del tuning[name]
     # The file's parameters enter each cell's key as fixed parameters; where the file
     # lies does not determine a result.
     del tuning["params_from"]
     return tuning
+
+
+def _method_of(model: ResolvedModel, spec: StudySpec) -> tuple[str, str]:
+    """The model's tuning method, with ``auto`` resolved for its space, and why."""
+    tuning = spec.tuning
+    if not model.space:
+        return "none", "the model has nothing to tune"
+    try:
+        grid_size: int | None = model.space.grid_size()
+    except ValueError:
+        grid_size = None
+    return resolve_method(
+        tuning.method,
+        n_objectives=len(tuning.objectives or [None]),
+        n_trials=tuning.n_trials,
+        grid_size=grid_size,
+    )
+
+
+def _check_pruner(spec: StudySpec) -> None:
+    """Build the pruner once, so that bad ``pruner_options`` fail here, not in a cell."""
+    tuning = spec.tuning
+    try:
+        make_pruner(tuning.pruner, tuning.pruner_options, n_steps=tuning.cv)
+    except (TypeError, ValueError) as exc:
+        given = ", ".join(sorted(map(str, tuning.pruner_options))) or "none"
+        raise SpecError(
+            f"tuning.pruner_options: the '{tuning.pruner}' pruner refuses them ({given}): "
+            f"{str(exc)[:200]}. Fix or remove them (see Optuna's documentation of the pruner)"
+        ) from None
+
+
+def _with_objectives(
+    spec: StudySpec, metrics: dict[str, list[str]], datasets: dict[str, Dataset]
+) -> dict[str, list[str]]:
+    """Check ``tuning.objectives``; the scored objectives lead each task's metrics.
+
+    The first metric is the study's primary one (the search's objective by default),
+    so the objectives come first, in their order, followed by the other metrics.
+    """
+    objectives = spec.tuning.objectives
+    if objectives is None:
+        return metrics
+    result = {}
+    for task, names in metrics.items():
+        for i, name in enumerate(objectives):
+            if name == FIT_SECONDS:
+                continue
+            try:
+                metric = metric_registry.get(name)
+            except UnknownNameError as exc:
+                raise UnknownNameError(
+                    f"tuning.objectives[{i}]: {exc} (or {FIT_SECONDS}, the cost of fitting)"
+                ) from None
+            if task not in metric.tasks:
+                example = next(d for d in datasets.values() if d.task == task)
+                raise SpecError(
+                    f"tuning.objectives[{i}]: metric '{name}' does not apply to {task} "
+                    f"(dataset '{example.name}'). Keep the study to one task, or choose "
+                    f"objectives that apply to every task"
+                )
+        if objectives == [FIT_SECONDS]:
+            raise SpecError(
+                f"tuning.objectives: {FIT_SECONDS} alone would pick the fastest model "
+                f"whatever its score; add a metric, e.g. [{names[0]}, {FIT_SECONDS}]"
+            )
+        scored = [n for n in objectives if n != FIT_SECONDS]
+        result[task] = scored + [n for n in names if n not in scored]
+    return result
 
 
 def _cached_params(
@@ -215,6 +306,13 @@ def _with_params(
 def _check_sampler(spec: StudySpec) -> None:
     """Build the sampler once, so that bad ``sampler_options`` fail here, not in a cell."""
     tuning = spec.tuning
+    if tuning.method == "auto":
+        if tuning.sampler_options:
+            raise SpecError(
+                "tuning.sampler_options: method auto picks the sampler per model, so "
+                "options for one sampler cannot be given. Name the method, or remove them"
+            )
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -384,8 +482,7 @@ def _final_space(
     return SearchSpace(final)
 
 
-def _trial_count(index: int, model: ResolvedModel, spec: StudySpec) -> int:
-    method = spec.tuning.method
+def _trial_count(index: int, model: ResolvedModel, spec: StudySpec, method: str) -> int:
     if method == "none" or not model.space:
         return 1
     if method == "grid":

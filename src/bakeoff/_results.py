@@ -12,7 +12,7 @@ from bakeoff._budgets import budget_number
 from bakeoff._table_files import exportable
 from bakeoff.store import DEFAULT_STORAGE, Store
 
-__all__ = ["predictions", "results", "trials"]
+__all__ = ["pareto", "predictions", "results", "trials"]
 
 _DESIGN = ["study", "model", "dataset", "budget", "seed"]
 
@@ -46,7 +46,8 @@ def results(
 
     Columns: study, model, dataset, budget, seed, status, n_train, n_test, n_trials,
     n_failed_trials, best_params (JSON text), cv_<objective>, test_<metric> for every
-    metric, tune_seconds, refit_seconds, error, artifact_path, cell_key.
+    metric, tune_seconds, refit_seconds, stop_reason (why the search stopped: n_trials,
+    patience, timeout, cpu_budget or grid_exhausted), error, artifact_path, cell_key.
 
     ``budget`` is float64: the budget's rows, ``inf`` for ``full`` (so ``full`` sorts
     last and never equals a count); ``n_train`` is the rows the cell trained on.
@@ -78,9 +79,11 @@ def results(
         for metric in definition["metrics"]:
             value = scores.get(metric)
             row[f"test_{metric}"] = np.nan if value is None else value
+        search = _json(cell.search_json, {})
         row.update(
             tune_seconds=cell.tune_seconds,
             refit_seconds=cell.refit_seconds,
+            stop_reason=search.get("stop_reason"),
             error=cell.error,
             artifact_path=cell.artifact_path,
             cell_key=cell.cell_key,
@@ -100,14 +103,32 @@ def results(
 
 
 def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
-    """One row per trial: design columns, number, state, value, params (JSON), duration."""
+    """One row per trial.
+
+    Columns: the design, cell_key, number, state (COMPLETE, PRUNED or FAIL, as Optuna
+    names them), steps (how many steps the trial reported: inner folds, or the model's
+    finer resource), value (the first objective), value_<objective> for each objective
+    when there are several, params (JSON), fold_scores, duration, started_at,
+    finished_at, error.
+    """
     with _open(storage) as store:
         raw = store.trials_frame(name)
+        objectives = _objectives(store, name)
     if raw.empty:
         return pd.DataFrame(
-            columns=[*_DESIGN, "cell_key", "number", "state", "value", "params", "duration"]
+            columns=[
+                *_DESIGN,
+                "cell_key",
+                "number",
+                "state",
+                "steps",
+                "value",
+                "params",
+                "duration",
+            ]
         )
-    values = raw["values_json"].map(lambda v: (_json(v) or [np.nan])[0])
+    decoded = raw["values_json"].map(_json)
+    values = decoded.map(lambda v: (v or [np.nan])[0])
     frame = pd.DataFrame(
         {
             "study": name,
@@ -118,7 +139,15 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
             "cell_key": raw["cell_key"],
             "number": raw["number"],
             "state": raw["state"],
+            "steps": raw["intermediate_json"].map(lambda v: len(_json(v, {}))),
             "value": values.astype(float),
+            **{
+                f"value_{objective}": decoded.map(
+                    lambda v, j=j: v[j] if v and len(v) > j else np.nan
+                ).astype(float)
+                for j, objective in enumerate(objectives)
+                if len(objectives) > 1
+            },
             "params": raw["params_json"],
             "fold_scores": raw["user_attrs_json"].map(_fold_scores),
             "duration": raw["duration"],
@@ -128,6 +157,64 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
         }
     )
     return frame
+
+
+def _objectives(store: Store, name: str) -> list[str]:
+    """The study's tuning objectives as its spec names them (empty: the first metric)."""
+    tuning = store.study(name)["spec"].get("tuning") or {}
+    return list(tuning.get("objectives") or [])
+
+
+def pareto(name: str, *, storage: str | None = None) -> pd.DataFrame:
+    """One row per member of each cell's Pareto front (studies with several objectives).
+
+    Columns: the design, cell_key, number, value_<objective> for each objective, params
+    (JSON), chosen (whether this member was refitted and tested) and reason (the
+    selection rule's account, on the chosen member). Cells tuned on one objective have
+    no front and no rows.
+    """
+    with _open(storage) as store:
+        cells = store.cells_frame(name)
+        trial_rows = store.trials_frame(name)
+    params = {
+        (key, number): text
+        for key, number, text in zip(
+            trial_rows.get("cell_key", []),
+            trial_rows.get("number", []),
+            trial_rows.get("params_json", []),
+            strict=True,
+        )
+    }
+    rows = []
+    for cell in cells.itertuples(index=False):
+        search = _json(cell.search_json, {})
+        front = search.get("pareto_front")
+        if not front:
+            continue
+        selection = search.get("selection") or {}
+        for member in front:
+            chosen = member["number"] == selection.get("number")
+            rows.append(
+                {
+                    "study": name,
+                    "model": cell.model,
+                    "dataset": cell.dataset,
+                    "budget": _budget_value(cell.budget),
+                    "seed": cell.seed,
+                    "cell_key": cell.cell_key,
+                    "number": member["number"],
+                    **{
+                        f"value_{objective}": value
+                        for objective, value in zip(
+                            search["objectives"], member["values"], strict=True
+                        )
+                    },
+                    "params": params.get((cell.cell_key, member["number"])),
+                    "chosen": chosen,
+                    "reason": selection.get("reason") if chosen else None,
+                }
+            )
+    return pd.DataFrame(rows, columns=None if rows else [*_DESIGN, "cell_key", "number"])
 
 
 def predictions(name: str, *, storage: str | None = None) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import time
 import warnings
 from collections.abc import Callable
@@ -274,11 +275,25 @@ class Study:
                 )
             owner = new_owner()
             tasks = [
-                self._task(c, prepared.cell_ids[c.key], resolution, url, prepared.run_id, owner)
+                self._task(
+                    c,
+                    prepared.cell_ids[c.key],
+                    resolution,
+                    url,
+                    prepared.run_id,
+                    owner,
+                    prepared.cell_ids,
+                )
                 for c in resolution.cells
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
-            runner = executor or LocalExecutor(n_jobs or self.spec.execution.n_jobs)
+            workers = cell_workers(
+                n_jobs or self.spec.execution.n_jobs,
+                self.spec.tuning.parallel_trials,
+                os.cpu_count() or 1,
+                summary.notes,
+            )
+            runner = executor or LocalExecutor(workers)
             display = (
                 RunDisplay(Console(), total=summary.n_cells, done=summary.n_skipped)
                 if progress
@@ -307,6 +322,13 @@ class Study:
             self._count_others(summary, store, prepared.cell_ids, resolution.cells)
             summary.seconds = time.perf_counter() - started
             summary.states = count_cell_states(store.cell_states(prepared.study_id).values())
+            budget = self.spec.execution.max_cpu_seconds
+            pending = summary.states[CellStatus.PENDING]
+            if budget is not None and pending and not interrupted:
+                summary.notes.append(
+                    f"execution.max_cpu_seconds ({budget:g} s) was spent: {pending} cells not "
+                    f"started stay pending; run again to continue them"
+                )
             status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
             store.finish_study(prepared.study_id, status, run_id=prepared.run_id)
         return summary
@@ -341,6 +363,7 @@ class Study:
         url: str,
         run_id: int | None,
         owner: str,
+        cell_ids: dict[str, int],
     ) -> CellTask:
         model = next(m for m in resolution.models if m.label == cell.model)
         dataset = resolution.datasets[cell.dataset]
@@ -359,7 +382,8 @@ class Study:
             study_seed=self.spec.seed,
             fingerprint=dataset.fingerprint,
             metrics=tuple(resolution.metrics[str(dataset.task)]),
-            method=tuning.method if model.space else "none",
+            method=resolution.methods[cell.model][0],
+            method_reason=resolution.methods[cell.model][1],
             n_trials=resolution.n_trials[cell.model],
             cv=tuning.cv,
             test_size=self.spec.split.test_size,
@@ -371,6 +395,18 @@ class Study:
             owner=owner,
             lease_seconds=self.spec.execution.lease_seconds,
             run_id=run_id,
+            objectives=tuple(tuning.objectives or ()),
+            pruner=tuning.pruner,
+            pruner_options=tuning.pruner_options,
+            patience=tuning.patience,
+            min_delta=tuning.min_delta,
+            parallel_trials=tuning.parallel_trials,
+            selection=tuning.selection,
+            weights=tuning.weights,
+            warm_from=tuple(
+                cell_ids[c.key] for c in warm_siblings(cell, resolution.cells, self.spec)
+            ),
+            max_cpu_seconds=self.spec.execution.max_cpu_seconds,
         )
 
     def _artifacts_dir(self, url: str) -> str | None:
@@ -391,6 +427,53 @@ class Study:
                 else Path.cwd() / "bakeoff-artifacts"
             )
         return str(root / self.name)
+
+
+def cell_workers(n_jobs: int, parallel_trials: int, cores: int, notes: list[str]) -> int:
+    """Cell workers for a run: ``n_jobs``, fewer if with ``parallel_trials`` processes
+    each they would oversubscribe the cores.
+
+    Each worker runs up to ``parallel_trials`` trial processes at once. The number of
+    workers never changes a result (``parallel_trials`` does), so it is the one reduced:
+    to ``cores // parallel_trials`` (at least 1), with a note saying so.
+    """
+    if parallel_trials <= 1 or n_jobs * parallel_trials <= cores:
+        return n_jobs
+    workers = max(1, cores // parallel_trials)
+    if workers < n_jobs:
+        notes.append(
+            f"n_jobs {n_jobs} × parallel_trials {parallel_trials} would run "
+            f"{n_jobs * parallel_trials} trial processes on {cores} cores; {workers} cell "
+            f"worker{'s' if workers > 1 else ''} used instead (results do not depend on it)"
+        )
+    return workers
+
+
+def warm_siblings(cell: Cell, cells: list[Cell], spec: StudySpec) -> list[Cell]:
+    """The cells whose best configurations start ``cell``'s search (``tuning.warm_start``).
+
+    Only cells that are settled before ``cell`` may start count, so that the result does
+    not depend on which worker finished first: the executor claims a cell only once these
+    are complete or failed. ``budgets``: the same model, dataset and seed at smaller
+    budgets (``full`` is the largest), smallest first. ``seeds``: the same model, dataset
+    and budget at the seeds listed before this one, in the spec's order.
+    """
+    mode = spec.tuning.warm_start
+    if mode == "none":
+        return []
+
+    def size(budget: int | str) -> float:
+        return float("inf") if budget == "full" else float(budget)
+
+    same = [c for c in cells if c.model == cell.model and c.dataset == cell.dataset]
+    if mode == "budgets":
+        smaller = [c for c in same if c.seed == cell.seed and size(c.budget) < size(cell.budget)]
+        return sorted(smaller, key=lambda c: size(c.budget))
+    order = {seed: i for i, seed in enumerate(spec.seeds)}
+    earlier = [
+        c for c in same if str(c.budget) == str(cell.budget) and order[c.seed] < order[cell.seed]
+    ]
+    return sorted(earlier, key=lambda c: order[c.seed])
 
 
 def _from_folder(url: str, folder: Path) -> str:

@@ -58,7 +58,7 @@ SAMPLER_OPTIONS = {"tpe": {"n_startup_trials": 2}, "gp": {"n_startup_trials": 2}
 def test_each_sampler_resumes_from_replayed_trials_identically(tmp_path: Path, method) -> None:
     # Run 8 trials in one go, and 4 + 4 with a restart in between (n_trials raised through
     # the store's replay path): the second half must match.
-    from bakeoff.protocol import tune
+    from bakeoff.protocol import SearchSettings, tune
     from bakeoff.tuning import SearchSpace
 
     space = SearchSpace(
@@ -69,20 +69,22 @@ def test_each_sampler_resumes_from_replayed_trials_identically(tmp_path: Path, m
     )
 
     def objective(params, trial):
-        return (params["x"] - 0.3) ** 2 + params["y"]
+        return [(params["x"] - 0.3) ** 2 + params["y"]]
 
     def run(n_trials, replayed):
         records = []
         outcome = tune(
             space=space,
             objective=objective,
-            direction="minimize",
-            method=method,
-            n_trials=n_trials,
-            cell_seed=42,
+            settings=SearchSettings(
+                directions=("minimize",),
+                method=method,
+                n_trials=n_trials,
+                cell_seed=42,
+                sampler_options=SAMPLER_OPTIONS.get(method) or {},
+            ),
             replayed=replayed,
-            on_trial=records.append,
-            sampler_options=SAMPLER_OPTIONS.get(method),
+            on_trials=records.extend,
         )
         return outcome.records
 

@@ -20,14 +20,20 @@ from tests.helpers import assert_same_numbers, stored_numbers
 N_TRIALS = 12  # past TPE's 10 random start-up trials, so the model-based phase is replayed too
 
 
-def resume_study(url: str, n_jobs: int) -> dict:
+def resume_study(url: str, n_jobs: int, **tuning: object) -> dict:
     return tiny_study(
         study="resume",
         storage=url,
         seeds=1,
-        tuning={"method": "tpe", "n_trials": N_TRIALS, "cv": 2},
+        tuning={"method": "tpe", "n_trials": N_TRIALS, "cv": 2, **tuning},
         execution={"n_jobs": n_jobs},
     )
+
+
+def bakeoff_trials(url: str):  # type: ignore[no-untyped-def]
+    import bakeoff
+
+    return bakeoff.trials("resume", storage=url)
 
 
 def count_trials(db: Path) -> int:
@@ -50,21 +56,36 @@ def trial_rows(db: Path) -> set[tuple]:
         )
 
 
+#: Searches whose resume is tested on top of plain TPE: a pruned one (pruned trials are
+#: replayed with their steps, the pruner sees them again), and one with parallel trial
+#: batches (a batch cut by the kill is run again whole).
+VARIANTS = {
+    "plain": {},
+    "pruned": {"pruner": "median", "pruner_options": {"n_startup_trials": 2}, "cv": 3},
+    "parallel": {"parallel_trials": 2},
+}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize(
+    ("n_jobs", "variant"), [(1, "plain"), (2, "plain"), (1, "pruned"), (1, "parallel")]
+)
 def test_sigkill_at_a_random_trial_then_resume_equals_an_uninterrupted_run(
-    tmp_path: Path, n_jobs: int
+    tmp_path: Path, n_jobs: int, variant: str
 ) -> None:
+    tuning = VARIANTS[variant]
     reference_url = f"sqlite:///{tmp_path / 'reference.db'}"
     reference = tmp_path / "reference.yaml"
-    reference.write_text(yaml.safe_dump(resume_study(reference_url, 1)))
+    reference.write_text(yaml.safe_dump(resume_study(reference_url, 1, **tuning)))
     assert run_cli("run", str(reference)).returncode == 0
+    if variant == "pruned":
+        assert "PRUNED" in set(bakeoff_trials(reference_url)["state"])
 
     db = tmp_path / "killed.db"
     killed = tmp_path / "killed.yaml"
-    killed.write_text(yaml.safe_dump(resume_study(f"sqlite:///{db}", n_jobs)))
+    killed.write_text(yaml.safe_dump(resume_study(f"sqlite:///{db}", n_jobs, **tuning)))
     total = 4 * N_TRIALS
-    kill_at = int(np.random.default_rng(n_jobs).integers(3, total - 3))
+    kill_at = int(np.random.default_rng([n_jobs, len(variant)]).integers(3, total - 3))
     process = subprocess.Popen(
         [sys.executable, "-m", "bakeoff", "run", str(killed), "--quiet"],
         env=cli_env(),

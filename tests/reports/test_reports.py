@@ -430,3 +430,42 @@ def test_model_colours_are_stable_across_figures() -> None:
     assert first == model_colors(["c", "b", "a"])
     assert len(set(first.values())) == 3
     assert re.fullmatch(r"#[0-9a-f]{6}", first["a"])
+
+
+def test_a_study_with_several_objectives_gets_its_pareto_front_figure(tmp_path: Path) -> None:
+    from bakeoff.reports._interactive import interactive_figures
+
+    url = f"sqlite:///{tmp_path / 'moo.db'}"
+    spec = {
+        "study": "moo",
+        "datasets": ["iris", "wine"],
+        "models": ["logistic_regression", {"name": "random_forest", "params": {"n_estimators": 5}}],
+        "metrics": ["accuracy", "f1_macro"],
+        "tuning": {
+            "method": "random",
+            "n_trials": 5,
+            "cv": 2,
+            "objectives": ["accuracy", "f1_macro"],
+        },
+    }
+    assert bakeoff.Study(**spec).run(storage=url, progress=False).exit_code == 0
+    data = collect_from_store("moo", storage=url, n_resamples=200)
+    out = tmp_path / "out"
+    report = write_report(data, out)
+    assert "pareto_front" not in report.skipped_figures
+    assert (out / "figures" / "pareto_front.png").is_file()
+    assert 'id="figure-pareto_front"' in (out / "report.html").read_text(encoding="utf-8")
+    # One outlined point per cell: the member each cell refitted.
+    figure = interactive_figures(data)["pareto_front"]
+    outlined = sum(
+        sum(width > 0 for width in trace.marker.line.width)
+        for trace in figure.data
+        if isinstance(trace.marker.line.width, tuple)
+    )
+    assert outlined == len(bakeoff.results("moo", storage=url)) == 4
+
+
+def test_a_single_objective_study_says_why_it_has_no_pareto_figure(report: Path) -> None:
+    assert not (report / "figures" / "pareto_front.png").exists()
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert "No figure: the cells were tuned on one objective" in html

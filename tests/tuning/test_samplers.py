@@ -60,34 +60,35 @@ def test_trial_seeds_differ_between_trials_and_cells() -> None:
 def _qmc_trials(cell_seed: int, n_trials: int = 8, replay_from: int | None = None) -> list[dict]:
     """Run a QMC cell on the conditional logistic-regression space through the tuner."""
     from bakeoff import models
-    from bakeoff.protocol._tuner import tune
+    from bakeoff.protocol._tuner import SearchSettings, tune
 
     space = models.get("logistic_regression").search_space()
     records: list = []
 
     def objective(params, trial):
-        return float(params["C"])
+        return [float(params["C"])]
 
     outcome = tune(
         space=space,
         objective=objective,
-        direction="maximize",
-        method="qmc",
-        n_trials=n_trials if replay_from is None else replay_from,
-        cell_seed=cell_seed,
+        settings=SearchSettings(
+            directions=("maximize",),
+            method="qmc",
+            n_trials=n_trials if replay_from is None else replay_from,
+            cell_seed=cell_seed,
+        ),
         replayed=[],
-        on_trial=records.append,
+        on_trials=records.extend,
     )
     if replay_from is not None:
         outcome = tune(
             space=space,
             objective=objective,
-            direction="maximize",
-            method="qmc",
-            n_trials=n_trials,
-            cell_seed=cell_seed,
+            settings=SearchSettings(
+                directions=("maximize",), method="qmc", n_trials=n_trials, cell_seed=cell_seed
+            ),
             replayed=list(outcome.records),
-            on_trial=records.append,
+            on_trials=records.extend,
         )
     return [r.params for r in outcome.records]
 

@@ -9,9 +9,14 @@ from rich.table import Table
 from rich.text import Text
 
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
-from bakeoff.store import DEFAULT_STORAGE
 
 __all__ = ["optimization"]
+
+
+def _url(storage: str | None) -> str:
+    from bakeoff.store import DEFAULT_STORAGE
+
+    return storage or default_storage() or DEFAULT_STORAGE
 
 
 @app.command()
@@ -49,7 +54,7 @@ def optimization(
         raise SpecError(f"--top-fraction {top_fraction}: must be above 0 and at most 1, e.g. 0.1")
     account = account_of(
         study,
-        storage=storage or default_storage() or DEFAULT_STORAGE,
+        storage=_url(storage),
         top_fraction=top_fraction,
         seed=seed,
         min_trials=min_trials,

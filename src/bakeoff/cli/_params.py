@@ -7,9 +7,15 @@ from pathlib import Path
 import typer
 
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
-from bakeoff.store import DEFAULT_STORAGE
 
 __all__ = ["params_app"]
+
+
+def _url(storage: str | None) -> str:
+    from bakeoff.store import DEFAULT_STORAGE
+
+    return storage or default_storage() or DEFAULT_STORAGE
+
 
 params_app = typer.Typer(
     help="Tuned parameters as a file: export a study's best per (model, dataset, budget), "
@@ -39,7 +45,7 @@ def export(
 
     from bakeoff._params_file import export_params, write_params
 
-    document = export_params(study, storage=storage or default_storage() or DEFAULT_STORAGE)
+    document = export_params(study, storage=_url(storage))
     if output is None:
         console.print(
             yaml.safe_dump(document, sort_keys=False, allow_unicode=True),

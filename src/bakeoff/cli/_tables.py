@@ -62,8 +62,29 @@ def trials(
         "--state",
         help=f"Only trials in this state: {', '.join(TrialState.ALL)} (any case).",
     ),
+    pareto: bool = typer.Option(
+        False,
+        "--pareto",
+        help="Each cell's Pareto front instead (several objectives): its members' "
+        "values, and which one was refitted and why.",
+    ),
 ) -> None:
-    """One row per trial: cell, number, state, value, parameters, fold scores, error."""
+    """One row per trial: cell, number, state, steps, value, parameters, fold scores."""
+    if pareto:
+        if state:
+            raise SpecError("--pareto lists front members (complete trials); drop --state")
+        front = _results.pareto(study, storage=_url(storage))
+        if front.empty:
+            console.print(
+                f"Study '{study}' has no Pareto fronts: its cells were tuned on one "
+                f"objective. Set tuning.objectives to two or more metrics to get them.",
+                markup=False,
+            )
+            return
+        if fmt in (None, Format.table) and output is None:
+            front = front.drop(columns=["cell_key"])
+        write_frame(front, fmt, output, title=f"{study}: Pareto fronts")
+        return
     wanted = _trial_state(state) if state else None
     frame = _results.trials(study, storage=_url(storage))
     if wanted:

@@ -10,7 +10,6 @@ import typer
 from rich.markup import escape
 
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
-from bakeoff.cli._run import execute
 
 __all__ = ["tune"]
 
@@ -62,6 +61,7 @@ def tune(
     Running the same command again resumes it. Exit status as `bakeoff run`.
     """
     from bakeoff._study import Study
+    from bakeoff.cli._run import execute
     from bakeoff.exceptions import SpecError
     from bakeoff.spec import parse_spec
 

@@ -5,10 +5,16 @@ holds (:meth:`ClaimLoop.claim`), runs it, and asks again; a thread renews the le
 the cells it holds. When every cell left is held by another runner, it waits
 (:meth:`ClaimLoop.remaining`) and takes over any whose runner died (lease expired), so
 that a runner ends only when the whole study has.
+
+Two things hold a cell back: its warm-start siblings (``CellTask.warm_from``) must be
+settled first, so that what it starts from does not depend on timing; and once the run
+has used ``execution.max_cpu_seconds`` of CPU, no further cell is claimed (those left
+stay pending, and :attr:`ClaimLoop.budget_spent` says so).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 
@@ -43,6 +49,10 @@ class ClaimLoop:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._renew_forever, daemon=True)
         self._thread.start()
+        first = next(iter(tasks), None)
+        self.cpu_budget = first.max_cpu_seconds if first is not None else None
+        self.cpu_spent = 0.0
+        self.budget_spent = False
 
     @property
     def poll_seconds(self) -> float:
@@ -51,8 +61,11 @@ class ClaimLoop:
 
     def claim(self) -> CellTask | None:
         """Claim the next open cell; None if every open cell is held elsewhere or done."""
+        if self.cpu_budget is not None and self.cpu_spent >= self.cpu_budget:
+            self.budget_spent = True
+            return None
         with self._lock:
-            candidates = sorted(self._open - self._held)
+            candidates = self._ready(sorted(self._open - self._held))
         cell_id = self._store.claim_next(candidates, self.owner, lease_seconds=self.lease_seconds)
         if cell_id is None and self._store.expire_dead_local_leases(candidates, self.owner):
             cell_id = self._store.claim_next(
@@ -62,17 +75,37 @@ class ClaimLoop:
             return None
         with self._lock:
             self._held.add(cell_id)
-        return self._tasks[cell_id]
+        task = self._tasks[cell_id]
+        if self.cpu_budget is not None:
+            task = dataclasses.replace(task, cpu_seconds_left=self.cpu_budget - self.cpu_spent)
+        return task
 
-    def done(self, task: CellTask, status: str) -> None:
-        """The cell's run here ended with ``status``; stop renewing its lease."""
+    def _ready(self, candidates: list[int]) -> list[int]:
+        """The candidates whose warm-start siblings are all settled."""
+        waiting_on = {p for c in candidates for p in self._tasks[c].warm_from}
+        if not waiting_on:
+            return candidates
+        statuses = self._store.cell_statuses(sorted(waiting_on))
+        return [
+            c
+            for c in candidates
+            if all(statuses.get(p) in _SETTLED for p in self._tasks[c].warm_from)
+        ]
+
+    def done(self, task: CellTask, status: str, *, cpu_seconds: float = 0.0) -> None:
+        """The cell's run here ended with ``status`` after ``cpu_seconds`` of CPU; stop
+        renewing its lease."""
+        self.cpu_spent += cpu_seconds
         with self._lock:
             self._held.discard(task.cell_id)
             if status in _SETTLED:
                 self._open.discard(task.cell_id)
 
     def remaining(self) -> int:
-        """Cells of this run not yet complete or failed, whoever holds them."""
+        """Cells of this run not yet complete or failed, whoever holds them (none once
+        the CPU budget is spent and this runner holds no cell)."""
+        if self.budget_spent and not self._held:
+            return 0
         with self._lock:
             ids = sorted(self._open)
         statuses = self._store.cell_statuses(ids)

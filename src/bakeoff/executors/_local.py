@@ -91,7 +91,7 @@ def _run_inline(
                 store.mark_interrupted(task.cell_id, task.owner)
                 claims.done(task, CellStatus.INTERRUPTED)
                 return outcomes, True
-            claims.done(task, outcome.status)
+            claims.done(task, outcome.status, cpu_seconds=outcome.cpu_seconds)
             outcomes.append(outcome)
             if outcome.status == CellStatus.INTERRUPTED:
                 return outcomes, True

@@ -199,7 +199,7 @@ class WorkerPool:
                     on_event(payload)
                 elif kind == "outcome":
                     assert worker.task is not None
-                    claims.done(worker.task, payload.status)
+                    claims.done(worker.task, payload.status, cpu_seconds=payload.cpu_seconds)
                     worker.task, worker.trial = None, None
                     return payload  # type: ignore[no-any-return]
         except (EOFError, OSError):

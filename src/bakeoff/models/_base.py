@@ -43,6 +43,13 @@ class Model:
     #: Whether study files may only name parameters the estimator's ``get_params`` lists.
     #: False for estimators that accept any keyword (XGBoost forwards them).
     check_param_names: bool = True
+    #: The finer resource the model reports while it fits, for pruning (``"boosting
+    #: rounds"``, ``"epochs"``), or None: then a trial's steps are its inner folds.
+    #: A model that sets it implements :meth:`fit_steps`.
+    resource: str | None = None
+    #: Checkpoints one fit reports when ``resource`` is set, spread evenly over the fit
+    #: (the same count whatever the configuration, so steps compare across trials).
+    steps_per_fit: int = 10
 
     def default_params(self) -> dict[str, Any]:
         """Fixed parameters applied to every configuration (a study may override them)."""
@@ -61,6 +68,34 @@ class Model:
             random_state: Seed to pass to the estimator if it takes one.
         """
         raise NotImplementedError
+
+    def fit_steps(
+        self,
+        pipeline: Any,
+        X: Any,
+        y: Any,
+        *,
+        X_val: Any,
+        on_step: Callable[[Any, Any], None],
+    ) -> None:
+        """Fit ``pipeline`` on ``(X, y)``, reporting predictions on ``X_val`` as it goes.
+
+        The pruning hook for models with a finer resource than the inner fold (see
+        :attr:`resource`). Call ``on_step(y_pred, proba)`` at each of the
+        :attr:`steps_per_fit` checkpoints, with predictions of the model as trained so
+        far (``proba`` None for regression, else one column per class in ``classes_``
+        order of the final estimator). ``on_step`` raises ``optuna.TrialPruned`` when
+        the trial should stop: let it propagate. Afterwards ``pipeline`` must be fitted
+        as ``pipeline.fit(X, y)`` would leave it (pruned fits excepted).
+
+        Args:
+            pipeline: The unfitted pipeline (preprocessing, then the estimator).
+            X: Training features of the fold.
+            y: Training target of the fold.
+            X_val: Validation features of the fold.
+            on_step: Receives each checkpoint's predictions.
+        """
+        raise NotImplementedError(f"model '{self.name}' reports no finer resource")
 
     def param_names(self, task: str) -> set[str] | None:
         """The parameter names a study may fix or search on ``task``.

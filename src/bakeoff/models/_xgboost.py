@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,51 @@ class XGBoostModel(Model):
     name = "xgboost"
     tasks = ("classification", "regression")
     description = "XGBoost gradient-boosted trees (needs bakeoff[xgboost])"
+    resource = "boosting rounds"
+
+    def fit_steps(
+        self,
+        pipeline: Any,
+        X: Any,
+        y: Any,
+        *,
+        X_val: Any,
+        on_step: Callable[[Any, Any], None],
+    ) -> None:
+        """Fit through XGBoost's training callback, predicting ``X_val`` at each of
+        :attr:`steps_per_fit` checkpoints spread over ``n_estimators`` rounds.
+
+        ``on_step`` raising (a pruned trial) stops the boosting at that round.
+        """
+        xgboost = import_optional("xgboost", extra="xgboost", purpose="the 'xgboost' model")
+        preprocess, estimator = pipeline[:-1], pipeline[-1]
+        X_fit = preprocess.fit_transform(X, y)
+        X_check = preprocess.transform(X_val)
+        wrapper = estimator if isinstance(estimator, ContiguousLabelClassifier) else None
+        booster_model = wrapper.estimator if wrapper is not None else estimator
+        rounds = int(booster_model.get_params().get("n_estimators") or 100)
+        checkpoints = [
+            max(1, math.ceil(rounds * (i + 1) / self.steps_per_fit))
+            for i in range(self.steps_per_fit)
+        ]
+        classes = np.unique(np.asarray(y)) if wrapper is not None else None
+        base = xgboost.callback.TrainingCallback
+
+        class Checkpoints(base):  # type: ignore[misc, valid-type]
+            def after_iteration(self, model: Any, epoch: int, evals_log: Any) -> bool:
+                done = epoch + 1
+                for _ in range(checkpoints.count(done)):
+                    raw = model.inplace_predict(X_check, iteration_range=(0, done))
+                    on_step(*_decode(raw, classes))
+                return False
+
+        booster_model.set_params(callbacks=[Checkpoints()])
+        try:
+            estimator.fit(X_fit, y)
+        finally:
+            booster_model.set_params(callbacks=None)
+            if wrapper is not None and hasattr(wrapper, "estimator_"):
+                wrapper.estimator_.set_params(callbacks=None)
 
     def param_names(self, task: str) -> set[str] | None:
         """The scikit-learn wrapper's parameters and every booster's own.
@@ -105,6 +151,17 @@ class XGBoostModel(Model):
         if task == "classification":
             return ContiguousLabelClassifier(xgboost.XGBClassifier(**params))
         return xgboost.XGBRegressor(**params)
+
+
+def _decode(raw: Any, classes: Any) -> tuple[Any, Any]:
+    """(y_pred, proba) from a booster's raw output, in the wrapper's class order."""
+    raw = np.asarray(raw, dtype=float)
+    if classes is None:
+        return raw, None
+    if len(classes) == 1:
+        return np.full(len(raw), classes[0]), np.ones((len(raw), 1))
+    proba = np.column_stack([1.0 - raw, raw]) if raw.ndim == 1 else raw
+    return classes[np.argmax(proba, axis=1)], proba
 
 
 @functools.cache

@@ -10,13 +10,15 @@ from bakeoff.protocol._split import (
     outer_split,
 )
 from bakeoff.protocol._task import CellTask
-from bakeoff.protocol._tuner import TuningOutcome, tune
+from bakeoff.protocol._tuner import STOP_REASONS, SearchSettings, TuningOutcome, tune
 
 __all__ = [
     "LOST",
+    "STOP_REASONS",
     "CellOutcome",
     "CellTask",
     "Event",
+    "SearchSettings",
     "TuningOutcome",
     "budget_order",
     "budget_rows",

@@ -20,11 +20,14 @@ from bakeoff._seeding import derive_seed
 from bakeoff.datasets import Dataset
 from bakeoff.datasets._preprocess import pipeline_for
 from bakeoff.exceptions import LeaseLostError
-from bakeoff.protocol._isolation import TrialLimits, run_isolated
+from bakeoff.protocol._isolation import TrialLimits
+from bakeoff.protocol._objectives import FIT_SECONDS, objective_direction
 from bakeoff.protocol._split import budget_rows, data_seeds, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
-from bakeoff.protocol._tuner import TuningOutcome, tune
+from bakeoff.protocol._tuner import SearchSettings, TuningOutcome, cpu_seconds, tune
 from bakeoff.store import CellResult, CellStatus, Store, TrialRecord
+from bakeoff.tuning import make_pruner
+from bakeoff.tuning._selection import pareto_front, select
 
 __all__ = ["LOST", "CellOutcome", "Event", "run_cell"]
 
@@ -44,6 +47,7 @@ class CellOutcome:
     error: str | None = None
     test_scores: dict[str, float] = field(default_factory=dict)
     n_trials: int = 0
+    cpu_seconds: float = 0.0
 
 
 def _seeds(task: CellTask) -> dict[str, int]:
@@ -63,6 +67,17 @@ def _pipeline(task: CellTask, dataset: Dataset, params: dict[str, Any], seed: in
         {**task.fixed_params, **params}, task=str(dataset.task), random_state=seed
     )
     return pipeline_for(dataset, estimator, scale=task.model.needs_scaling)
+
+
+def _aligned(proba: Any, pipeline: Pipeline, labels: list[Any] | None) -> Any:
+    """A checkpoint's class probabilities with one column per class of the dataset."""
+    if proba is None or labels is None:
+        return None
+    fitted = list(getattr(pipeline[-1], "classes_", labels))
+    aligned = np.zeros((len(proba), len(labels)))
+    for j, label in enumerate(fitted[: proba.shape[1]]):
+        aligned[:, labels.index(label)] = proba[:, j]
+    return aligned
 
 
 def _predict(
@@ -93,11 +108,14 @@ def run_cell(
     reported in the returned outcome. A ``KeyboardInterrupt`` during a trial marks the
     trial and the cell interrupted and returns.
     """
+    cpu_start = cpu_seconds()
     try:
-        return _run_cell(task, dataset, store, emit)
+        outcome = _run_cell(task, dataset, store, emit)
     except LeaseLostError as exc:
         emit({"event": "cell_finished", "key": task.cell_key, "status": LOST, "error": str(exc)})
-        return CellOutcome(task.cell_key, task.label, LOST, error=str(exc))
+        outcome = CellOutcome(task.cell_key, task.label, LOST, error=str(exc))
+    outcome.cpu_seconds = cpu_seconds() - cpu_start
+    return outcome
 
 
 def _run_cell(
@@ -119,29 +137,80 @@ def _run_cell(
         # Validation checks the splits; what still fails here fails this cell only.
         reason = f"the data could not be split for this cell:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, None)
-    metric = metric_registry.get(task.objective)
+    objectives = task.search_objectives
+    # The primary metric: the first scored objective (fit_seconds is a cost, not a
+    # score); progress shows its best, and fold_scores are its fold scores.
+    primary = next(n for n in objectives if n != FIT_SECONDS)
+    primary_index = objectives.index(primary)
+    metric = metric_registry.get(primary)
+    directions = tuple(objective_direction(name) for name in objectives)
+    scored = [metric_registry.get(n) for n in objectives if n != FIT_SECONDS]
+    need_proba = any(m.needs_proba for m in scored)
+    prunable = len(objectives) == 1 and task.pruner != "none"
+    # A model with a finer resource (boosting rounds, epochs) reports checkpoints inside
+    # each fold while a pruner listens; step = fold × checkpoints + checkpoint.
+    fine = prunable and task.model.resource is not None
+    steps_per_fit = task.model.steps_per_fit if fine else 1
 
-    def evaluate(params: dict[str, Any], trial: optuna.Trial) -> float:
-        scores = []
+    def fit_fold(
+        pipeline: Pipeline, fold: int, fit_idx: Any, val_idx: Any, trial: Any, done: list[float]
+    ) -> None:
+        if not fine:
+            pipeline.fit(X_train.iloc[fit_idx], y_train[fit_idx])
+            return
+        checkpoint = [0]
+
+        def on_step(y_pred: Any, proba: Any) -> None:
+            score = metric(
+                y_train[val_idx], y_pred, _aligned(proba, pipeline, labels), labels=labels
+            )
+            step = fold * steps_per_fit + checkpoint[0]
+            checkpoint[0] += 1
+            trial.report(float((sum(done) + score) / (len(done) + 1)), step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+
+        task.model.fit_steps(
+            pipeline,
+            X_train.iloc[fit_idx],
+            y_train[fit_idx],
+            X_val=X_train.iloc[val_idx],
+            on_step=on_step,
+        )
+
+    def evaluate(params: dict[str, Any], trial: Any) -> list[float]:
+        fold_scores: dict[str, list[float]] = {m.name: [] for m in scored}
+        fit_seconds = 0.0
         for fold, (fit_idx, val_idx) in enumerate(folds):
             pipeline = _pipeline(task, dataset, params, seeds["model"])
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                pipeline.fit(X_train.iloc[fit_idx], y_train[fit_idx])
-                y_pred, proba = _predict(
-                    pipeline, X_train.iloc[val_idx], labels, metric.needs_proba
-                )
-            scores.append(metric(y_train[val_idx], y_pred, proba, labels=labels))
-            trial.report(float(np.mean(scores)), fold)
-        trial.set_user_attr("fold_scores", [float(s) for s in scores])
-        return float(np.mean(scores))
-
-    limits = TrialLimits(task.trial_timeout, task.trial_memory)
-
-    def objective(params: dict[str, Any], trial: optuna.Trial) -> float:
-        if limits.active:
-            return run_isolated(evaluate, params, trial, limits)
-        return evaluate(params, trial)
+                clock = time.perf_counter()
+                try:
+                    fit_fold(pipeline, fold, fit_idx, val_idx, trial, fold_scores.get(primary, []))
+                except optuna.TrialPruned:
+                    trial.set_user_attr("fold_scores", fold_scores.get(primary, []))
+                    raise
+                fit_seconds += time.perf_counter() - clock
+                y_pred, proba = _predict(pipeline, X_train.iloc[val_idx], labels, need_proba)
+            for m in scored:
+                fold_scores[m.name].append(m(y_train[val_idx], y_pred, proba, labels=labels))
+            if not fine and len(objectives) == 1 and objectives[0] != FIT_SECONDS:
+                # The running inner-CV mean of the objective, step = fold: what the
+                # pruner compares across trials (Optuna reports one objective only).
+                trial.report(float(np.mean(fold_scores[objectives[0]])), fold)
+                if prunable and trial.should_prune():
+                    trial.set_user_attr("fold_scores", fold_scores[objectives[0]])
+                    raise optuna.TrialPruned()
+        trial.set_user_attr("fold_scores", [float(s) for s in fold_scores.get(primary, [])])
+        if len(objectives) > 1:
+            trial.set_user_attr(
+                "objective_fold_scores", {k: [float(s) for s in v] for k, v in fold_scores.items()}
+            )
+        return [
+            fit_seconds if name == FIT_SECONDS else float(np.mean(fold_scores[name]))
+            for name in objectives
+        ]
 
     replayed = store.start_cell(task.cell_id, task.owner)
     emit(
@@ -155,7 +224,7 @@ def _run_cell(
     )
     best_so_far: list[float | None] = [None]
     for record in replayed:
-        _track_best(best_so_far, record, metric)
+        _track_best(best_so_far, record, metric, primary_index)
 
     writer = store.trial_writer(task.cell_id, task.owner)
 
@@ -173,33 +242,49 @@ def _run_cell(
             }
         )
 
-    def on_trial(record: TrialRecord) -> None:
-        writer.write(record)
-        _track_best(best_so_far, record, metric)
-        emit(
-            {
-                "event": "trial",
-                "key": task.cell_key,
-                "number": record.number,
-                "state": record.state,
-                "best": best_so_far[0],
-                "n_trials": task.n_trials,
-            }
-        )
+    def on_trials(records: list[TrialRecord]) -> None:
+        writer.write_many(records)
+        for record in records:
+            _track_best(best_so_far, record, metric, primary_index)
+            emit(
+                {
+                    "event": "trial",
+                    "key": task.cell_key,
+                    "number": record.number,
+                    "state": record.state,
+                    "best": best_so_far[0],
+                    "n_trials": task.n_trials,
+                }
+            )
 
     try:
-        outcome = tune(
-            space=task.space,
-            objective=objective,
-            direction=metric.direction,
+        settings = SearchSettings(
+            directions=directions,
             method=task.method,
             n_trials=task.n_trials,
             cell_seed=seeds["cell"],
-            replayed=replayed,
-            on_trial=on_trial,
             timeout=task.timeout,
             sampler_options=task.sampler_options,
-            on_start=on_start,
+            pruner=make_pruner(
+                task.pruner, task.pruner_options, n_steps=len(folds) * steps_per_fit
+            ),
+            patience=task.patience,
+            min_delta=task.min_delta,
+            parallel=task.parallel_trials,
+            limits=TrialLimits(task.trial_timeout, task.trial_memory),
+            warm_configs=tuple(store.warm_configurations(task.warm_from))
+            if task.warm_from and task.method != "grid"
+            else (),
+            cpu_seconds_left=task.cpu_seconds_left,
+            grid_exhausted=task.method == "grid" and task.n_trials == task.space.grid_size(),
+        )
+        outcome = tune(
+            space=task.space,
+            objective=evaluate,
+            settings=settings,
+            replayed=replayed,
+            on_trials=on_trials,
+            on_start=on_start if task.parallel_trials == 1 else None,
         )
     except LeaseLostError:
         raise
@@ -211,7 +296,8 @@ def _run_cell(
         writer.close()
     if outcome.interrupted:
         return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)
-    best = outcome.best(metric.direction)
+    search = _search_account(task, outcome, directions, settings)
+    best = _chosen(outcome, search, metric.direction)
     if best is None:
         last_error = next((r.error for r in reversed(outcome.records) if r.error), "")
         reason = (
@@ -219,18 +305,19 @@ def _run_cell(
             if outcome.records
             else "no trial ran (timeout reached before the first trial)"
         )
-        return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
+        return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
     try:
         result, prediction_rows = _refit_and_score(
             task, dataset, best, outcome, X_all, y_all, rows, test, labels, seeds["model"]
         )
+        result.search = search
     except KeyboardInterrupt:
         return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)
     except LeaseLostError:
         raise
     except Exception:
         reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
-        return _end(task, store, emit, CellStatus.FAILED, reason, outcome)
+        return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
     store.finish_cell(task.cell_id, result, prediction_rows, task.owner, run_id=task.run_id)
     emit(
         {
@@ -249,9 +336,65 @@ def _run_cell(
     )
 
 
-def _track_best(best: list[float | None], record: TrialRecord, metric: Any) -> None:
+def _search_account(
+    task: CellTask,
+    outcome: TuningOutcome,
+    directions: tuple[str, ...],
+    settings: SearchSettings,
+) -> dict[str, Any]:
+    """How the search went, as stored with the cell (``cells.search_json``)."""
+    objectives = list(task.search_objectives)
+    account: dict[str, Any] = {
+        "method": task.method,
+        "method_reason": task.method_reason,
+        "objectives": objectives,
+        "directions": list(directions),
+        "pruner": task.pruner,
+        "parallel_trials": task.parallel_trials,
+        "stop_reason": outcome.stop_reason,
+        "n_trials": len(outcome.records),
+        "n_complete": len(outcome.completed),
+        "n_pruned": outcome.n_pruned,
+        "n_failed": outcome.n_failed,
+        "n_warm_start": len(settings.warm_configs),
+    }
+    completed = outcome.completed
+    if len(objectives) > 1 and completed:
+        values = np.array([r.values for r in completed], dtype=float)
+        signs = np.array([1.0 if d == "maximize" else -1.0 for d in directions])
+        members = pareto_front(values * signs)
+        numbers = [completed[i].number for i in members]
+        choice = select(
+            numbers,
+            values[members],
+            directions,
+            objectives,
+            task.selection or "knee",
+            task.weights,
+        )
+        account["pareto_front"] = [
+            {"number": completed[i].number, "values": list(completed[i].values or [])}
+            for i in members
+        ]
+        account["selection"] = {
+            "rule": choice.rule,
+            "number": choice.number,
+            "reason": choice.reason,
+        }
+    return account
+
+
+def _chosen(outcome: TuningOutcome, search: dict[str, Any], direction: str) -> TrialRecord | None:
+    """The trial to refit: the front's chosen member, or the best on one objective."""
+    selection = search.get("selection")
+    if selection is None:
+        return outcome.best(direction)
+    return next(r for r in outcome.records if r.number == selection["number"])
+
+
+def _track_best(best: list[float | None], record: TrialRecord, metric: Any, index: int = 0) -> None:
     if record.state == "COMPLETE" and record.values:
-        value = record.values[0]
+        value = record.values[index]
         if best[0] is None or metric.better(value, best[0]):
             best[0] = value
 
@@ -263,6 +406,7 @@ def _end(
     status: str,
     reason: str,
     outcome: TuningOutcome | None,
+    search: dict[str, Any] | None = None,
 ) -> CellOutcome:
     n_trials = len(outcome.records) if outcome else None
     n_failed = outcome.n_failed if outcome else None
@@ -276,6 +420,7 @@ def _end(
         error=reason,
         n_trials=n_trials,
         n_failed_trials=n_failed,
+        search=search,
     ):
         raise LeaseLostError(f"cell {task.cell_id} is held by another runner now")
     emit({"event": "cell_finished", "key": task.cell_key, "status": status, "error": reason})

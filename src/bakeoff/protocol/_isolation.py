@@ -20,13 +20,14 @@ import os
 import resource
 import signal
 import sys
+import time
 import traceback
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["TrialLimitError", "TrialLimits", "exit_reason", "run_isolated"]
+__all__ = ["IsolatedTrial", "TrialLimitError", "TrialLimits", "exit_reason", "run_isolated"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -47,21 +48,30 @@ class TrialLimits:
         return self.seconds is not None or self.memory_mb is not None
 
 
-@dataclass
 class _RecordingTrial:
-    """Stands in for the Optuna trial in the child: remembers what the objective told it."""
+    """Stands in for the Optuna trial in the child: remembers what the objective told it.
 
-    reports: list[tuple[float, int]] = field(default_factory=list)
-    user_attrs: dict[str, Any] = field(default_factory=dict)
+    The child is a fork of the parent, so it holds a copy of the cell's in-memory study
+    as it was when the trial started: reports go to that copy as well, and
+    ``should_prune`` asks the real pruner about it, exactly as the same trial run in the
+    parent would have.
+    """
+
+    def __init__(self, trial: Any) -> None:
+        self._trial = trial
+        self.reports: list[tuple[float, int]] = []
+        self.user_attrs: dict[str, Any] = {}
 
     def report(self, value: float, step: int) -> None:
         self.reports.append((value, step))
+        if self._trial is not None:
+            self._trial.report(value, step)
 
     def set_user_attr(self, key: str, value: Any) -> None:
         self.user_attrs[key] = value
 
     def should_prune(self) -> bool:
-        return False
+        return bool(self._trial is not None and self._trial.should_prune())
 
 
 def exit_reason(exitcode: int | None) -> str:
@@ -85,8 +95,9 @@ def _virtual_memory_bytes() -> int:
 
 
 def _child(
-    objective: Callable[[dict[str, Any], Any], float],
+    objective: Callable[[dict[str, Any], Any], Any],
     params: dict[str, Any],
+    trial: Any,
     limits: TrialLimits,
     connection: Any,
 ) -> None:
@@ -100,7 +111,7 @@ def _child(
         with contextlib.suppress(OSError, ValueError):
             limit = _virtual_memory_bytes() + allowance
             resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
-    recorder = _RecordingTrial()
+    recorder = _RecordingTrial(trial)
     try:
         value = objective(params, recorder)
         message: tuple[Any, ...] = ("ok", value, recorder.reports, recorder.user_attrs)
@@ -112,19 +123,117 @@ def _child(
         )
     except BaseException as exc:  # everything the objective raises is the trial's failure
         pruned = type(exc).__name__ == "TrialPruned"
-        message = ("pruned",) if pruned else ("error", traceback.format_exc())
+        message = (
+            ("pruned", None, recorder.reports, recorder.user_attrs)
+            if pruned
+            else ("error", traceback.format_exc())
+        )
     try:
         connection.send(message)
     finally:
         os._exit(0)
 
 
+class IsolatedTrial:
+    """One trial running in a forked child; :meth:`result` waits for it.
+
+    Several may run at once (``tuning.parallel_trials``); each child's time limit runs
+    from its own start.
+    """
+
+    def __init__(
+        self,
+        objective: Callable[[dict[str, Any], Any], Any],
+        params: dict[str, Any],
+        trial: Any,
+        limits: TrialLimits,
+    ) -> None:
+        self._trial = trial
+        self._limits = limits
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        with warnings.catch_warnings():
+            # Forking with threads alive (a lease renewer, a progress display) is safe
+            # here: the child touches none of their locks and leaves with os._exit.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._process = context.Process(
+                target=_child, args=(objective, params, trial, limits, sender)
+            )
+            self._started = time.monotonic()
+            self._process.start()
+        sender.close()
+
+    def cancel(self) -> None:
+        """Stop the child (Ctrl-C in the parent, or a batch given up)."""
+        with contextlib.suppress(Exception):
+            self._process.kill()
+            self._process.join()
+            self._receiver.close()
+
+    def result(self) -> Any:
+        """The objective's value, once the child sends it.
+
+        Raises:
+            TrialLimitError: If the trial ran past ``limits.seconds`` (it is killed) or
+                its process died; the message names the limit or the signal.
+            optuna.TrialPruned: If the objective pruned the trial (its reports are
+                replayed onto the trial first).
+            RuntimeError: With the child's traceback, if the objective raised.
+        """
+        limits, process, receiver = self._limits, self._process, self._receiver
+        wait = None
+        if limits.seconds is not None:
+            wait = max(0.0, limits.seconds - (time.monotonic() - self._started))
+        ready = False
+        try:
+            ready = receiver.poll(wait)
+            message = receiver.recv() if ready else None
+        except EOFError:  # the child ended without a word: it died
+            message = None
+        except BaseException:
+            self.cancel()
+            raise
+        finally:
+            receiver.close()
+        if message is None:
+            if not ready:
+                process.kill()
+            process.join()
+            if not ready:
+                raise TrialLimitError(
+                    f"the trial ran past tuning.trial_timeout = {limits.seconds:g} s (wall "
+                    f"time) and was stopped"
+                )
+            hint = (
+                f" (tuning.trial_memory is {limits.memory_mb} MB)"
+                if limits.memory_mb is not None
+                else ""
+            )
+            raise TrialLimitError(
+                f"the trial's process {exit_reason(process.exitcode)}{hint}; it is kept as "
+                f"failed and not run again"
+            )
+        process.join()
+        if message[0] == "error":
+            raise RuntimeError(f"the trial failed in its process:\n{message[1]}")
+        kind, value, reports, user_attrs = message
+        for reported, step in reports:
+            self._trial.report(reported, step)
+        for key, attr in user_attrs.items():
+            self._trial.set_user_attr(key, attr)
+        if kind == "pruned":
+            import optuna
+
+            raise optuna.TrialPruned()
+        return value
+
+
 def run_isolated(
-    objective: Callable[[dict[str, Any], Any], float],
+    objective: Callable[[dict[str, Any], Any], Any],
     params: dict[str, Any],
     trial: Any,
     limits: TrialLimits,
-) -> float:
+) -> Any:
     """Evaluate ``objective(params, trial)`` in a child process under ``limits``.
 
     Raises:
@@ -133,55 +242,4 @@ def run_isolated(
         optuna.TrialPruned: If the objective pruned the trial.
         RuntimeError: With the child's traceback, if the objective raised.
     """
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    with warnings.catch_warnings():
-        # Forking with threads alive (a lease renewer, a progress display) is safe
-        # here: the child touches none of their locks and leaves with os._exit.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        process = context.Process(target=_child, args=(objective, params, limits, sender))
-        process.start()
-    sender.close()
-    ready = False
-    try:
-        ready = receiver.poll(limits.seconds)
-        message = receiver.recv() if ready else None
-    except EOFError:  # the child ended without a word: it died
-        message = None
-    except BaseException:
-        process.kill()
-        process.join()
-        raise
-    finally:
-        receiver.close()
-    if message is None:
-        if not ready:
-            process.kill()
-        process.join()
-        if not ready:
-            raise TrialLimitError(
-                f"the trial ran past tuning.trial_timeout = {limits.seconds:g} s (wall time) "
-                f"and was stopped"
-            )
-        hint = (
-            f" (tuning.trial_memory is {limits.memory_mb} MB)"
-            if limits.memory_mb is not None
-            else ""
-        )
-        raise TrialLimitError(
-            f"the trial's process {exit_reason(process.exitcode)}{hint}; it is kept as "
-            f"failed and not run again"
-        )
-    process.join()
-    if message[0] == "pruned":
-        import optuna
-
-        raise optuna.TrialPruned()
-    if message[0] == "error":
-        raise RuntimeError(f"the trial failed in its process:\n{message[1]}")
-    _, value, reports, user_attrs = message
-    for reported, step in reports:
-        trial.report(reported, step)
-    for key, attr in user_attrs.items():
-        trial.set_user_attr(key, attr)
-    return float(value)
+    return IsolatedTrial(objective, params, trial, limits).result()

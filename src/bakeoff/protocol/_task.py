@@ -41,6 +41,20 @@ class CellTask:
             :mod:`bakeoff.store._leases`); every write for the cell carries it.
         lease_seconds: How long the runner's claim lasts without renewal.
         run_id: The store's row of the run that executes the cell (its provenance).
+        objectives: What the search optimises (metric names, or ``fit_seconds``);
+            empty means the first metric alone.
+        method_reason: Why ``method`` was used (``auto`` resolves per cell).
+        pruner: Pruner name (see :data:`bakeoff.tuning.PRUNERS`).
+        pruner_options: Keyword arguments for the pruner.
+        patience: Trials without an improvement before the search stops, or ``None``.
+        min_delta: The smallest change that counts as an improvement.
+        parallel_trials: Trials evaluated at once.
+        selection: Rule picking the refitted member of a Pareto front.
+        weights: Objective weights for ``selection: weighted``.
+        warm_from: Sibling cells (row ids) whose best configurations start the search.
+        cpu_seconds_left: CPU seconds the cell may use before its search stops (set
+            by the executor when it claims the cell).
+        max_cpu_seconds: CPU seconds the whole run may use (``execution.max_cpu_seconds``).
     """
 
     cell_id: int
@@ -67,10 +81,28 @@ class CellTask:
     owner: str = ""
     lease_seconds: float = 60.0
     run_id: int | None = None
+    objectives: tuple[str, ...] = ()
+    method_reason: str = ""
+    pruner: str = "none"
+    pruner_options: dict[str, Any] = field(default_factory=dict)
+    patience: int | None = None
+    min_delta: float = 0.0
+    parallel_trials: int = 1
+    selection: str | None = None
+    weights: dict[str, float] = field(default_factory=dict)
+    warm_from: tuple[int, ...] = ()
+    cpu_seconds_left: float | None = None
+    max_cpu_seconds: float | None = None
 
     @property
     def objective(self) -> str:
-        return self.metrics[0]
+        """The first objective: what single-objective tuning optimises."""
+        return self.search_objectives[0]
+
+    @property
+    def search_objectives(self) -> tuple[str, ...]:
+        """The objectives, the first metric alone by default."""
+        return self.objectives or self.metrics[:1]
 
     def describe(self) -> str:
         """``model · dataset · budget · seed`` for progress lines and messages."""

@@ -1,4 +1,12 @@
-"""The trial loop of one cell: replay stored trials, then ask, evaluate, tell, store."""
+"""The trial loop of one cell: replay stored trials, then ask, evaluate, tell, store.
+
+Trials are asked in batches of ``parallel`` (1 unless ``tuning.parallel_trials`` says
+otherwise): every trial of a batch is asked, in number order, before any is evaluated;
+they then run at once, each in a forked child, and are told and stored in number order,
+one transaction per batch. What the sampler and the pruner see therefore depends on the
+batch size but never on which child finished first, and a batch interrupted half-way is
+run again whole: a resumed cell asks exactly what an uninterrupted one would have.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +14,8 @@ import json
 import math
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,21 +25,70 @@ from optuna.distributions import distribution_to_json, json_to_distribution
 from optuna.trial import TrialState
 
 from bakeoff._seeding import derive_seed
+from bakeoff.protocol._isolation import IsolatedTrial, TrialLimits
 from bakeoff.store import TrialRecord
 from bakeoff.tuning import SearchSpace, make_sampler_factory
 from bakeoff.tuning._optuna_seams import tell
 
-__all__ = ["TuningOutcome", "tune"]
+__all__ = ["STOP_REASONS", "SearchSettings", "TuningOutcome", "cpu_seconds", "tune"]
 
-Objective = Callable[[dict[str, Any], optuna.Trial], float]
+#: ``(params, trial) -> objective values`` (one per objective, in order).
+Objective = Callable[[dict[str, Any], Any], Sequence[float]]
+
+#: Why a cell's search stopped.
+STOP_REASONS: dict[str, str] = {
+    "n_trials": "ran every trial of tuning.n_trials",
+    "patience": "no improvement for tuning.patience trials",
+    "timeout": "tuning.timeout seconds were spent",
+    "cpu_budget": "execution.max_cpu_seconds was spent",
+    "grid_exhausted": "every configuration of the grid was tried",
+}
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How a cell's search runs, beyond its space and objective.
+
+    Attributes:
+        directions: ``"maximize"``/``"minimize"`` per objective.
+        method: Tuning method, ``auto`` already resolved.
+        n_trials: Total trials of the cell, replayed ones included.
+        cell_seed: Seed of the cell.
+        timeout: Stop starting trials after this many seconds of tuning in all.
+        sampler_options: Keyword arguments for the sampler.
+        pruner: The Optuna pruner (``NopPruner`` for none).
+        patience: Stop after this many trials without an improvement.
+        min_delta: What counts as an improvement (one objective).
+        parallel: Trials evaluated at once (batch size).
+        limits: Per-trial limits; trials run in a child process when any is set.
+        warm_configs: Configurations enqueued as the first trials (warm start).
+        cpu_seconds_left: Stop when the process tree has used this much CPU time more.
+        grid_exhausted: Whether ``n_trials`` is the whole grid (the stop reason).
+    """
+
+    directions: tuple[str, ...]
+    method: str
+    n_trials: int
+    cell_seed: int
+    timeout: float | None = None
+    sampler_options: dict[str, Any] = field(default_factory=dict)
+    pruner: optuna.pruners.BasePruner | None = None
+    patience: int | None = None
+    min_delta: float = 0.0
+    parallel: int = 1
+    limits: TrialLimits = field(default_factory=TrialLimits)
+    warm_configs: tuple[dict[str, Any], ...] = ()
+    cpu_seconds_left: float | None = None
+    grid_exhausted: bool = False
 
 
 @dataclass
 class TuningOutcome:
-    """The trials of a cell after tuning."""
+    """The trials of a cell after tuning, and why the search stopped."""
 
     records: list[TrialRecord]
     interrupted: bool = False
+    stop_reason: str = "n_trials"
 
     @property
     def completed(self) -> list[TrialRecord]:
@@ -41,8 +98,12 @@ class TuningOutcome:
     def n_failed(self) -> int:
         return sum(r.state == "FAIL" for r in self.records)
 
+    @property
+    def n_pruned(self) -> int:
+        return sum(r.state == "PRUNED" for r in self.records)
+
     def best(self, direction: str) -> TrialRecord | None:
-        """Best complete trial; the lowest number wins a tie (as Optuna's best_trial)."""
+        """Best complete trial on the first objective; the lowest number wins a tie."""
         completed = self.completed
         if not completed:
             return None
@@ -73,18 +134,57 @@ def _replay(
         )
 
 
+class _Patience:
+    """Trials since the last improvement (one objective) or front change (several).
+
+    With one objective a trial improves when it beats the best so far by more than
+    nothing and by at least ``min_delta`` (the best moves only then, as in Keras's
+    ``EarlyStopping``); the first complete trial always improves. With several, a trial
+    improves when it enters the Pareto front of the trials so far. Pruned and failed
+    trials never improve.
+    """
+
+    def __init__(self, directions: tuple[str, ...], min_delta: float) -> None:
+        self.signs = np.array([1.0 if d == "maximize" else -1.0 for d in directions])
+        self.min_delta = min_delta
+        self.best: float | None = None
+        self.front: list[np.ndarray] = []
+        self.since = 0
+
+    def see(self, record: TrialRecord) -> None:
+        improved = False
+        if record.state == "COMPLETE" and record.values:
+            values = np.asarray(record.values, dtype=float) * self.signs
+            if len(values) == 1:
+                value = float(values[0])
+                gain = math.inf if self.best is None else value - self.best
+                improved = gain > 0 and gain >= self.min_delta
+                if improved:
+                    self.best = value
+            else:
+                improved = not any(np.all(f >= values) for f in self.front)
+                if improved:
+                    self.front = [f for f in self.front if not np.all(values >= f)]
+                    self.front.append(values)
+        self.since = 0 if improved else self.since + 1
+
+
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and its finished children."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def tune(
     *,
     space: SearchSpace,
     objective: Objective,
-    direction: str,
-    method: str,
-    n_trials: int,
-    cell_seed: int,
+    settings: SearchSettings,
     replayed: list[TrialRecord],
-    on_trial: Callable[[TrialRecord], None],
-    timeout: float | None = None,
-    sampler_options: dict[str, Any] | None = None,
+    on_trials: Callable[[list[TrialRecord]], None],
     on_start: Callable[[int, dict[str, Any], dict[str, str]], None] | None = None,
 ) -> TuningOutcome:
     """Run trials ``len(replayed) .. n_trials-1`` of a cell, after replaying the others.
@@ -95,74 +195,144 @@ def tune(
 
     Args:
         space: The search space.
-        objective: ``(params, trial) -> score``; may raise ``optuna.TrialPruned``.
-        direction: ``"maximize"`` or ``"minimize"``.
-        method: Tuning method (see :data:`bakeoff.tuning.METHODS`).
-        n_trials: Total trials of the cell, replayed ones included.
-        cell_seed: Seed of the cell.
+        objective: ``(params, trial) -> values``; may raise ``optuna.TrialPruned``.
+        settings: Method, budget, pruning, stopping and parallelism.
         replayed: Trials stored by earlier runs, in order.
-        on_trial: Called with each new trial's record once it ends (the store commits
-            it there).
-        timeout: Stop starting new trials after this many seconds of tuning in all.
-        sampler_options: Keyword arguments for the sampler.
+        on_trials: Called with each batch's records once all of them ended (the store
+            commits them there, together).
         on_start: Called with (number, params, encoded distributions) once a trial's
-            configuration is sampled, before it is evaluated.
+            configuration is sampled, before it is evaluated (one trial at a time only).
     """
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    factory = make_sampler_factory(method, cell_seed=cell_seed, options=sampler_options)
+    factory = make_sampler_factory(
+        settings.method, cell_seed=settings.cell_seed, options=settings.sampler_options
+    )
     storage = optuna.storages.InMemoryStorage()
     study = optuna.create_study(
-        direction="maximize" if direction == "maximize" else "minimize",
+        # A fixed name: Hyperband assigns brackets by hashing it with the trial number.
+        study_name=f"bakeoff-cell-{settings.cell_seed}",
+        directions=[optuna.study.StudyDirection[d.upper()] for d in settings.directions],
         storage=storage,
         sampler=factory(0),
+        pruner=settings.pruner or optuna.pruners.NopPruner(),
     )
     study_id = storage.get_study_id_from_name(study.study_name)
     _replay(study, storage, replayed)
-    grid = _grid_order(space, cell_seed) if method == "grid" else None
+    grid = _grid_order(space, settings.cell_seed) if settings.method == "grid" else None
     records = list(replayed)
+    patience = _Patience(settings.directions, settings.min_delta)
+    for record in replayed:
+        patience.see(record)
     spent = sum(r.duration for r in replayed)
+    cpu_start = cpu_seconds()
     last_study_attrs: dict[str, Any] = dict(storage.get_study_system_attrs(study_id))
     encode = _DistributionEncoder(space)
-    for number in range(len(replayed), n_trials):
-        if timeout is not None and spent >= timeout:
+    isolate = settings.parallel > 1 or settings.limits.active
+    number = len(replayed)
+    stop_reason = "grid_exhausted" if settings.grid_exhausted else "n_trials"
+    while number < settings.n_trials:
+        if settings.patience is not None and patience.since >= settings.patience:
+            stop_reason = "patience"
             break
-        study.sampler = factory(number)
-        if grid is not None:
-            study.enqueue_trial(grid[number])
-        started = datetime.now(timezone.utc)
+        if settings.timeout is not None and spent >= settings.timeout:
+            stop_reason = "timeout"
+            break
+        if (
+            settings.cpu_seconds_left is not None
+            and records  # a cell that started runs at least one batch
+            and cpu_seconds() - cpu_start >= settings.cpu_seconds_left
+        ):
+            stop_reason = "cpu_budget"
+            break
+        batch = range(number, min(number + settings.parallel, settings.n_trials))
         clock = time.perf_counter()
-        trial = study.ask()
-        params: dict[str, Any] = {}
-        error = None
+        asked = []
+        for n in batch:
+            study.sampler = factory(n)
+            if n < len(settings.warm_configs):
+                study.enqueue_trial(settings.warm_configs[n], skip_if_exists=False)
+            elif grid is not None:
+                study.enqueue_trial(grid[n])
+            item = _Asked(study.ask(), datetime.now(timezone.utc), time.perf_counter())
+            asked.append(item)
+            try:
+                # Now, with this trial's sampler: parameters are drawn as they are
+                # suggested, not when the trial is asked.
+                item.params = space.suggest(item.trial)
+            except Exception:
+                item.error = traceback.format_exc()
+        for item in asked:
+            if item.error is not None:
+                continue
+            if isolate:
+                try:
+                    item.child = IsolatedTrial(objective, item.params, item.trial, settings.limits)
+                except Exception:
+                    item.error = traceback.format_exc()
+        batch_records = []
         try:
-            params = space.suggest(trial)
-            if on_start is not None:
-                on_start(number, params, encode.encode(trial.distributions))
-            value = float(objective(params, trial))
-            if not math.isfinite(value):
-                raise ValueError(f"the objective returned {value}")
-            frozen = tell(study, storage, study_id, trial, TrialState.COMPLETE, value)
-            state = "COMPLETE"
-        except optuna.TrialPruned:
-            frozen = tell(study, storage, study_id, trial, TrialState.PRUNED)
-            state = "PRUNED"
+            for item in asked:
+                if item.error is None and not isolate and on_start is not None:
+                    distributions = encode.encode(item.trial.distributions)
+                    on_start(item.trial.number, item.params, distributions)
+                state, values, error = _evaluate(item, objective)
+                frozen = tell(study, storage, study_id, item.trial, state, values)
+                study_attrs = dict(storage.get_study_system_attrs(study_id))
+                changed = study_attrs if study_attrs != last_study_attrs else None
+                last_study_attrs = study_attrs
+                batch_records.append(
+                    _record(
+                        frozen,
+                        state.name,
+                        item.started,
+                        item.clock,
+                        error or item.error,
+                        encode,
+                        changed,
+                    )
+                )
         except KeyboardInterrupt:
-            trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
-            frozen = storage.get_trial(trial_id)
-            on_trial(_record(frozen, "INTERRUPTED", started, clock, None, encode))
+            for item in asked:
+                if item.child is not None:
+                    item.child.cancel()
             return TuningOutcome(records, interrupted=True)
-        except Exception:
-            error = traceback.format_exc()
-            frozen = tell(study, storage, study_id, trial, TrialState.FAIL)
-            state = "FAIL"
-        study_attrs = dict(storage.get_study_system_attrs(study_id))
-        changed = study_attrs if study_attrs != last_study_attrs else None
-        last_study_attrs = study_attrs
-        record = _record(frozen, state, started, clock, error, encode, changed)
-        spent += record.duration
-        records.append(record)
-        on_trial(record)
-    return TuningOutcome(records)
+        spent += time.perf_counter() - clock if isolate else sum(r.duration for r in batch_records)
+        records += batch_records
+        for record in batch_records:
+            patience.see(record)
+        on_trials(batch_records)
+        number = batch.stop
+    return TuningOutcome(records, stop_reason=stop_reason)
+
+
+@dataclass
+class _Asked:
+    trial: optuna.Trial
+    started: datetime
+    clock: float
+    params: dict[str, Any] = field(default_factory=dict)
+    child: IsolatedTrial | None = None
+    error: str | None = None
+
+
+def _evaluate(
+    item: _Asked, objective: Objective
+) -> tuple[TrialState, list[float] | None, str | None]:
+    if item.error is not None:
+        return TrialState.FAIL, None, item.error
+    try:
+        raw = item.child.result() if item.child is not None else objective(item.params, item.trial)
+        values = [float(v) for v in raw]
+        bad = [v for v in values if not math.isfinite(v)]
+        if bad:
+            raise ValueError(f"the objective returned {bad[0]}")
+        return TrialState.COMPLETE, values, None
+    except optuna.TrialPruned:
+        return TrialState.PRUNED, None, None
+    except KeyboardInterrupt:
+        raise
+    except Exception:
+        return TrialState.FAIL, None, traceback.format_exc()
 
 
 class _DistributionEncoder:

@@ -26,6 +26,8 @@ class ReportData:
         n_done: Cells finished (complete or failed).
         failed: Failed cells with their errors.
         source: What the report is about, for titles.
+        pareto: Each cell's Pareto front (``bakeoff.pareto``; empty for one objective),
+            or ``None`` for a scores table.
         optimization: The account of the study's searches (``bakeoff optimization``),
             or ``None`` for a scores table or a study without a search.
     """
@@ -38,6 +40,7 @@ class ReportData:
     n_done: int = 0
     failed: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: str = ""
+    pareto: pd.DataFrame | None = None
     optimization: Optimization | None = None
 
     @property
@@ -93,6 +96,7 @@ def collect_from_store(
         n_done=int(done.sum()),
         failed=failed.reset_index(drop=True),
         source=f"study '{study}'",
+        pareto=bakeoff.pareto(study, storage=storage),
         optimization=optimization(study, storage=storage) if searched else None,
     )
 

@@ -308,6 +308,50 @@ def _optimization_history(data: ReportData, colors: dict[str, str]) -> Figure | 
     return fig
 
 
+def pareto_axes(data: ReportData) -> tuple[pd.DataFrame, pd.DataFrame, list[str]] | str:
+    """(complete trials, front members, the two objectives plotted), or why there are none.
+
+    The first two objectives are plotted; a study with more lists them all in
+    ``bakeoff trials --pareto``.
+    """
+    if data.pareto is None or data.pareto.empty or data.trials is None:
+        return "the cells were tuned on one objective: there is no Pareto front"
+    objectives = [c.removeprefix("value_") for c in data.pareto.columns if c.startswith("value_")]
+    columns = [f"value_{o}" for o in objectives[:2]]
+    cloud = data.trials[data.trials["state"] == "COMPLETE"].dropna(subset=columns)
+    return cloud, data.pareto, objectives[:2]
+
+
+def _pareto_front(data: ReportData, colors: dict[str, str]) -> Figure | str:
+    axes = pareto_axes(data)
+    if isinstance(axes, str):
+        return axes
+    cloud, front, (x, y) = axes
+    fig, ax = plt.subplots(figsize=(COLUMN, 2.6))
+    for model in sorted(front["model"].unique()):
+        color = colors.get(model, "0.3")
+        trials = cloud[cloud["model"] == model]
+        ax.scatter(trials[f"value_{x}"], trials[f"value_{y}"], s=5, color=color, alpha=0.2, lw=0)
+        members = front[front["model"] == model]
+        ax.scatter(
+            members[f"value_{x}"], members[f"value_{y}"], s=12, color=color, lw=0, label=model
+        )
+        chosen = members[members["chosen"]]
+        ax.scatter(
+            chosen[f"value_{x}"],
+            chosen[f"value_{y}"],
+            s=28,
+            facecolor="none",
+            edgecolor="black",
+            lw=0.8,
+        )
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    ax.set_title("Pareto fronts (dots: fronts; rings: refitted; faint: all trials)")
+    ax.legend(frameon=False, markerscale=1.5)
+    return fig
+
+
 def _hyperparameter_importance(data: ReportData, colors: dict[str, str]) -> Figure | str:
     """Per model: each parameter's fANOVA importance, mean over cells with its range,
     and PED-ANOVA's mean beside it (from the optimisation account)."""
@@ -431,6 +475,7 @@ FIGURES: dict[str, Callable[[ReportData, dict[str, str]], Figure | str]] = {
     "learning_curves": lambda d, c: _learning_curves(d, c, log_log=False),
     "learning_curves_loglog": lambda d, c: _learning_curves(d, c, log_log=True),
     "optimization_history": _optimization_history,
+    "pareto_front": _pareto_front,
     "hyperparameter_importance": _hyperparameter_importance,
     "runtime_vs_score": _runtime_vs_score,
     "posterior_simplex": _posterior_simplex,

@@ -220,6 +220,7 @@ def write_html(data: ReportData, folder: Path, *, skipped: dict[str, str]) -> Pa
                 plot("optimization_history"),
                 importance,
                 f"<ul>{advice}</ul>" if advice else "",
+                plot("pareto_front"),
                 plot("runtime_vs_score"),
             ],
         )

@@ -7,7 +7,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from bakeoff.reports._data import ReportData
-from bakeoff.reports._figures import leaderboard_rows, model_colors, optimization_progress
+from bakeoff.reports._figures import (
+    leaderboard_rows,
+    model_colors,
+    optimization_progress,
+    pareto_axes,
+)
 
 __all__ = ["interactive_figures"]
 
@@ -145,6 +150,51 @@ def _optimization_history(data: ReportData, colors: dict[str, str]) -> go.Figure
     return figure
 
 
+def _pareto_front(data: ReportData, colors: dict[str, str]) -> go.Figure | None:
+    axes = pareto_axes(data)
+    if isinstance(axes, str):
+        return None
+    cloud, front, (x, y) = axes
+    figure = go.Figure()
+    for model in sorted(front["model"].unique()):
+        color = colors.get(model, "#555555")
+        trials = cloud[cloud["model"] == model]
+        members = front[front["model"] == model]
+        figure.add_trace(
+            go.Scatter(
+                x=trials[f"value_{x}"],
+                y=trials[f"value_{y}"],
+                mode="markers",
+                name=f"{model}: all trials",
+                marker={"color": color, "size": 4, "opacity": 0.25},
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=members[f"value_{x}"],
+                y=members[f"value_{y}"],
+                mode="markers",
+                name=f"{model}: fronts",
+                text=members["dataset"],
+                marker={
+                    "color": color,
+                    "size": [11 if c else 7 for c in members["chosen"]],
+                    "line": {
+                        "color": "black",
+                        "width": [1.5 if c else 0 for c in members["chosen"]],
+                    },
+                },
+            )
+        )
+    figure.update_layout(
+        title="Pareto fronts (outlined: the member refitted)",
+        xaxis_title=x,
+        yaxis_title=y,
+        **_LAYOUT,
+    )
+    return figure
+
+
 def _runtime_vs_score(data: ReportData, colors: dict[str, str]) -> go.Figure | None:
     frame = data.analysis.scores.frame
     if "seconds" not in frame or not (frame["seconds"] > 0).any():
@@ -179,6 +229,7 @@ def interactive_figures(data: ReportData) -> dict[str, go.Figure]:
         "scores_by_dataset": _scores_by_dataset(data, colors),
         "learning_curves": _learning_curves(data, colors),
         "optimization_history": _optimization_history(data, colors),
+        "pareto_front": _pareto_front(data, colors),
         "runtime_vs_score": _runtime_vs_score(data, colors),
     }
     return {name: figure for name, figure in drawn.items() if figure is not None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -173,6 +174,50 @@ class TuningSpec(_Strict):
     )
     cv: int = Field(5, ge=2)
     sampler_options: dict[str, Any] = Field(default_factory=dict)
+    pruner: Literal["none", "median", "percentile", "asha", "hyperband"] = Field(
+        "none",
+        description="stop hopeless trials early, on the inner-CV folds (or a finer "
+        "resource the model reports); options go in pruner_options",
+    )
+    pruner_options: dict[str, Any] = Field(
+        default_factory=dict, description="keyword arguments for the Optuna pruner"
+    )
+    objectives: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="metrics to optimise together (each in its registry direction); "
+        "fit_seconds adds the cost of fitting (minimised). Default: the first metric",
+    )
+    selection: Literal["knee", "weighted", "lexicographic", "first"] | None = Field(
+        None,
+        description="which member of a cell's Pareto front is refitted and tested "
+        "(several objectives only; default knee)",
+    )
+    weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="weight of each objective for selection: weighted",
+    )
+    patience: int | None = Field(
+        None,
+        ge=1,
+        le=10**6,
+        description="stop a cell's search after this many trials without an improvement "
+        "of at least min_delta",
+    )
+    min_delta: float = Field(0.0, ge=0, allow_inf_nan=False)
+    parallel_trials: int = Field(
+        1,
+        ge=1,
+        le=256,
+        description="trials of one cell evaluated at once, each in its own process; asked "
+        "and told in fixed batches, so the numbers depend on it but never on timing",
+    )
+    warm_start: Literal["none", "budgets", "seeds"] = Field(
+        "none",
+        description="start a cell with the best configurations of its finished sibling "
+        "cells: smaller budgets of the same seed, or earlier seeds of the same budget",
+    )
+
     params_from: str | None = Field(
         None,
         min_length=1,
@@ -180,6 +225,48 @@ class TuningSpec(_Strict):
         "once with the file's parameters for its (model, dataset, budget); needs `method: "
         "none` (the default when this is set)",
     )
+
+    @model_validator(mode="after")
+    def _consistent_search(self) -> TuningSpec:
+        n_objectives = len(self.objectives or [None])
+        if self.objectives is not None:
+            repeated = sorted({o for o in self.objectives if self.objectives.count(o) > 1})
+            if repeated:
+                raise ValueError(f"objectives must be distinct, but {repeated} repeat")
+        if n_objectives > 1 and self.pruner != "none":
+            raise ValueError(
+                f"pruner '{self.pruner}' cannot be used with {n_objectives} objectives: "
+                f"Optuna prunes single-objective studies only. Set pruner: none, or keep "
+                f"one objective"
+            )
+        if n_objectives > 1 and self.min_delta > 0:
+            raise ValueError(
+                "min_delta applies to one objective; with several, patience counts the "
+                "trials since the Pareto front last changed. Remove min_delta"
+            )
+        if self.selection is not None and n_objectives == 1:
+            raise ValueError(
+                f"selection: {self.selection} chooses among several objectives, but "
+                f"objectives has one. Remove selection, or list several objectives"
+            )
+        if self.weights and self.selection != "weighted":
+            raise ValueError("weights are used by selection: weighted only; remove them")
+        if self.selection == "weighted":
+            names = list(self.objectives or [])
+            missing = [n for n in names if n not in self.weights]
+            unknown = [n for n in self.weights if n not in names]
+            if missing or unknown:
+                raise ValueError(
+                    f"selection: weighted needs a weight for each objective ({names}); "
+                    f"missing {missing}, not an objective {unknown}"
+                )
+            if any(not math.isfinite(w) or w < 0 for w in self.weights.values()) or not any(
+                self.weights.values()
+            ):
+                raise ValueError(
+                    f"weights must be finite, non-negative and not all zero, but got {self.weights}"
+                )
+        return self
 
     @model_validator(mode="after")
     def _params_from_means_no_search(self) -> TuningSpec:
@@ -209,6 +296,13 @@ class ExecutionSpec(_Strict):
     """Where and how cells run."""
 
     n_jobs: int = Field(1, ge=1)
+    max_cpu_seconds: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description="CPU seconds the whole run may spend; cells not started when it is "
+        "spent stay pending, and say why",
+    )
     lease_seconds: float = Field(
         60.0,
         ge=1,

@@ -55,3 +55,4 @@ class CellResult:
     tune_seconds: float
     refit_seconds: float
     artifact_path: str | None = None
+    search: dict[str, Any] | None = None

@@ -484,6 +484,7 @@ class Store:
                     tune_seconds=result.tune_seconds,
                     refit_seconds=result.refit_seconds,
                     artifact_path=result.artifact_path,
+                    search_json=_dumps(result.search) if result.search is not None else None,
                     error=None,
                     finished_at=_now(),
                     run_id=run_id,
@@ -496,6 +497,28 @@ class Store:
             connection.execute(predictions.delete().where(predictions.c.cell_id == cell_id))
             if rows:
                 connection.execute(predictions.insert(), rows)
+
+    def warm_configurations(self, cell_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Best parameters of the complete cells among ``cell_ids``, in that order.
+
+        Cells not complete (failed, or never run) are skipped; a configuration already
+        listed is not repeated.
+        """
+        if not cell_ids:
+            return []
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(cells.c.id, cells.c.best_params_json).where(
+                    cells.c.id.in_(cell_ids), cells.c.status == CellStatus.COMPLETE
+                )
+            ).all()
+        found = {int(r.id): json.loads(r.best_params_json) for r in rows if r.best_params_json}
+        configs: list[dict[str, Any]] = []
+        for cell_id in cell_ids:
+            params = found.get(cell_id)
+            if params is not None and params not in configs:
+                configs.append(params)
+        return configs
 
     def reset_cells(self, cell_ids: Sequence[int]) -> None:
         """Drop the trials and predictions of failed cells and mark them pending (retry).
@@ -532,8 +555,11 @@ class Store:
         error: str | None = None,
         n_trials: int | None = None,
         n_failed_trials: int | None = None,
+        search: dict[str, Any] | None = None,
     ) -> bool:
         """Mark a cell ``owner`` holds failed or interrupted, with the reason.
+
+        ``search`` is how its search went, when it got that far.
 
         Returns:
             Whether the cell was ``owner``'s to end; a cell another runner took over, or
@@ -548,6 +574,7 @@ class Store:
                     error=error,
                     n_trials=n_trials,
                     n_failed_trials=n_failed_trials,
+                    search_json=_dumps(search) if search is not None else None,
                     lease_expires_at=None,
                     finished_at=_now() if status == CellStatus.FAILED else None,
                 )

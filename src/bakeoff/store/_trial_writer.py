@@ -92,16 +92,28 @@ class TrialWriter:
 
     def write(self, record: TrialRecord) -> None:
         """Insert ``record`` and commit it."""
-        row = self._row(record)
+        self.write_many([record])
+
+    def write_many(self, records: list[TrialRecord]) -> None:
+        """Insert ``records`` and commit them together: all are stored, or none.
+
+        A batch of parallel trials is stored this way, so that a resumed cell never
+        holds half a batch (see :mod:`bakeoff.protocol._tuner`).
+        """
+        if not records:
+            return
+        record = records[-1]
         cursor = self._connection.cursor()
         try:
             cursor.execute(self._touch_sql, self._touch_params(record))
             if cursor.rowcount != 1:
+                numbers = ", ".join(str(r.number) for r in records)
                 raise LeaseLostError(
                     f"cell {self.cell_id} is held by another runner now (this one's lease "
-                    f"ran out); trial {record.number} was not stored"
+                    f"ran out); trial {numbers} was not stored"
                 )
-            cursor.execute(self._sql, row)
+            for each in records:
+                cursor.execute(self._sql, self._row(each))
             self._connection.commit()
         except LeaseLostError:
             with contextlib.suppress(Exception):

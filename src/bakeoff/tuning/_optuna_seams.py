@@ -20,6 +20,7 @@ that changed either.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import optuna
@@ -51,7 +52,7 @@ def tell(
     study_id: int,
     trial: optuna.Trial,
     state: TrialState,
-    value: float | None = None,
+    value: float | Sequence[float] | None = None,
 ) -> optuna.trial.FrozenTrial:
     """Finish ``trial`` of ``study`` (kept in ``storage`` as ``study_id``) and return it
     as stored."""

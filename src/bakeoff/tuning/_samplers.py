@@ -25,7 +25,7 @@ from bakeoff._optional import import_optional
 from bakeoff._seeding import derive_seed
 from bakeoff.tuning._optuna_seams import random_states
 
-__all__ = ["METHODS", "SamplerFactory", "make_sampler_factory"]
+__all__ = ["METHODS", "SamplerFactory", "make_sampler_factory", "resolve_method"]
 
 #: Tuning methods and what each means.
 METHODS: dict[str, str] = {
@@ -35,6 +35,8 @@ METHODS: dict[str, str] = {
     "gp": "Gaussian-process Bayesian optimisation (optuna GPSampler; needs bakeoff[gp])",
     "cmaes": "CMA-ES (optuna CmaEsSampler); categorical parameters are sampled at random",
     "qmc": "scrambled Sobol quasi-random sequence (optuna QMCSampler)",
+    "nsga2": "NSGA-II genetic algorithm (optuna NSGAIISampler), for several objectives",
+    "auto": "Optuna's recommendation for the space and the objectives (see resolve_method)",
     "none": "no tuning: one trial with the model's default parameters",
 }
 
@@ -72,6 +74,11 @@ def make_sampler_factory(
         import_optional("cmaes", extra="all", purpose="tuning method 'cmaes'")
         options.setdefault("warn_independent_sampling", False)
         return lambda n: _quiet(optuna_samplers.CmaEsSampler, seed=seed_of(n), **options)
+    if method == "nsga2":
+        # Built fresh per trial like CMA-ES: its generations live in the trials' system
+        # attributes (replayed on resume), and a fresh sampler has no cache a resumed
+        # cell could lack.
+        return lambda n: _quiet(optuna_samplers.NSGAIISampler, seed=seed_of(n), **options)
     if method == "qmc":
         # The Sobol sequence is scrambled with a seed of the cell, so cells and seeds get
         # different points; its position lives in the study's system attributes (replayed
@@ -87,6 +94,36 @@ def make_sampler_factory(
             **options,
         )
     raise ValueError(f"unknown tuning method {method!r}; choose one of {sorted(METHODS)}")
+
+
+def resolve_method(
+    method: str, *, n_objectives: int, n_trials: int, grid_size: int | None
+) -> tuple[str, str]:
+    """The method ``auto`` stands for, and why; other methods are returned as they are.
+
+    ``auto`` follows Optuna's own guidance, without depending on what is installed (so
+    that a study means the same on every machine):
+
+    - TPE is Optuna's default sampler for one objective and for several;
+    - for several objectives Optuna's documentation recommends the Bayesian samplers
+      (TPE) below about 1,000 trials and NSGA-II beyond (``NSGAIIISampler``'s note);
+    - a finite space whose whole grid fits in the trial budget is searched
+      exhaustively (grid), which no sampler can beat.
+
+    Args:
+        method: The spec's method.
+        n_objectives: How many objectives the cell optimises.
+        n_trials: The cell's trial budget.
+        grid_size: Size of the space's grid, or ``None`` if it is not finite.
+    """
+    if method != "auto":
+        return method, "given in the spec"
+    if grid_size is not None and grid_size <= n_trials:
+        return "grid", f"auto: the whole grid ({grid_size}) fits in n_trials ({n_trials})"
+    if n_objectives > 1 and n_trials >= 1000:
+        return "nsga2", f"auto: {n_objectives} objectives and {n_trials} trials (≥ 1000)"
+    what = f"{n_objectives} objectives" if n_objectives > 1 else "one objective"
+    return "tpe", f"auto: Optuna's default sampler for {what} and {n_trials} trials"
 
 
 class _Reseeded:
