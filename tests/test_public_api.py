@@ -47,6 +47,7 @@ def test_public_names_are_all_exported() -> None:
             "design",
             "exceptions",
             "executors",
+            "packs",
             "protocol",
             "reports",
             "spec",

@@ -2,15 +2,18 @@
 with exit 0, 1 or 2, never a traceback, and exit 2 writes nothing.
 
 Hypothesis generates the study files (valid keys with hostile values, mutations of a
-valid file, raw bytes) and CSV data files. Each example runs the real CLI in a child
-process, so the number of examples is kept small: ``N_SPECS`` + ``N_DATA`` per CI run
-(set ``BAKEOFF_HYPOTHESIS_EXAMPLES`` to run more).
+valid file, raw bytes), CSV data files, and Parquet files mixing column types (numbers
+with NaN and inf, text, booleans, times with and without a zone, binary, lists,
+structs, integers past 64 bits). Each example runs the real CLI in a child process, so
+the number of examples is kept small: ``N_SPECS`` + 2 × ``N_DATA`` per CI run (set
+``BAKEOFF_HYPOTHESIS_EXAMPLES`` to run more).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +151,89 @@ def test_generated_data_files_end_in_0_1_or_2(csv: str, task: str | None) -> Non
         folder = Path(tmp)
         (folder / "data.csv").write_text(csv)
         entry: dict[str, Any] = {"name": "gen", "path": "data.csv", "target": "y"}
+        if task:
+            entry["task"] = task
+        spec = dict(VALID, datasets=[entry], models=["logistic_regression", "ridge"])
+        study = folder / "study.yaml"
+        study.write_text(yaml.safe_dump(spec))
+        run_both(folder, study)
+
+
+#: Parquet column kinds a user's file may hold; each draws its values for ``n`` rows.
+def _parquet_column(kind: str, n: int, draw: st.DrawFn) -> Any:
+    import pyarrow as pa
+
+    small = st.integers(-3, 3)
+    if kind == "int":
+        return pa.array(draw(st.lists(small, min_size=n, max_size=n)), type=pa.int64())
+    if kind == "float":
+        values = st.floats(allow_nan=True, allow_infinity=True) | small.map(float)
+        return pa.array(draw(st.lists(values, min_size=n, max_size=n)), type=pa.float64())
+    if kind == "text":
+        return pa.array(
+            draw(st.lists(st.sampled_from(["a", "b", "", None]), min_size=n, max_size=n))
+        )
+    if kind == "bool":
+        return pa.array(draw(st.lists(st.booleans() | st.none(), min_size=n, max_size=n)))
+    if kind in ("time", "time with zone"):
+        zone = draw(st.sampled_from(["UTC", "Europe/Paris", "Asia/Kolkata"]))
+        seconds = draw(st.lists(st.integers(0, 2**31) | st.none(), min_size=n, max_size=n))
+        unit = pa.timestamp("s", tz=zone if kind == "time with zone" else None)
+        return pa.array(seconds, type=unit)
+    if kind == "binary":
+        return pa.array(draw(st.lists(st.binary(max_size=3), min_size=n, max_size=n)))
+    if kind == "list":
+        return pa.array(draw(st.lists(st.lists(small, max_size=2), min_size=n, max_size=n)))
+    if kind == "struct":
+        return pa.array([{"a": v} for v in draw(st.lists(small, min_size=n, max_size=n))])
+    assert kind == "huge int"  # past 64 bits: Arrow holds them as decimals
+    values = draw(st.lists(st.integers(-(2**70), 2**70), min_size=n, max_size=n))
+    return pa.array([Decimal(v) for v in values], type=pa.decimal128(38, 0))
+
+
+PARQUET_KINDS = [
+    "int",
+    "float",
+    "text",
+    "bool",
+    "time",
+    "time with zone",
+    "binary",
+    "list",
+    "struct",
+    "huge int",
+]
+
+
+@st.composite
+def parquet_files(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
+    n = draw(st.integers(0, 30))
+    kinds = draw(st.lists(st.sampled_from(PARQUET_KINDS), min_size=2, max_size=4))
+    columns = {
+        ("y" if i == 0 else f"x{i}"): _parquet_column(k, n, draw) for i, k in enumerate(kinds)
+    }
+    return columns, kinds
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=N_DATA,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(file=parquet_files(), task=st.sampled_from([None, "classification", "regression"]))
+def test_generated_parquet_files_end_in_0_1_or_2(
+    file: tuple[dict[str, Any], list[str]], task: str | None
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns, _ = file
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        pq.write_table(pa.table(columns), folder / "data.parquet")
+        entry: dict[str, Any] = {"name": "gen", "path": "data.parquet", "target": "y"}
         if task:
             entry["task"] = task
         spec = dict(VALID, datasets=[entry], models=["logistic_regression", "ridge"])

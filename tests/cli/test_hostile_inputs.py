@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import gzip
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import cli_env, run_cli
 
 BASE = "study: h\ndatasets: [iris]\nmodels: [logistic_regression]\ntuning: {n_trials: 1, cv: 2}\n"
 
@@ -34,6 +36,21 @@ def file_dataset(csv: str, **extra: str) -> Callable[[Path], bytes]:
             f"study: h\ndatasets: [{{name: t, path: data.csv, target: y{more}}}]\n"
             "models: [logistic_regression, ridge]\ntuning: {n_trials: 1, cv: 2}\n"
         ).encode()
+
+    return write
+
+
+def parquet_dataset() -> Callable[[Path], bytes]:
+    def write(folder: Path) -> bytes:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table({"a": list(range(40)), "nested": [[1, 2]] * 40, "y": [0, 1] * 20})
+        pq.write_table(table, folder / "data.parquet")
+        return (
+            b"study: h\ndatasets: [{name: t, path: data.parquet, target: y}]\n"
+            b"models: [logistic_regression]\ntuning: {n_trials: 1, cv: 2}\n"
+        )
 
     return write
 
@@ -73,6 +90,11 @@ CASES: dict[str, tuple[bytes | Callable[[Path], bytes], str]] = {
     "tiny test split": ((BASE + "split: {test_size: 1e-300}\n").encode(), "split.test_size"),
     "4 rows, 2 classes": (file_dataset("a,y\n1,0\n2,1\n3,0\n4,1\n"), "split.test_size"),
     "drop the target": (file_dataset("a,y\n1,0\n2,1\n3,0\n4,1\n", drop="[y]"), "target"),
+    "150 classes of 2 rows": (
+        file_dataset("a,y\n" + "".join(f"{i},k{i // 2}\n" for i in range(300))),
+        "split.test_size",
+    ),
+    "parquet list column": (parquet_dataset(), "'nested' holds lists or records"),
     "infinite regression target": (
         file_dataset(
             "a,y\n" + "".join(f"{i},{'inf' if i == 3 else i * 1.5}\n" for i in range(40)),
@@ -100,3 +122,63 @@ def test_hostile_input_is_refused_cleanly(case: str, tmp_path: Path) -> None:
         assert len(first) < 600
     # Refused before anything was written.
     assert not db.exists() and not [p for p in os.listdir(tmp_path) if p.startswith("store")]
+
+
+#: Runs bakeoff as if torch and palmerpenguins were not installed.
+WITHOUT_EXTRAS = """
+import importlib.util, sys
+BLOCKED = {"torch", "palmerpenguins"}
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Block())
+real = importlib.util.find_spec
+def find_spec(name, *rest):
+    return None if name.split(".")[0] in BLOCKED else real(name, *rest)
+importlib.util.find_spec = find_spec
+from bakeoff.cli import run_main
+sys.argv = ["bakeoff", *sys.argv[1:]]
+run_main()
+"""
+
+
+@pytest.mark.slow
+def test_missing_extras_are_named_by_validate_and_run(tmp_path: Path) -> None:
+    study = tmp_path / "study.yaml"
+    study.write_text(
+        BASE.replace("[iris]", "[iris, penguins]").replace("cv: 2}", "cv: 2, method: gp}")
+    )
+    db = tmp_path / "store.db"
+    for command in (["validate", str(study)], ["run", str(study), "--storage", f"sqlite:///{db}"]):
+        completed = subprocess.run(
+            [sys.executable, "-c", WITHOUT_EXTRAS, *command],
+            env=cli_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert completed.returncode == 2, completed.stderr
+        assert "Traceback" not in completed.stderr
+        text = " ".join(completed.stderr.split())
+        assert "tuning method 'gp' needs the Python package 'torch'" in text
+        assert 'pip install "bakeoff[gp]"' in text
+        assert "dataset 'penguins' ships with the Python package 'palmerpenguins'" in text
+        assert 'pip install "bakeoff[datasets]"' in text
+    assert not db.exists()
+
+
+@pytest.mark.slow
+def test_integer_labels_past_64_bits_run(tmp_path: Path) -> None:
+    rows = "".join(f"{i % 7},{10**20 + i % 2}\n" for i in range(40))
+    (tmp_path / "data.csv").write_text("a,y\n" + rows)
+    study = tmp_path / "study.yaml"
+    study.write_text(BASE.replace("[iris]", "[{name: t, path: data.csv, target: y}]"))
+    db = tmp_path / "store.db"
+    completed = run_cli("run", str(study), "--storage", f"sqlite:///{db}", timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    import bakeoff
+
+    predictions = bakeoff.predictions("h", storage=f"sqlite:///{db}")
+    assert set(predictions["y_true"]) == {"100000000000000000000", "100000000000000000001"}

@@ -169,3 +169,121 @@ def test_latin_1_text_is_read_with_a_warning(tmp_path: Path) -> None:
     with pytest.warns(BakeoffWarning, match="not UTF-8"):
         dataset = datasets.load_file(path, target="y")
     assert set(dataset.frame["colour"]) == {"Zürich", "Genève", "Köln"}
+
+
+def test_latin_1_bytes_first_met_past_the_sample_are_read_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    from bakeoff.datasets._files import SNIFF_BYTES
+
+    path = tmp_path / "late.csv"
+    plain = _table(4000)
+    text = plain.to_csv(index=False).encode()
+    assert len(text) > SNIFF_BYTES  # the accented rows come after the sniffed bytes
+    late = pd.DataFrame({"x": [0.5, 1.5], "colour": ["Genève", "Köln"], "y": ["yes", "no"]})
+    path.write_bytes(text + late.to_csv(index=False, header=False).encode("latin-1"))
+    with pytest.warns(BakeoffWarning, match="not UTF-8"):
+        dataset = datasets.load_file(path, target="y")
+    assert dataset.frame["colour"].tolist()[-2:] == ["Genève", "Köln"]
+    assert len(dataset.frame) == 4002
+
+
+def test_a_header_longer_than_the_sample_is_read_whole(tmp_path: Path) -> None:
+    from bakeoff.datasets._files import SNIFF_BYTES
+
+    # 14,000 distinct names: cut at the sample's end, 'col1234' would read 'col12', a
+    # name that exists, and the file was refused as having repeated names.
+    names = [f"col{i}" for i in range(14_000)]
+    header = ",".join([*names, "y"])
+    assert len(header) > SNIFF_BYTES
+    rows = [",".join([str(r % 3)] * len(names) + [("a", "b")[r % 2]]) for r in range(6)]
+    path = tmp_path / "wide.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    dataset = datasets.load_file(path, target="y", task="classification")
+    assert dataset.n_features == 14_000
+    # Real repeats in a long header are still found.
+    path.write_text(",".join([*names, "col5", "y"]) + "\n" + "\n".join(r + ",1" for r in rows))
+    with pytest.raises(DatasetError, match=r"repeated column names \['col5'\]"):
+        datasets.load_file(path, target="y", task="classification")
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        ([[1, 2], [3]], "list"),
+        ([{"a": 1, "b": "q"}, {"a": 2, "b": "r"}], "struct"),
+        ([[("k", 1)], [("k", 2)]], "map"),
+    ],
+)
+def test_parquet_columns_of_lists_or_records_are_refused_by_name(
+    tmp_path: Path, values: list, kind: str
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 40
+    column = (
+        pa.array(values * (n // 2), type=pa.map_(pa.string(), pa.int64()))
+        if kind == "map"
+        else pa.array(values * (n // 2))
+    )
+    table = pa.table({"x": np.arange(n, dtype=float), "nested": column, "y": ["a", "b"] * (n // 2)})
+    path = tmp_path / f"{kind}.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(DatasetError, match=r"column 'nested' holds lists or records.*`drop`"):
+        datasets.load_file(path, target="y")
+    # Dropped, the rest of the file is usable.
+    assert datasets.load_file(path, target="y", drop=["nested"]).n_features == 1
+
+
+def test_binary_parquet_columns_are_categories(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 40
+    table = pa.table(
+        {"x": np.arange(n, dtype=float), "code": [b"\x00\x01", b"\xff"] * 20, "y": ["a", "b"] * 20}
+    )
+    path = tmp_path / "binary.parquet"
+    pq.write_table(table, path)
+    # Two distinct byte strings: a two-valued (boolean) feature, one-hot encoded.
+    assert datasets.load_file(path, target="y").feature_kinds["code"] == "boolean"
+
+
+def test_time_zone_aware_datetimes_are_read_as_utc(tmp_path: Path) -> None:
+    n = 40
+    instants = pd.date_range("2024-03-30 22:00", periods=n, freq="h", tz="UTC")
+    frames = {
+        zone: pd.DataFrame(
+            {"x": np.arange(n, dtype=float), "when": instants.tz_convert(zone)}
+        ).assign(y=["a", "b"] * (n // 2))
+        for zone in ("UTC", "Europe/Paris", "America/New_York")
+    }
+    loaded = {}
+    for zone, frame in frames.items():
+        path = tmp_path / f"{zone.replace('/', '_')}.parquet"
+        frame.to_parquet(path)
+        loaded[zone] = datasets.load_file(path, target="y")
+    # The same instants, whatever zone the file wrote them in (Paris crosses a DST change).
+    expected = instants.tz_localize(None)
+    for dataset in loaded.values():
+        assert dataset.feature_kinds["when"] == "datetime"
+        assert (dataset.frame["when"].to_numpy() == expected.to_numpy()).all()
+    assert len({d.fingerprint for d in loaded.values()}) == 1
+
+
+def test_integer_labels_past_64_bits_are_kept_exactly_as_text(tmp_path: Path) -> None:
+    labels = [10**20, 10**20 + 1]  # as floats these two would be one class
+    n = 40
+    path = tmp_path / "big.csv"
+    path.write_text(
+        "x,big,y\n" + "".join(f"{i},{10**19 * (i + 1)},{labels[i % 2]}\n" for i in range(n))
+    )
+    dataset = datasets.load_file(path, target="y")
+    assert dataset.task == "classification"
+    assert dataset.classes == ["100000000000000000000", "100000000000000000001"]
+    # A feature past 64 bits is a number (a float), not text.
+    assert dataset.feature_kinds["big"] == "numeric"
+    assert dataset.frame["big"].iloc[3] == 4e19
+    regression = datasets.load_file(path, target="big", task="regression", drop=["y"])
+    assert regression.y.dtype == float and regression.y.iloc[0] == 1e19

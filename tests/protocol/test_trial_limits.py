@@ -60,16 +60,24 @@ def test_a_trial_past_its_memory_fails_and_the_cell_goes_on(store_url: str) -> N
 
 
 @pytest.mark.slow
-def test_with_a_limit_a_crashing_trial_fails_alone_with_one_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_with_a_limit_a_crashing_trial_fails_alone(tmp_path: Path, n_jobs: int) -> None:
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     path = tmp_path / "study.yaml"
-    path.write_text(yaml.safe_dump(limited_study(url, "crashing", trial_timeout=60)))
+    # Two seeds, so that n_jobs 2 runs two spawned workers, each forking its trials.
+    spec = limited_study(url, "crashing", trial_timeout=60)
+    spec.update(seeds=2, execution={"n_jobs": n_jobs})
+    path.write_text(yaml.safe_dump(spec))
     completed = run_cli("run", str(path))
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    errors = failed_errors(url)
-    assert "exited with status 3" in errors['{"crash": "exit"}']
-    assert "signal 11 (SIGSEGV)" in errors['{"crash": "segfault"}']
-    assert bakeoff.results("limits", storage=url)["status"].tolist() == ["complete"]
+    trials = bakeoff.trials("limits", storage=url)
+    failed = trials[trials["state"] == "FAIL"].set_index(["seed", "params"])["error"]
+    for seed in (0, 1):
+        assert "exited with status 3" in failed[(seed, '{"crash": "exit"}')]
+        assert "signal 11 (SIGSEGV)" in failed[(seed, '{"crash": "segfault"}')]
+        # Contained by the trial's own process: its worker lived on.
+        assert "trial's process" in failed[(seed, '{"crash": "exit"}')]
+    assert bakeoff.results("limits", storage=url)["status"].tolist() == ["complete"] * 2
 
 
 def test_a_trial_in_its_own_process_scores_as_it_would_in_place() -> None:

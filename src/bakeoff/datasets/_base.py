@@ -119,6 +119,8 @@ class Dataset:
             )
         dropped = dict.fromkeys(self.drop, "listed in drop")
         frame = _numpy_missing(self.frame.drop(columns=self.drop))
+        _refuse_nested(frame, where)
+        frame = _wide_integers_as_floats(frame, self.target)
         missing_target = frame[self.target].isna()
         if missing_target.all():
             raise DatasetError(f"{where}: target column '{self.target}' has no values.")
@@ -152,7 +154,7 @@ class Dataset:
         kinds: dict[str, FeatureKind] = {
             c: kind for c, (kind, _) in explained.items() if kind != "id"
         }
-        frame = _convert_declared(frame, declared, where)
+        frame = _utc_naive(_convert_declared(frame, declared, where))
         if len(frame.columns) < 2:
             raise DatasetError(f"{where} has no feature columns besides the target.")
         task, self.task_reason = (
@@ -160,6 +162,14 @@ class Dataset:
         )
         if task not in TASKS:
             raise DatasetError(f"{where}: task must be one of {list(TASKS)}, but got {task!r}.")
+        if _is_wide_integer(frame[self.target]):
+            # Whole numbers past 64 bits: amounts for a regression (as floats, which hold
+            # them to 16 digits), labels for a classification (as text, exactly: no
+            # array type or store column holds them as integers).
+            wide = frame[self.target]
+            frame[self.target] = (
+                wide.astype(float) if task == "regression" else wide.map(str, na_action="ignore")
+            )
         target = frame[self.target]
         if task == "regression" and not pd.api.types.is_numeric_dtype(target):
             example = target.iloc[0]
@@ -266,6 +276,60 @@ def _convert_declared(frame: pd.DataFrame, declared: dict[str, str], where: str)
                     f"as dates ({exc}); fix the values or declare it categorical."
                 ) from None
     return frame
+
+
+def _refuse_nested(frame: pd.DataFrame, where: str) -> None:
+    """Refuse columns of lists, arrays or records (Parquet list, struct and map columns).
+
+    No model takes them as features, and their values cannot be compared or hashed, so
+    they are named here rather than failing in a cell.
+    """
+    nested = [
+        str(c)
+        for c in frame.columns
+        if frame[c].dtype == object
+        and frame[c].map(lambda v: isinstance(v, list | tuple | dict | set | np.ndarray)).any()
+    ]
+    if nested:
+        raise DatasetError(
+            f"{where}: column{'s' if len(nested) > 1 else ''} {', '.join(map(repr, nested))} "
+            f"hold{'' if len(nested) > 1 else 's'} lists or records "
+            f"(nested values, e.g. Parquet list, struct or map columns), which models cannot "
+            f"use. List {'them' if len(nested) > 1 else 'it'} in `drop`, or flatten "
+            f"{'them' if len(nested) > 1 else 'it'} into one column per value."
+        )
+
+
+def _is_wide_integer(values: pd.Series) -> bool:
+    """True for a column of whole numbers past 64 bits (pandas keeps them as Python ints)."""
+    if values.dtype != object:
+        return False
+    present = values.dropna()
+    return len(present) > 0 and all(isinstance(v, int) and not isinstance(v, bool) for v in present)
+
+
+def _wide_integers_as_floats(frame: pd.DataFrame, target: str) -> pd.DataFrame:
+    """Feature columns of whole numbers past 64 bits, as floats (numbers, not text)."""
+    wide = {
+        c: frame[c].astype(float)
+        for c in frame.columns
+        if c != target and _is_wide_integer(frame[c])
+    }
+    return frame.assign(**wide) if wide else frame
+
+
+def _utc_naive(frame: pd.DataFrame) -> pd.DataFrame:
+    """Time-zone-aware date-time columns as UTC times without a zone.
+
+    The same instant then has the same value whatever zone the file wrote it in, and
+    every date-time column has the one dtype the preprocessing and the fingerprint read.
+    """
+    aware = {
+        c: frame[c].dt.tz_convert("UTC").dt.tz_localize(None)
+        for c in frame.columns
+        if isinstance(frame[c].dtype, pd.DatetimeTZDtype)
+    }
+    return frame.assign(**aware) if aware else frame
 
 
 def _numpy_missing(frame: pd.DataFrame) -> pd.DataFrame:

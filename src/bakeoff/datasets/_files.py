@@ -55,11 +55,22 @@ def read_table(path: Path, label: str) -> pd.DataFrame:
             return pd.read_parquet(path)
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)  # one read decides encoding, separator, header
+            if b"\n" not in head:
+                # A header longer than the sample (thousands of columns): read the rest
+                # of its line, so that no name is cut short.
+                head += handle.readline()
         encoding = _encoding(head, path, where)
         sample = head.decode(encoding, errors="replace")
         separator = _separator(sample, TEXT_SUFFIXES[suffix])
         _refuse_repeated_header(sample, separator, path, where)
-        return pd.read_csv(path, sep=separator, encoding=encoding, **EXACT_FLOATS)
+        try:
+            return pd.read_csv(path, sep=separator, encoding=encoding, **EXACT_FLOATS)
+        except UnicodeDecodeError:
+            if encoding != "utf-8":
+                raise
+            # The first bytes that are not UTF-8 lie past the sample.
+            _warn_latin_1(path, where)
+            return pd.read_csv(path, sep=separator, encoding="latin-1", **EXACT_FLOATS)
     except DatasetError:
         raise
     except Exception as exc:
@@ -74,14 +85,18 @@ def _encoding(head: bytes, path: Path, where: str) -> str:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not merely a character cut by the sample's end
-            warnings.warn(
-                f"{where}: '{path}' is not UTF-8 text; it is read as Latin-1. Save it as "
-                f"UTF-8 if that is wrong.",
-                BakeoffWarning,
-                stacklevel=4,
-            )
+            _warn_latin_1(path, where)
             return "latin-1"
     return "utf-8"
+
+
+def _warn_latin_1(path: Path, where: str) -> None:
+    warnings.warn(
+        f"{where}: '{path}' is not UTF-8 text; it is read as Latin-1. Save it as "
+        f"UTF-8 if that is wrong.",
+        BakeoffWarning,
+        stacklevel=5,
+    )
 
 
 def _separator(sample: str, default: str) -> str:

@@ -1,7 +1,8 @@
-"""The local executor: cells in this process (n_jobs=1) or in supervised worker processes."""
+"""The local executor: cells in supervised worker processes on this machine."""
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 
@@ -22,10 +23,13 @@ class LocalExecutor(Executor):
     number of runners, on this machine or others, can work on one study at once.
 
     Args:
-        n_jobs: Worker processes. With 1, cells run one after another in this process.
-            Workers are spawned (not forked), so they start clean of the parent's
-            threads; a worker that dies (a segfault, the OOM killer) is replaced, and
-            the trial it was running is stored as failed.
+        n_jobs: Worker processes. With 2 or more, workers are spawned (not forked), so
+            they start clean of the parent's threads. With 1, the cells run one after
+            another in a single worker forked from this process (it inherits the loaded
+            data and the models registered here, so nothing is copied or imported
+            again). Either way a worker that dies (``os._exit``, a segfault, the OOM
+            killer) is replaced, and the trial it was running is stored as failed.
+            Where ``fork`` is not available, n_jobs=1 runs the cells in this process.
     """
 
     def __init__(self, n_jobs: int = 1) -> None:
@@ -43,15 +47,21 @@ class LocalExecutor(Executor):
         if not tasks:
             return [], False
         with ClaimLoop(storage, tasks, tasks[0].owner, tasks[0].lease_seconds) as claims:
-            if self.n_jobs == 1 or len(tasks) <= 1:
+            size = min(self.n_jobs, len(tasks))
+            if size == 1 and not _can_fork():
                 return _run_inline(claims, datasets, storage, on_event)
             pool = WorkerPool(
-                min(self.n_jobs, len(tasks)),
+                size,
                 storage=storage,
                 datasets=datasets,
                 imports=list(imports),
+                start_method="fork" if size == 1 else "spawn",
             )
             return pool.run(claims, on_event)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _run_inline(

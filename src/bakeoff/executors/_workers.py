@@ -23,11 +23,12 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, Literal
 
 from bakeoff._registry import import_modules
 from bakeoff.datasets import Dataset
@@ -59,16 +60,25 @@ class WorkerPool:
         storage: The store's URL.
         datasets: The loaded datasets, by name (sent to each worker once).
         imports: Modules each worker imports first (the study's ``imports``).
+        start_method: ``"spawn"`` (a clean interpreter per worker; the datasets are sent
+            to it) or ``"fork"`` (a copy of this process: nothing is sent or imported
+            again, and models registered here are there too; used for one worker).
     """
 
     def __init__(
-        self, size: int, *, storage: str, datasets: dict[str, Dataset], imports: list[str]
+        self,
+        size: int,
+        *,
+        storage: str,
+        datasets: dict[str, Dataset],
+        imports: list[str],
+        start_method: Literal["spawn", "fork"] = "spawn",
     ) -> None:
         self.size = size
         self.storage = storage
         self.datasets = datasets
         self.imports = imports
-        self._context = multiprocessing.get_context("spawn")
+        self._context: Any = multiprocessing.get_context(start_method)
         self._workers: list[_Worker] = []
 
     def run(
@@ -133,9 +143,15 @@ class WorkerPool:
         process = self._context.Process(
             target=_worker_main,
             args=(child, self.storage, self.datasets, self.imports, os.getpid()),
-            daemon=True,
+            # Not a daemon: a daemonic process may not start children, and a worker
+            # forks one per trial under tuning.trial_timeout / trial_memory. _shutdown
+            # ends every worker, and die_with_parent covers a parent that is killed.
+            daemon=False,
         )
-        with _sigint_held():
+        with _sigint_held(), warnings.catch_warnings():
+            # Forking with threads alive (the lease renewer, a progress display) is safe
+            # here: the worker opens its own store and touches none of their locks.
+            warnings.simplefilter("ignore", DeprecationWarning)
             process.start()
             child.close()
             worker = _Worker(process, parent)

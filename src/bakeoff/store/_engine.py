@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from alembic import command
@@ -16,14 +18,26 @@ from alembic.script import ScriptDirectory
 from bakeoff.exceptions import MissingExtraError, StoreError
 from bakeoff.store._schema import VERSION_TABLE
 
-__all__ = ["DEFAULT_STORAGE", "create_engine", "migrate", "schema_revision"]
+__all__ = [
+    "DEFAULT_STORAGE",
+    "check_readable",
+    "create_engine",
+    "lock_holders",
+    "lock_wait_seconds",
+    "locked_message",
+    "migrate",
+    "read_only_file",
+    "schema_revision",
+]
 
 DEFAULT_STORAGE = "sqlite:///bakeoff.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_engine(url: str) -> sa.Engine:
+def create_engine(url: str, *, read_only: bool = False) -> sa.Engine:
     """Create an engine for ``url``: SQLite with WAL, or PostgreSQL through psycopg.
+
+    With ``read_only``, an SQLite file is opened read-only (see :func:`read_only_file`).
 
     Raises:
         StoreError: If the URL is malformed or names an unsupported database.
@@ -38,7 +52,7 @@ def create_engine(url: str) -> sa.Engine:
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(parsed)
+        return _sqlite_engine(parsed, read_only=read_only)
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             if importlib.util.find_spec("psycopg") is None:
@@ -53,7 +67,116 @@ def create_engine(url: str) -> sa.Engine:
     )
 
 
-def _sqlite_engine(url: sa.engine.URL) -> sa.Engine:
+#: Environment variable: seconds to wait for another process's write lock on an SQLite
+#: store before giving up (60 by default; 0 fails at once).
+LOCK_WAIT_VARIABLE = "BAKEOFF_LOCK_WAIT"
+
+
+def lock_wait_seconds() -> float:
+    """Seconds to wait for an SQLite store's write lock (``BAKEOFF_LOCK_WAIT``, else 60)."""
+    text = os.environ.get(LOCK_WAIT_VARIABLE, "")
+    try:
+        value = float(text) if text.strip() else 60.0
+    except ValueError:
+        raise StoreError(
+            f"{LOCK_WAIT_VARIABLE}={text!r} is not a number of seconds; set it to e.g. 60, "
+            f"or unset it."
+        ) from None
+    if not 0 <= value < 86_400 * 7:
+        raise StoreError(
+            f"{LOCK_WAIT_VARIABLE}={text!r} must be between 0 and a week of seconds; set "
+            f"it to e.g. 60, or unset it."
+        )
+    return value
+
+
+def locked_message(path: Path, waited: float) -> str:
+    """Say that ``path`` stayed locked for ``waited`` seconds, and which processes hold it."""
+    holders = lock_holders(path)
+    if holders:
+        who = "; ".join(f"process {pid} ({command})" for pid, command in holders)
+        fix = "wait for it to finish, or stop it"
+    else:
+        who = "another process (its id could not be read here)"
+        fix = "wait for it, or stop the program holding the file open"
+    return (
+        f"the store '{path}' is locked: {who} holds its write lock, and bakeoff waited "
+        f"{waited:g} s for it. {fix[0].upper()}{fix[1:]}; set {LOCK_WAIT_VARIABLE} to wait "
+        f"longer (seconds)."
+    )
+
+
+def lock_holders(path: Path) -> list[tuple[int, str]]:
+    """Processes holding write locks on an SQLite store or its ``-shm`` file (Linux).
+
+    Read from ``/proc/locks``; empty where that does not exist. Readers hold only read
+    (shared) locks there, so they are not named.
+    """
+    inodes = set()
+    for file in (path, Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            inodes.add(file.stat().st_ino)
+    pids: set[int] = set()
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        fields = line.split()
+        # "1: POSIX  ADVISORY  WRITE 4242 08:01:1234 1073741824 1073742335"
+        if len(fields) < 6 or fields[1] != "POSIX" or fields[3] != "WRITE":
+            continue  # a waiter ("->"), another kind of lock, or a reader's
+        with contextlib.suppress(ValueError, IndexError):
+            pid, inode = int(fields[4]), int(fields[5].split(":")[2])
+            if inode in inodes and pid != os.getpid():
+                pids.add(pid)
+    return [(pid, _command_of(pid)) for pid in sorted(pids)]
+
+
+def _command_of(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "command unknown"
+    words = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    command = " ".join(words.split())  # one line, even for a `python -c` script
+    return command[:120] + ("…" if len(command) > 120 else "") if command else "command unknown"
+
+
+def read_only_file(url: str) -> bool:
+    """Whether ``url`` is an existing SQLite file this process may read but not write.
+
+    That is a file without write permission, or one in a folder without it (SQLite
+    writes its ``-wal`` and ``-shm`` files beside the store) unless those files exist
+    and are writable. Reading commands open such a store read-only instead of failing.
+    """
+    parsed = sa.engine.make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return False
+    path = Path(database).expanduser()
+    if not path.is_file() or not os.access(path, os.R_OK):
+        return False
+    if not os.access(path, os.W_OK):
+        return True
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    writable_sidecars = all(p.exists() and os.access(p, os.W_OK) for p in sidecars)
+    return not os.access(path.resolve().parent, os.W_OK) and not writable_sidecars
+
+
+def _read_only_url(path: Path) -> sa.engine.URL:
+    # A store in a folder nobody here may write, with no write-ahead log left beside
+    # it, is read as immutable: SQLite then needs no -shm file, and there is no log
+    # whose pages it would miss. Otherwise read-only mode reads the log as well.
+    wal = Path(f"{path}-wal")
+    has_log = wal.exists() and wal.stat().st_size > 0
+    folder_writable = os.access(path.resolve().parent, os.W_OK)
+    mode = "mode=ro" if has_log or folder_writable else "immutable=1"
+    uri = f"file:{quote(str(path.resolve()))}?{mode}"
+    return sa.engine.URL.create("sqlite", database=uri, query={"uri": "true"})
+
+
+def _sqlite_engine(url: sa.engine.URL, *, read_only: bool = False) -> sa.Engine:
     database = url.database
     if database and database != ":memory:":
         folder = Path(database).expanduser().resolve().parent
@@ -62,7 +185,23 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.Engine:
                 f"storage URL '{url}': folder '{folder}' does not exist. Create it first, "
                 f"or point the URL at an existing folder."
             )
-    engine = sa.create_engine(url, connect_args={"timeout": 60})
+        if read_only:
+            url = _read_only_url(Path(database).expanduser())
+    wait = lock_wait_seconds()
+    engine = sa.create_engine(url, connect_args={"timeout": wait})
+    path = Path(database).expanduser() if database and database != ":memory:" else None
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _explain(context):  # type: ignore[no-untyped-def]
+        reason = str(context.original_exception)
+        if path is not None and "database is locked" in reason:
+            raise StoreError(locked_message(path, wait)) from None
+        if path is not None and "readonly database" in reason:
+            raise StoreError(
+                f"the store '{path}' is read-only here (the file, or its folder, may not be "
+                f"written), and this command writes to it. Fix the permissions, or work "
+                f"on a copy."
+            ) from None
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
@@ -70,7 +209,7 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.Engine:
         # NORMAL keeps every committed trial through a process crash (SIGKILL), fsyncing
         # only at checkpoints (the file is in WAL mode, set by migrate).
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -91,6 +230,31 @@ def schema_revision(engine: sa.Engine) -> tuple[str | None, str]:
         current = context.get_current_revision()
         head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
     return current, head or ""
+
+
+def check_readable(engine: sa.Engine, url: str) -> None:
+    """Check that a store opened read-only can be read as it is (no upgrade needed).
+
+    Raises:
+        StoreError: If it is not a bakeoff store, or its schema is not this bakeoff's.
+    """
+    try:
+        current, head = schema_revision(engine)
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(_open_error(engine, exc)) from None
+    if current == head:
+        return
+    if current is None:
+        raise StoreError(
+            f"'{url}' is not a bakeoff store (it has no bakeoff tables). Point --storage at "
+            f"the store a study was run into."
+        )
+    _check_known(engine, current)
+    raise StoreError(
+        f"the store at '{url}' was written by an earlier bakeoff (schema {current}) and "
+        f"must be upgraded before it is read, but it is read-only here. Copy it (with any "
+        f"-wal file beside it) to a folder you may write, and read the copy."
+    )
 
 
 def migrate(engine: sa.Engine) -> None:

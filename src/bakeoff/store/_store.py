@@ -15,7 +15,13 @@ import sqlalchemy as sa
 from bakeoff._registry import suggest
 from bakeoff.exceptions import LeaseLostError, StoreError, StudyNotFoundError
 from bakeoff.store import _leases
-from bakeoff.store._engine import DEFAULT_STORAGE, create_engine, migrate
+from bakeoff.store._engine import (
+    DEFAULT_STORAGE,
+    check_readable,
+    create_engine,
+    migrate,
+    read_only_file,
+)
 from bakeoff.store._json import dumps as _dumps
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
 from bakeoff.store._schema import cells, predictions, runs, studies, study_datasets, trials
@@ -52,6 +58,16 @@ def _check_exists(url: str) -> None:
         )
 
 
+def _refuse_read_only(url: str) -> None:
+    if read_only_file(url):
+        raise StoreError(
+            f"the store at '{url}' is read-only here (the file, or its folder, may not be "
+            f"written), and running a study writes to it. Fix the permissions, or pass "
+            f"--storage with a store you may write; results, status and trials can still "
+            f"read this one."
+        )
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -75,10 +91,16 @@ class Store:
         self, url: str = DEFAULT_STORAGE, *, migrate_schema: bool = True, must_exist: bool = False
     ) -> None:
         self.url = url
+        #: Opened read-only: a reading command on a store it may not write.
+        self.read_only = False
         if must_exist:
             _check_exists(url)
-        self.engine = create_engine(url)
-        if migrate_schema:
+            self.read_only = read_only_file(url)
+        self.engine = create_engine(url, read_only=self.read_only)
+        if self.read_only:
+            check_readable(self.engine, url)
+        elif migrate_schema:
+            _refuse_read_only(url)
             migrate(self.engine)
 
     def close(self) -> None:
