@@ -1,12 +1,12 @@
-"""The cost of running ``n_jobs: 1`` cells in a forked, supervised worker.
+"""The cost of running ``n_jobs: 1`` cells in a supervised worker.
 
-Since issue 11 a run with one job runs its cells in one worker process forked from the
-runner (so that a model that segfaults fails its trial, not the run), instead of in the
-runner itself. This runs the same small study both ways, alternating, and prints the
-wall time of each and their ratio:
+Since issue 11 ``bakeoff run`` with one job runs its cells in one spawned worker process
+that the runner watches (so that a model that segfaults fails its trial, not the run),
+instead of in the runner itself (``Study.run(supervised=True)``). This runs the same
+small study both ways, alternating, and prints the wall time of each and their ratio:
 
-- ``in process``: the cells in the runner (what systems without ``fork`` still do);
-- ``forked worker``: the cells in one forked worker, events back over a pipe.
+- ``in process``: the cells in the runner (``Study.run()`` from Python);
+- ``worker``: the cells in one spawned worker, events back over a pipe.
 
 A cheap model (logistic regression on iris, 2-fold CV) makes the difference as visible
 as it can be; with models that take seconds it vanishes.
@@ -25,7 +25,6 @@ import time
 from typing import Any
 
 import bakeoff
-from bakeoff.executors import _local
 
 
 def study(seeds: int, n_trials: int, storage: str) -> dict[str, Any]:
@@ -43,21 +42,14 @@ def study(seeds: int, n_trials: int, storage: str) -> dict[str, Any]:
     }
 
 
-def time_run(seeds: int, n_trials: int, *, forked: bool) -> float:
-    # The executor falls back to running in process where fork is missing; this takes
-    # that path on purpose for the comparison.
-    real = _local._can_fork
-    _local._can_fork = (lambda: True) if forked else (lambda: False)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            spec = study(seeds, n_trials, f"sqlite:///{tmp}/bench.db")
-            clock = time.perf_counter()
-            summary = bakeoff.Study(**spec).run(progress=False)
-            seconds = time.perf_counter() - clock
-            assert summary.exit_code == 0
-            return seconds
-    finally:
-        _local._can_fork = real
+def time_run(seeds: int, n_trials: int, *, supervised: bool) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = study(seeds, n_trials, f"sqlite:///{tmp}/bench.db")
+        clock = time.perf_counter()
+        summary = bakeoff.Study(**spec).run(progress=False, supervised=supervised)
+        seconds = time.perf_counter() - clock
+        assert summary.exit_code == 0
+        return seconds
 
 
 def main() -> None:
@@ -69,17 +61,17 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.trials, args.repeats = 2, 5, 1
-    time_run(args.seeds, 2, forked=True)  # warm imports and caches
+    time_run(args.seeds, 2, supervised=True)  # warm imports and caches
     inline, forked = [], []
     for _ in range(args.repeats):
-        inline.append(time_run(args.seeds, args.trials, forked=False))
-        forked.append(time_run(args.seeds, args.trials, forked=True))
+        inline.append(time_run(args.seeds, args.trials, supervised=False))
+        forked.append(time_run(args.seeds, args.trials, supervised=True))
     n = args.seeds * args.trials
     best_inline, best_forked = min(inline), min(forked)
     print(f"{args.seeds} cells x {args.trials} trials ({n} trials), best of {args.repeats}")
     print(f"  in process     {best_inline:7.3f} s   {best_inline / n * 1e3:7.2f} ms/trial")
-    print(f"  forked worker  {best_forked:7.3f} s   {best_forked / n * 1e3:7.2f} ms/trial")
-    print(f"  forked ÷ in process: {best_forked / best_inline:.3f}×")
+    print(f"  worker         {best_forked:7.3f} s   {best_forked / n * 1e3:7.2f} ms/trial")
+    print(f"  worker ÷ in process: {best_forked / best_inline:.3f}×")
     print(f"  difference: {(best_forked - best_inline) * 1e3:+.0f} ms per run")
 
 
