@@ -511,3 +511,18 @@ def test_fit_seconds_as_an_objective_is_the_cost_beside_the_primary_metric(
     results = bakeoff.results("depth", storage=url)
     # accuracy leads the metrics (fit_seconds is not scored on the test rows).
     assert "test_accuracy" in results and "test_fit_seconds" not in results
+
+
+def test_xgboost_trials_in_forked_children_do_not_hang_on_openmp(
+    tmp_path: Path, write_study: Any
+) -> None:
+    # A forked child inherits OpenMP's runtime but not its threads; XGBoost's first
+    # parallel region then waited forever for them (every trial "ran past" its limit).
+    url = f"sqlite:///{tmp_path / 'omp.db'}"
+    spec = lr_study(url, n_trials=4, cv=2, trial_timeout=60, parallel_trials=2)
+    spec["datasets"] = ["breast_cancer"]
+    spec["models"] = [{"name": "xgboost", "params": {"n_estimators": 20}}]
+    done = run_cli("run", str(write_study(spec)), timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    trials = bakeoff.trials("depth", storage=url)
+    assert (trials["state"] == "COMPLETE").all() and len(trials) == 4

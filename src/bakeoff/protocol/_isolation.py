@@ -94,6 +94,31 @@ def _virtual_memory_bytes() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
+_SINGLE_THREADED = False
+
+
+def _single_threaded_native_pools() -> None:
+    """From now on, run this process's OpenMP and BLAS regions on one thread.
+
+    A forked child inherits the parent's OpenMP runtime but not its worker threads: a
+    parallel region with more than one thread then waits forever at its closing barrier
+    for threads that do not exist (libgomp is not fork-safe; seen with XGBoost in a
+    child after scikit-learn had used OpenMP in the parent). The limit is set in the
+    parent, before the first fork, so that children inherit one thread per region and
+    need no pool. Trials in children run beside each other (``parallel_trials``), so
+    nothing is lost; the parent's own refits run single-threaded too. threadpoolctl (a
+    scikit-learn dependency) sets it in every loaded runtime.
+    """
+    global _SINGLE_THREADED
+    if _SINGLE_THREADED:
+        return
+    _SINGLE_THREADED = True
+    with contextlib.suppress(Exception):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
+
+
 def _child(
     objective: Callable[[dict[str, Any], Any], Any],
     params: dict[str, Any],
@@ -150,6 +175,7 @@ class IsolatedTrial:
     ) -> None:
         self._trial = trial
         self._limits = limits
+        _single_threaded_native_pools()
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
         with warnings.catch_warnings():
