@@ -180,6 +180,7 @@ class Study:
         on_event: Callable[[Event], None] | None = None,
         executor: Executor | None = None,
         progress: bool = True,
+        supervised: bool = False,
     ) -> RunSummary:
         """Run the cells not yet complete; resume interrupted ones from their trials.
 
@@ -192,6 +193,11 @@ class Study:
                 running cell's trial and best score): redrawn in place in a terminal or
                 a notebook, one line per finished cell elsewhere. ``False`` for none.
             executor: Where cells run; a :class:`LocalExecutor` by default.
+            supervised: With one job, run the cells in a worker process this one
+                watches (as ``bakeoff run`` does), so that a model that segfaults or
+                calls ``os._exit`` fails its trial instead of ending the run. Models
+                and metrics must then come from bakeoff or the study's ``imports``.
+                With n_jobs ≥ 2 cells always run in watched workers.
 
         Returns:
             A :class:`RunSummary`; its ``exit_code`` is what the CLI exits with.
@@ -293,7 +299,7 @@ class Study:
                 os.cpu_count() or 1,
                 summary.notes,
             )
-            runner = executor or LocalExecutor(workers)
+            runner = executor or LocalExecutor(workers, supervised=supervised)
             display = (
                 RunDisplay(Console(), total=summary.n_cells, done=summary.n_skipped)
                 if progress

@@ -40,8 +40,8 @@ def test_a_trial_that_kills_its_worker_fails_alone_and_is_not_run_again(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     path = tmp_path / "study.yaml"
-    # No trial limit: with n_jobs 1 the cells still run in a (forked) worker that the
-    # runner watches, so a crash cannot take the run down.
+    # No trial limit: with n_jobs 1 `bakeoff run` still runs the cells in a worker it
+    # watches, so a crash cannot take the run down.
     path.write_text(yaml.safe_dump(crashing_study(url, n_jobs)))
     completed = run_cli("run", str(path))
     # The grid is crash = exit, none, segfault: two trials take their worker down, and

@@ -149,6 +149,8 @@ def execute(
             retry_failed=retry_failed,
             on_event=display.on_event,
             progress=False,  # this command shows its own display
+            # Even one job runs in a watched worker: a crashing model fails its trial.
+            supervised=True,
         )
     for note in summary.notes:
         console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)

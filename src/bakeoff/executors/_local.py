@@ -1,8 +1,7 @@
-"""The local executor: cells in supervised worker processes on this machine."""
+"""The local executor: cells in this process (n_jobs=1) or in supervised worker processes."""
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 
@@ -23,17 +22,21 @@ class LocalExecutor(Executor):
     number of runners, on this machine or others, can work on one study at once.
 
     Args:
-        n_jobs: Worker processes. With 2 or more, workers are spawned (not forked), so
-            they start clean of the parent's threads. With 1, the cells run one after
-            another in a single worker forked from this process (it inherits the loaded
-            data and the models registered here, so nothing is copied or imported
-            again). Either way a worker that dies (``os._exit``, a segfault, the OOM
-            killer) is replaced, and the trial it was running is stored as failed.
-            Where ``fork`` is not available, n_jobs=1 runs the cells in this process.
+        n_jobs: Worker processes. Workers are spawned (not forked), so they start clean
+            of the parent's threads; a worker that dies (``os._exit``, a segfault, the
+            OOM killer) is replaced, and the trial it was running is stored as failed.
+            With 1, the cells run one after another in this process, unless
+            ``supervised``.
+        supervised: Run even a single job's cells in one spawned worker that this
+            process watches, so that a crashing model fails its trial, not the run
+            (``bakeoff run`` does). It costs the worker's start (its imports, a second
+            or two) and the datasets' copy to it. Models and metrics must then come from
+            bakeoff or the study's ``imports``, as with n_jobs ≥ 2.
     """
 
-    def __init__(self, n_jobs: int = 1) -> None:
+    def __init__(self, n_jobs: int = 1, *, supervised: bool = False) -> None:
         self.n_jobs = n_jobs
+        self.supervised = supervised
 
     def run(
         self,
@@ -48,20 +51,10 @@ class LocalExecutor(Executor):
             return [], False
         with ClaimLoop(storage, tasks, tasks[0].owner, tasks[0].lease_seconds) as claims:
             size = min(self.n_jobs, len(tasks))
-            if size == 1 and not _can_fork():
+            if size == 1 and not self.supervised:
                 return _run_inline(claims, datasets, storage, on_event)
-            pool = WorkerPool(
-                size,
-                storage=storage,
-                datasets=datasets,
-                imports=list(imports),
-                start_method="fork" if size == 1 else "spawn",
-            )
+            pool = WorkerPool(size, storage=storage, datasets=datasets, imports=list(imports))
             return pool.run(claims, on_event)
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _run_inline(

@@ -23,12 +23,11 @@ import signal
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection, wait
-from typing import Any, Literal
+from typing import Any
 
 from bakeoff._registry import import_modules
 from bakeoff.datasets import Dataset
@@ -60,25 +59,16 @@ class WorkerPool:
         storage: The store's URL.
         datasets: The loaded datasets, by name (sent to each worker once).
         imports: Modules each worker imports first (the study's ``imports``).
-        start_method: ``"spawn"`` (a clean interpreter per worker; the datasets are sent
-            to it) or ``"fork"`` (a copy of this process: nothing is sent or imported
-            again, and models registered here are there too; used for one worker).
     """
 
     def __init__(
-        self,
-        size: int,
-        *,
-        storage: str,
-        datasets: dict[str, Dataset],
-        imports: list[str],
-        start_method: Literal["spawn", "fork"] = "spawn",
+        self, size: int, *, storage: str, datasets: dict[str, Dataset], imports: list[str]
     ) -> None:
         self.size = size
         self.storage = storage
         self.datasets = datasets
         self.imports = imports
-        self._context: Any = multiprocessing.get_context(start_method)
+        self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
 
     def run(
@@ -148,10 +138,7 @@ class WorkerPool:
             # ends every worker, and die_with_parent covers a parent that is killed.
             daemon=False,
         )
-        with _sigint_held(), warnings.catch_warnings():
-            # Forking with threads alive (the lease renewer, a progress display) is safe
-            # here: the worker opens its own store and touches none of their locks.
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with _sigint_held():
             process.start()
             child.close()
             worker = _Worker(process, parent)
