@@ -348,6 +348,11 @@ def test_a_partial_study_with_failed_cells_is_marked_and_listed(tmp_path: Path) 
     assert set(failed["model"]) == {"broken"} and failed["error"].str.len().min() > 10
     assert "Partial study:** 7 of 8" in (out / "report.md").read_text()
     assert "Partial study:" in (out / "report.tex").read_text()
+    # The failed cells are listed in the Markdown and the LaTeX too, with their reasons.
+    markdown = (out / "report.md").read_text()
+    assert markdown.count("- broken · ") == 4 and "BrokenClassifier" in markdown
+    latex = (out / "report.tex").read_text()
+    assert latex.count(r"\item broken, ") == 4 and "BrokenClassifier" in latex
 
 
 def test_a_scores_table_gets_a_report_without_trials(tmp_path: Path) -> None:
@@ -469,3 +474,27 @@ def test_a_single_objective_study_says_why_it_has_no_pareto_figure(report: Path)
     assert not (report / "figures" / "pareto_front.png").exists()
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "No figure: the cells were tuned on one objective" in html
+
+
+def test_a_model_with_trials_but_no_finished_cell_still_gets_a_report(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "half.db"
+    spec = {
+        "study": "half",
+        "datasets": ["iris", "wine"],
+        "models": ["logistic_regression", {"name": "random_forest", "params": {"n_estimators": 5}}],
+        "metrics": ["accuracy"],
+        "tuning": {"method": "random", "n_trials": 3, "cv": 2},
+    }
+    assert bakeoff.Study(**spec).run(storage=f"sqlite:///{db}", progress=False).exit_code == 0
+    # The forest's cells were interrupted: their trials are stored, no result yet.
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "update bakeoff_cells set status = 'interrupted' where model = 'random_forest'"
+        )
+    out = tmp_path / "out"
+    completed = run_cli("report", "half", "--storage", f"sqlite:///{db}", "--out", str(out))
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "2 of 4 cells" in " ".join(html.split())

@@ -50,8 +50,21 @@ class ReportData:
 
     @property
     def models(self) -> list[str]:
-        """Every model, sorted: the order that fixes each model's colour."""
+        """Every model with scores, sorted."""
         return sorted(self.analysis.scores.models)
+
+    @property
+    def palette_models(self) -> list[str]:
+        """Every model of the study, sorted: the order that fixes each model's colour.
+
+        Models with scores, and those with trials but no finished cell yet (a
+        half-finished study), so that every figure has a colour for each.
+        """
+        names = set(self.analysis.scores.models)
+        for table in (self.results, self.trials):
+            if table is not None and "model" in table:
+                names.update(str(m) for m in table["model"].dropna().unique())
+        return sorted(names)
 
 
 def collect_from_store(

@@ -360,7 +360,11 @@ def _hyperparameter_importance(data: ReportData, colors: dict[str, str]) -> Figu
         return "no search to account for (a scores table, or no tuned cell)"
     models = [m for m in account.models if len(m["importance"].get("fanova", {})) >= 2]
     if not models:
-        return "no model searched two or more parameters with two or more complete trials"
+        needed = account.settings.get("min_trials", "enough")
+        return (
+            f"no model searched two or more parameters in a cell with {needed} or more "
+            f"complete trials (importance needs them; run more trials)"
+        )
     columns = min(2, len(models))
     rows = math.ceil(len(models) / columns)
     longest = max(len(m["importance"]["fanova"]) for m in models)
@@ -489,7 +493,7 @@ def write_figures(data: ReportData, folder: Path) -> tuple[list[str], dict[str, 
         (names drawn, {name: why it was skipped}).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    colors = model_colors(data.models)
+    colors = model_colors(data.palette_models)
     drawn, skipped = [], {}
     with plt.rc_context(_STYLE):
         for name, draw in FIGURES.items():

@@ -68,7 +68,7 @@ def _svg(figure_name: str, data: ReportData) -> str | None:
     from bakeoff.reports._figures import _STYLE
 
     with plt.rc_context(_STYLE):
-        figure = FIGURES[figure_name](data, model_colors(data.models))
+        figure = FIGURES[figure_name](data, model_colors(data.palette_models))
         if isinstance(figure, str):
             return None
         buffer = io.StringIO()

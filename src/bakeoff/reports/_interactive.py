@@ -223,7 +223,7 @@ def _runtime_vs_score(data: ReportData, colors: dict[str, str]) -> go.Figure | N
 
 def interactive_figures(data: ReportData) -> dict[str, go.Figure]:
     """The report's interactive figures by name (those the data allows)."""
-    colors = model_colors(data.models)
+    colors = model_colors(data.palette_models)
     drawn = {
         "leaderboard": _leaderboard(data, colors),
         "scores_by_dataset": _scores_by_dataset(data, colors),

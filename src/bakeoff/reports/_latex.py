@@ -167,6 +167,16 @@ def write_latex(data: ReportData, folder: Path, *, figures: list[str]) -> Path:
         body.append(
             rf"\noindent\textbf{{Partial study:}} {data.n_done} of {data.n_cells} cells finished."
         )
+    if not data.failed.empty:
+        body.append(
+            rf"\noindent\textbf{{{len(data.failed)} failed cell(s)}} (left out of the tables):"
+        )
+        body.append(r"\begin{itemize}")
+        for row in data.failed.itertuples():
+            reason = (str(row.error or "").strip().splitlines() or [""])[-1][:160]
+            where = f"{row.model}, {row.dataset}, budget {row.budget}, seed {row.seed}"
+            body.append(r"\item " + latex_escape(f"{where}: {reason}"))
+        body.append(r"\end{itemize}")
     body += [
         r"\begin{table}[h]\centering",
         rf"\caption{{Mean (sd) {metric} at budget {latex_escape(budget)} ({direction} is "

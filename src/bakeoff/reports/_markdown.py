@@ -26,7 +26,13 @@ def write_markdown(data: ReportData, folder: Path, *, figures: list[str]) -> Pat
     if data.partial:
         lines += [f"> **Partial study:** {data.n_done} of {data.n_cells} cells finished.", ""]
     if not data.failed.empty:
-        lines += [f"> **{len(data.failed)} failed cell(s)**: see report.html.", ""]
+        lines += [f"> **{len(data.failed)} failed cell(s)** (left out of the tables):", ""]
+        for row in data.failed.itertuples():
+            reason = (str(row.error or "").strip().splitlines() or [""])[-1][:160]
+            lines.append(
+                f"- {row.model} · {row.dataset} · budget {row.budget} · seed {row.seed}: `{reason}`"
+            )
+        lines.append("")
     lines += ["## Findings", ""]
     lines += [
         f"- {'**' if f.claim else ''}{f.text}{'**' if f.claim else ''}"
