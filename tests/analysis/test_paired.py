@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 from statsmodels.stats.power import TTestPower
@@ -143,3 +144,29 @@ def test_vectorised_bootstrap_agrees_with_scipy_bootstrap() -> None:
             # Two Monte Carlo estimates of the same interval: equal to ~2e-4 here.
             assert ours[method][0][i] == pytest.approx(reference.low, abs=3e-4)
             assert ours[method][1][i] == pytest.approx(reference.high, abs=3e-4)
+
+
+def test_equal_means_with_differing_seeds_are_not_called_identical() -> None:
+    from bakeoff.analysis._scores import Scores
+    from bakeoff.analysis._within import compare_pairs
+
+    def pair(a: list[float], b: list[float]) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {
+                "dataset": "d",
+                "model": ["a"] * len(a) + ["b"] * len(b),
+                "budget": "full",
+                "seed": list(range(len(a))) * 2,
+                "score": a + b,
+            }
+        )
+        scores = Scores.from_frame(frame, metric="accuracy")
+        return compare_pairs(
+            scores, alpha=0.05, correction="holm", effect_size=0.5, n_resamples=100, seed=0
+        )
+
+    # The new-user review's case: the same mean, different per seed (t = 0).
+    cancelled = pair([0.800, 0.813], [0.773, 0.840]).iloc[0]
+    assert cancelled["t"] == 0 and "cancel out" in cancelled["note"]
+    same = pair([0.8, 0.9], [0.8, 0.9]).iloc[0]
+    assert "identical scores on every seed" in same["note"]

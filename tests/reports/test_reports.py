@@ -498,3 +498,24 @@ def test_a_model_with_trials_but_no_finished_cell_still_gets_a_report(tmp_path: 
     assert completed.returncode == 0, completed.stdout + completed.stderr
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "2 of 4 cells" in " ".join(html.split())
+
+
+def test_the_csv_tables_sort_budgets_by_their_rows(tmp_path: Path) -> None:
+    from bakeoff.reports._tables import performance_vs_budget, summary_statistics
+
+    rng = np.random.default_rng(0)
+    rows = [
+        (f"d{d}", model, budget, seed, 0.7 + 0.001 * budget + rng.normal(0, 0.01))
+        for d in range(3)
+        for model in ("a", "b")
+        for budget in (160, 40, 80)  # as text, "160" sorts before "40"
+        for seed in range(3)
+    ]
+    path = tmp_path / "scores.csv"
+    pd.DataFrame(rows, columns=["dataset", "model", "budget", "seed", "score"]).to_csv(
+        path, index=False
+    )
+    data = collect_from_scores(path, n_resamples=100)
+    for table in (summary_statistics(data), performance_vs_budget(data)):
+        for _, group in table.groupby(["dataset", "model"]):
+            assert [float(b) for b in group["budget"]] == [40.0, 80.0, 160.0]

@@ -244,7 +244,11 @@ def _compare_batch(
                 note="constant difference: the t-test and d_z are undefined; the sign test decides",
             )
         elif row["t"] == 0:
-            row["note"] = "identical scores on every seed"
+            row["note"] = (
+                "identical scores on every seed"
+                if not np.any(d[i])
+                else "equal means: the per-seed differences cancel out"
+            )
         elif ratio >= CONSERVATIVE_RATIO:
             row["note"] = (
                 f"n_test/n_train = {ratio:.2f}: the Nadeau–Bengio correction is very "

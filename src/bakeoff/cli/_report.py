@@ -75,7 +75,9 @@ def report(
     ),
     formats: str = typer.Option("html,latex,markdown", "--format", "-f", help=FORMATS_HELP),
     with_cells: bool = typer.Option(
-        False, "--with-cells", help="Also write cells/<cell>/ (config, trials, refitted model)."
+        False,
+        "--with-cells",
+        help="Also write cells/CELL/ (config, trials, refitted model) for each cell.",
     ),
     metric: str | None = typer.Option(None, "--metric", help="Which of the study's metrics."),
     baseline: str | None = typer.Option(None, "--baseline", help="Model to compare against."),

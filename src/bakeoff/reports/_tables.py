@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bakeoff._budgets import budget_number
 from bakeoff.reports._data import ReportData
 
 __all__ = [
@@ -29,7 +30,12 @@ def summary_statistics(data: ReportData) -> pd.DataFrame:
         )
     return table.rename(columns={"n_seeds": "n"})[
         ["model", "dataset", "budget", "n", "mean", "sd", "ci95_low", "ci95_high", "rank"]
-    ].sort_values(["dataset", "budget", "rank"], ignore_index=True)
+    ].sort_values(["dataset", "budget", "rank"], ignore_index=True, key=_budgets_as_numbers)
+
+
+def _budgets_as_numbers(column: pd.Series) -> pd.Series:
+    """Sort key: budgets by their rows (``full`` last), not as text ("160" < "40")."""
+    return column.map(budget_number) if column.name == "budget" else column
 
 
 def performance_vs_budget(data: ReportData) -> pd.DataFrame:
@@ -58,7 +64,10 @@ def performance_vs_budget(data: ReportData) -> pd.DataFrame:
         a.append(curve.a)
         b.append(curve.b)
         c_.append(curve.c)
-    return table.assign(fitted_score=fitted, curve_a=a, curve_b=b, curve_c=c_)
+    table = table.assign(fitted_score=fitted, curve_a=a, curve_b=b, curve_c=c_)
+    return table.sort_values(
+        ["dataset", "model", "budget"], ignore_index=True, key=_budgets_as_numbers
+    )
 
 
 def final_budget_means(data: ReportData) -> pd.DataFrame:
