@@ -67,3 +67,33 @@ def test_targets_flattening_and_crossing_follow_the_formula() -> None:
     )
     same.a, same.b, same.c = 1.0, 0.5, 0.05  # always below the first: no crossing
     assert crossing_budget(curve, same, up_to=1e6) is None
+
+
+def test_flattening_findings_stay_within_the_range_the_fit_saw() -> None:
+    import pandas as pd
+
+    from bakeoff.analysis import analyze
+    from bakeoff.analysis._insights import write_insights
+    from bakeoff.analysis._scores import Scores
+
+    # Accuracy = 1 − (a·n^−0.5 + 0.05) at budgets 50, 100, 200 (no noise). The gain of a
+    # doubling is a·(1 − 2^−0.5)·n^−0.5; under 0.005 from n = (a · 58.6)²:
+    # a = 0.5 -> 858 rows (inside 10 × 200); a = 5 -> 85,786 (beyond); a = 0.01 -> 0.3
+    # (below the smallest budget).
+    rows = []
+    for dataset, a in (("inside", 0.5), ("beyond", 5.0), ("flat", 0.01)):
+        for budget in (50, 100, 200):
+            for seed in range(3):
+                error = a * budget**-0.5 + 0.05 + 1e-6 * seed
+                rows.append((dataset, "m", str(budget), seed, 1 - error, budget))
+    frame = pd.DataFrame(rows, columns=["dataset", "model", "budget", "seed", "score", "n_train"])
+    analysis = analyze(Scores.from_frame(frame, metric="accuracy"), n_resamples=200)
+    text = {f.text.split(",")[0].removeprefix("On "): f.text for f in write_insights(analysis)}
+    import re
+
+    found = re.search(
+        r"flattens \(a doubling gains under 0.005\) after about ([\d,]+) rows", text["inside"]
+    )
+    assert found and abs(float(found.group(1).replace(",", "")) - 858) < 0.02 * 858
+    assert "does not flatten" in text["beyond"] and "(2,000 rows)" in text["beyond"]
+    assert "already flat" in text["flat"] and "50 rows" in text["flat"]

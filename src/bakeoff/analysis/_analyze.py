@@ -344,6 +344,8 @@ def _curve_findings(
             {
                 "model": curve.model,
                 "dataset": curve.dataset,
+                "smallest_budget": float(curve.budgets[0]),
+                "largest_budget": float(largest),
                 "asymptotic_score": float(curve.score_at(np.inf)),
                 "score_at_2x": float(curve.score_at(2 * largest)),
                 "score_at_10x": float(curve.score_at(10 * largest)),

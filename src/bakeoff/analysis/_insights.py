@@ -361,13 +361,25 @@ def _curves(analysis: Analysis) -> list[Finding]:
         return findings
     gain = analysis.settings["flat_gain_per_doubling"]
     for row in table.itertuples():
-        findings.append(
-            Finding(
-                f"On {row.dataset}, {row.model}'s learning curve flattens (a doubling gains "
-                f"under {gain:g}) after about {row.rows_to_flatten:,.0f} rows; its fitted "
-                f"asymptote is {row.asymptotic_score:.3f}."
+        # A fit says nothing far outside the budgets it saw: below the smallest, or past
+        # 10x the largest (the range the figures draw), the finding says so instead.
+        flat = row.rows_to_flatten
+        where = f"On {row.dataset}, {row.model}'s learning curve"
+        if flat <= row.smallest_budget:
+            text = (
+                f"{where} is already flat (a doubling gains under {gain:g}) at the smallest "
+                f"budget, {row.smallest_budget:,.0f} rows"
             )
-        )
+        elif flat > 10 * row.largest_budget:
+            text = (
+                f"{where} does not flatten (a doubling still gains {gain:g} or more) within "
+                f"10× the largest budget ({10 * row.largest_budget:,.0f} rows), by its fit"
+            )
+        else:
+            text = (
+                f"{where} flattens (a doubling gains under {gain:g}) after about {flat:,.0f} rows"
+            )
+        findings.append(Finding(f"{text}; its fitted asymptote is {row.asymptotic_score:.3f}."))
         if analysis.settings["target"] is not None:
             target = analysis.settings["target"]
             if row.rows_for_target is None or not np.isfinite(row.rows_for_target):

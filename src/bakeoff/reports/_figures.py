@@ -237,7 +237,7 @@ def _learning_curves(data: ReportData, colors: dict[str, str], *, log_log: bool)
             if len(marker):
                 row = marker.iloc[0]
                 best = row["rows_for_target"] if target is not None else row["rows_to_flatten"]
-                if best is not None and np.isfinite(best) and best <= 10 * n[-1]:
+                if best is not None and np.isfinite(best) and n[0] <= best <= 10 * n[-1]:
                     value = curve.error_at(best) if log_log else curve.score_at(best)
                     ax.scatter([best], [value], marker="v", color=color, s=22, zorder=4)
         if target is not None:
