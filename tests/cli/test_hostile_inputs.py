@@ -63,6 +63,14 @@ BOMB = "".join(
 #: name -> (the study file's bytes, or a function writing data and returning them;
 #:          words the first line of the error must hold)
 CASES: dict[str, tuple[bytes | Callable[[Path], bytes], str]] = {
+    # From the new-user review: UTF-16/32 without a byte-order mark, and a control
+    # character, reached the YAML reader and came out as "a bug in bakeoff".
+    "utf16_without_bom": (BASE.encode("utf-16-le"), "holds NUL bytes"),
+    "utf32_without_bom": (BASE.encode("utf-32-le"), "holds NUL bytes"),
+    "control_character": (
+        BASE.replace("study: h", 'study: h\ndescription: "a\x01b"').encode(),
+        "not a YAML text file",
+    ),
     "latin-1 text": (("# caf\xe9\n" + BASE).encode("latin-1"), "not UTF-8"),
     "gzip": (gzip.compress(BASE.encode()), "gzip"),
     "random bytes": (bytes(range(256)) * 4, "not UTF-8"),

@@ -287,3 +287,17 @@ def test_integer_labels_past_64_bits_are_kept_exactly_as_text(tmp_path: Path) ->
     assert dataset.frame["big"].iloc[3] == 4e19
     regression = datasets.load_file(path, target="big", task="regression", drop=["y"])
     assert regression.y.dtype == float and regression.y.iloc[0] == 1e19
+
+
+def test_datetimes_whose_offset_changes_within_a_csv_column_become_utc(tmp_path: Path) -> None:
+    # Paris across the daylight-saving change: +01:00 then +02:00 (new-user review).
+    from bakeoff.datasets import load_file
+
+    instants = pd.date_range("2024-03-28", periods=60, freq="3h", tz="Europe/Paris")
+    frame = pd.DataFrame({"when": instants.astype(str), "x": range(60), "y": [0, 1] * 30})
+    assert frame["when"].str[-6:].nunique() == 2
+    frame.to_csv(tmp_path / "tz.csv", index=False)
+    dataset = load_file(tmp_path / "tz.csv", target="y", types={"when": "datetime"})
+    loaded = pd.DatetimeIndex(dataset.X["when"])
+    # The same instants, as naive UTC (how zone-aware columns are kept).
+    assert (loaded == instants.tz_convert("UTC").tz_localize(None)).all()

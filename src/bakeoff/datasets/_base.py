@@ -269,13 +269,24 @@ def _convert_declared(frame: pd.DataFrame, declared: dict[str, str], where: str)
             frame = frame.assign(**{column: converted})
         elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(values):
             try:
-                frame = frame.assign(**{column: pd.to_datetime(values, format="mixed")})
+                frame = frame.assign(**{column: _to_datetime(values)})
             except (ValueError, TypeError) as exc:
                 raise DatasetError(
                     f"{where}: column '{column}' is declared datetime but cannot be read "
                     f"as dates ({exc}); fix the values or declare it categorical."
                 ) from None
     return frame
+
+
+def _to_datetime(values: pd.Series) -> pd.Series:
+    """Dates from text; offsets that change within the column (daylight saving, several
+    zones) are brought to UTC, the same instants a Parquet file's zone-aware column gives."""
+    try:
+        return pd.to_datetime(values, format="mixed")
+    except ValueError as exc:
+        if "timezone" not in str(exc).lower() and "offset" not in str(exc).lower():
+            raise
+        return pd.to_datetime(values, format="mixed", utc=True)
 
 
 def _refuse_nested(frame: pd.DataFrame, where: str) -> None:

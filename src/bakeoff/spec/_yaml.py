@@ -136,7 +136,18 @@ def load_study_yaml(raw: bytes, source: str) -> Any:
             f"{MAX_BYTES // 2**20} MB. Is it the right file?"
         )
     text = _decode(raw, source)
-    loader = _StrictLoader(text)
+    if "\x00" in text:
+        raise SpecError(
+            f"{source} holds NUL bytes (line {text[: text.index(chr(0))].count(chr(10)) + 1}): "
+            f"is it UTF-16 or UTF-32 without a byte-order mark? Save it as UTF-8"
+        )
+    try:
+        loader = _StrictLoader(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters at once
+        raise SpecError(
+            f"{source}: not a YAML text file: {_short(getattr(exc, 'reason', exc), 120)}. "
+            f"Save it as UTF-8 text without control characters"
+        ) from None
     loader.source = source
     try:
         try:
