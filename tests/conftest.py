@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 
 PLUGINS = Path(__file__).parent / "plugins"
@@ -83,3 +85,35 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+# PostgreSQL runs where BAKEOFF_TEST_POSTGRES_URL names a server (.ci/run starts one and
+# sets BAKEOFF_REQUIRE_POSTGRES, which turns a missing server into a failure, not a skip).
+POSTGRES_URL = os.environ.get("BAKEOFF_TEST_POSTGRES_URL")
+POSTGRES_REQUIRED = bool(os.environ.get("BAKEOFF_REQUIRE_POSTGRES"))
+
+
+def _admin_url() -> sa.engine.URL:
+    if not POSTGRES_URL:
+        if POSTGRES_REQUIRED:
+            pytest.fail("BAKEOFF_REQUIRE_POSTGRES is set but BAKEOFF_TEST_POSTGRES_URL is not")
+        pytest.skip("set BAKEOFF_TEST_POSTGRES_URL (.ci/run does)")
+    url = sa.engine.make_url(POSTGRES_URL)
+    return url.set(drivername="postgresql+psycopg")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database on the test server."""
+    admin = _admin_url()
+    name = f"bakeoff_t_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            # FORCE: a test's store may still hold pooled connections.
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()

@@ -275,3 +275,17 @@ def test_ctrl_c_on_ray_stops_cleanly_and_the_next_run_resumes(tmp_path: Path) ->
     assert_same_numbers(
         stored_numbers("slow", undisturbed), stored_numbers("slow", f"sqlite:///{db}")
     )
+
+
+@pytest.mark.postgres
+def test_ray_cells_write_into_postgresql_with_the_numbers_of_sqlite(
+    tmp_path: Path, ray_runtime, postgres_url: str
+) -> None:
+    spec = tiny_study(seeds=1)
+    summary = bakeoff.Study(**spec).run(
+        storage=postgres_url, executor=RayExecutor(), progress=False
+    )
+    assert summary.exit_code == 0 and summary.count("complete") == 4
+    sqlite_url = f"sqlite:///{tmp_path / 'local.db'}"
+    assert bakeoff.Study(**spec).run(storage=sqlite_url, progress=False).exit_code == 0
+    assert_same_numbers(stored_numbers("tiny", sqlite_url), stored_numbers("tiny", postgres_url))
