@@ -42,3 +42,28 @@ def test_cells_run_on_both_nodes_of_a_two_node_cluster(tmp_path: Path) -> None:
     local = f"sqlite:///{tmp_path / 'local.db'}"
     assert bakeoff.Study(**tiny_study()).run(storage=local, progress=False).exit_code == 0
     assert_same_numbers(stored_numbers("tiny", local), stored_numbers("tiny", url))
+
+
+@pytest.mark.slow
+def test_a_cell_asking_for_a_gpu_gets_one_and_cells_do_not_share_it(tmp_path: Path) -> None:
+    # Ray's GPUs are declared resources: a node started with one runs one GPU cell at a
+    # time, and tells each which GPU it holds, whether or not the hardware is there.
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2, "num_gpus": 1})
+    try:
+        events: list[dict[str, Any]] = []
+        summary = bakeoff.Study(**tiny_study(seeds=1, budgets=["full"])).run(
+            storage=f"sqlite:///{tmp_path / 'gpu.db'}",
+            executor=RayExecutor(address=cluster.address, num_gpus_per_cell=1),
+            on_event=events.append,
+            progress=False,
+        )
+        assert summary.exit_code == 0, summary.describe()
+    finally:
+        cluster.shutdown()
+    started = [e for e in events if e["event"] == "cell_started"]
+    assert [e["gpus"] for e in started] == [["0"], ["0"]]
+    # Two CPUs but one GPU: the second cell started only after the first had finished.
+    order = [
+        (e["event"], e["key"]) for e in events if e["event"] in ("cell_started", "cell_finished")
+    ]
+    assert [kind for kind, _ in order] == ["cell_started", "cell_finished"] * 2

@@ -64,13 +64,19 @@ def run_cell_task(
     The task comes pickled, to be read only once the study's ``imports`` are: its model
     may be a class they define (as in the local executor's workers). ``dataset``
     arrives from Ray's object store (the driver put it there once). The
-    ``cell_started`` event says where the cell runs (Ray node and process), so that a
-    cell's place in a cluster can be seen, and a test can find the process to kill.
+    ``cell_started`` event says where the cell runs (Ray node, process, GPUs), so that
+    a cell's place in a cluster can be seen, and a test can find the process to kill.
     """
     import_modules(imports)
     task: CellTask = pickle.loads(pickled_task)
     store = _store(storage)
-    where = {"node": ray.get_runtime_context().get_node_id(), "pid": os.getpid()}
+    context = ray.get_runtime_context()
+    where = {
+        "node": context.get_node_id(),
+        "pid": os.getpid(),
+        # The GPUs Ray gave this cell (it also sets CUDA_VISIBLE_DEVICES to them).
+        "gpus": [str(g) for g in context.get_accelerator_ids().get("GPU", [])],
+    }
 
     def emit(event: Event) -> None:
         if event.get("event") == "cell_started":
