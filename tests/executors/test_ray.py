@@ -289,3 +289,17 @@ def test_ray_cells_write_into_postgresql_with_the_numbers_of_sqlite(
     sqlite_url = f"sqlite:///{tmp_path / 'local.db'}"
     assert bakeoff.Study(**spec).run(storage=sqlite_url, progress=False).exit_code == 0
     assert_same_numbers(stored_numbers("tiny", sqlite_url), stored_numbers("tiny", postgres_url))
+
+
+def test_a_study_import_missing_on_the_nodes_fails_its_cells_with_the_reason(
+    tmp_path: Path, ray_runtime
+) -> None:
+    spec = tiny_study(seeds=1, budgets=["full"], imports=["bakeoff_driver_only"])
+    summary = bakeoff.Study(**spec).run(
+        storage=f"sqlite:///{tmp_path / 's.db'}", executor=RayExecutor(), progress=False
+    )
+    assert summary.exit_code == 1
+    assert [o.status for o in summary.outcomes] == ["failed", "failed"]
+    for outcome in summary.outcomes:
+        assert "bakeoff_driver_only is not installed on this node" in (outcome.error or "")
+        assert "\x1b[" not in (outcome.error or "")  # Ray's coloured frame left out

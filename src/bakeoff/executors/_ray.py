@@ -282,14 +282,19 @@ class _Driver:
         except exceptions.TaskCancelledError:
             self.store.mark_interrupted(task.cell_id, task.owner)
             status = self.store.cell_statuses([task.cell_id]).get(task.cell_id)
-            done = CellStatus.COMPLETE if status == CellStatus.COMPLETE else None
-            outcome = CellOutcome(
-                task.cell_key, task.label, done or CellStatus.INTERRUPTED, error="interrupted"
-            )
+            if status == CellStatus.COMPLETE:  # it finished as the cancel arrived
+                outcome = CellOutcome(task.cell_key, task.label, CellStatus.COMPLETE)
+            else:
+                outcome = CellOutcome(
+                    task.cell_key, task.label, CellStatus.INTERRUPTED, error="interrupted"
+                )
         except exceptions.RayTaskError as exc:
             # Not the model (run_cell stores a model's failures): the task itself, e.g.
-            # a study import missing on the worker's node.
-            outcome = self._fail(task, f"the Ray task running it raised: {exc}")
+            # a study import missing on the worker's node. The cause, without Ray's frame.
+            cause = getattr(exc, "cause", None) or exc
+            outcome = self._fail(
+                task, f"the Ray task running it raised {type(cause).__name__}: {cause}"
+            )
         except exceptions.RayError as exc:
             # The worker died more often than Ray retries (or its node was lost).
             reason = f"the Ray worker running it died ({type(exc).__name__})"
