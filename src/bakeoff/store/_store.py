@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from bakeoff._registry import suggest
@@ -23,10 +22,14 @@ from bakeoff.store._engine import (
     read_only_file,
 )
 from bakeoff.store._json import dumps as _dumps
+from bakeoff.store._predictions import CellPredictions
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
 from bakeoff.store._schema import cells, predictions, runs, studies, study_datasets, trials
-from bakeoff.store._states import CellStatus, TrialState
+from bakeoff.store._states import CellStatus, TrialState, count_cell_states
 from bakeoff.store._trial_writer import TrialWriter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PreparedStudy", "Store"]
 
@@ -70,6 +73,15 @@ def _refuse_read_only(url: str) -> None:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+#: Ids bound into one ``IN (...)`` at most: SQLite refuses more than 32,766 parameters
+#: in a statement, and a study may have 100,000 cells.
+_IN_CHUNK = 1000
+
+
+def _chunks(ids: Sequence[Any]) -> list[Sequence[Any]]:
+    return [ids[i : i + _IN_CHUNK] for i in range(0, len(ids), _IN_CHUNK)]
 
 
 class Store:
@@ -224,16 +236,16 @@ class Store:
             }
             wanted = {c.cell_key for c in cell_definitions}
             aside = [k for k in existing if k not in wanted]
-            if aside:
+            for keys in _chunks(aside):
                 connection.execute(
                     cells.update()
-                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(aside))
+                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(keys))
                     .values(in_design=False)
                 )
-            if existing:
+            for keys in _chunks(sorted(wanted) if existing else []):
                 connection.execute(
                     cells.update()
-                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(wanted))
+                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(keys))
                     .values(in_design=True)
                 )
             new_cells = [
@@ -282,6 +294,8 @@ class Store:
 
     def runs_frame(self, study: str) -> pd.DataFrame:
         """Every run of ``study``, oldest first, with its provenance."""
+        import pandas as pd
+
         with self.engine.connect() as connection:
             return pd.read_sql(
                 sa.select(runs)
@@ -361,7 +375,11 @@ class Store:
 
     def held_elsewhere(self, cell_ids: Sequence[int], owner: str) -> list[str]:
         """Owners of the cells of ``cell_ids`` held by other runners under a live lease."""
-        return _leases.held_elsewhere(self.engine, cell_ids, owner)
+        return [
+            found
+            for chunk in _chunks(cell_ids)
+            for found in _leases.held_elsewhere(self.engine, chunk, owner)
+        ]
 
     def expire_dead_local_leases(self, cell_ids: Sequence[int], owner: str) -> int:
         """End the leases of runners on this machine that have died; how many runners.
@@ -375,13 +393,14 @@ class Store:
 
     def cell_statuses(self, cell_ids: Sequence[int]) -> dict[int, str]:
         """The stored status of each cell, by id."""
-        if not cell_ids:
-            return {}
+        statuses: dict[int, str] = {}
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(cells.c.id, cells.c.status).where(cells.c.id.in_(cell_ids))
-            ).all()
-        return {int(r.id): str(r.status) for r in rows}
+            for chunk in _chunks(cell_ids):
+                rows = connection.execute(
+                    sa.select(cells.c.id, cells.c.status).where(cells.c.id.in_(chunk))
+                ).all()
+                statuses.update({int(r.id): str(r.status) for r in rows})
+        return statuses
 
     def start_cell(self, cell_id: int, owner: str) -> list[TrialRecord]:
         """Return the replayable trials of a cell ``owner`` has claimed, oldest first.
@@ -442,7 +461,7 @@ class Store:
         self,
         cell_id: int,
         result: CellResult,
-        prediction_rows: Iterable[dict[str, Any]],
+        cell_predictions: CellPredictions | None,
         owner: str,
         *,
         run_id: int | None = None,
@@ -454,16 +473,7 @@ class Store:
         Raises:
             LeaseLostError: If ``owner`` no longer holds the cell (nothing is written).
         """
-        rows = [
-            {
-                "cell_id": cell_id,
-                "row": int(p["row"]),
-                "y_true": _dumps(p["y_true"]),
-                "y_pred": _dumps(p["y_pred"]),
-                "proba_json": _dumps(p["proba"]) if p.get("proba") is not None else None,
-            }
-            for p in prediction_rows
-        ]
+        packed = cell_predictions.to_row() if cell_predictions is not None else None
         with self.engine.begin() as connection:
             # The cell's row first: it is the claim check, and on PostgreSQL its row lock
             # keeps a takeover from slipping in before the commit.
@@ -495,8 +505,8 @@ class Store:
                     f"cell {cell_id} is held by another runner now; its result was not stored"
                 )
             connection.execute(predictions.delete().where(predictions.c.cell_id == cell_id))
-            if rows:
-                connection.execute(predictions.insert(), rows)
+            if packed is not None:
+                connection.execute(predictions.insert().values(cell_id=cell_id, **packed))
 
     def warm_configurations(self, cell_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Best parameters of the complete cells among ``cell_ids``, in that order.
@@ -624,8 +634,40 @@ class Store:
         data["provenance"] = json.loads(data.pop("provenance_json"))
         return data
 
+    def cell_counts(self, name: str) -> dict[str, int]:
+        """How many of study ``name``'s cells are in each state (zeros kept), counted in SQL.
+
+        Raises:
+            StudyNotFoundError: With the closest study name in the store.
+        """
+        study_id = self.study(name)["id"]
+        query = (
+            sa.select(cells.c.status, sa.func.count())
+            .where(cells.c.study_id == study_id, cells.c.in_design.is_(True))
+            .group_by(cells.c.status)
+        )
+        with self.engine.connect() as connection:
+            found = {status: int(n) for status, n in connection.execute(query)}
+        counts = count_cell_states([])
+        for status, n in found.items():
+            if status not in counts:
+                count_cell_states([status])  # raises, naming the unknown state
+            counts[status] = n
+        return counts
+
+    def trial_count(self, name: str) -> int:
+        """Trials recorded by study ``name``'s cells (their ``n_trials``, summed in SQL)."""
+        study_id = self.study(name)["id"]
+        query = sa.select(sa.func.coalesce(sa.func.sum(cells.c.n_trials), 0)).where(
+            cells.c.study_id == study_id, cells.c.in_design.is_(True)
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
     def datasets_frame(self, name: str) -> pd.DataFrame:
         """The datasets (with fingerprints) a study has used."""
+        import pandas as pd
+
         study_id = self.study(name)["id"]
         query = sa.select(study_datasets).where(study_datasets.c.study_id == study_id)
         with self.engine.connect() as connection:
@@ -633,6 +675,8 @@ class Store:
 
     def cells_frame(self, name: str, *, include_set_aside: bool = False) -> pd.DataFrame:
         """Raw cell rows of study ``name`` (JSON columns still encoded)."""
+        import pandas as pd
+
         study_id = self.study(name)["id"]
         query = sa.select(cells).where(cells.c.study_id == study_id).order_by(cells.c.id)
         if not include_set_aside:
@@ -643,6 +687,8 @@ class Store:
 
     def trials_frame(self, name: str) -> pd.DataFrame:
         """Raw trial rows of study ``name`` joined with their cell's design columns."""
+        import pandas as pd
+
         study_id = self.study(name)["id"]
         query = (
             sa.select(
@@ -661,24 +707,31 @@ class Store:
             return pd.DataFrame(connection.execute(query).mappings().all())
 
     def predictions_frame(self, name: str) -> pd.DataFrame:
-        """Raw prediction rows of study ``name`` joined with their cell's design columns."""
+        """Prediction rows of study ``name`` (one per test row of each finished cell),
+        with their cell's design columns, ``y_true``, ``y_pred`` (Python values) and
+        ``proba`` (a list in the dataset's class order, or None)."""
+        import pandas as pd
+
         study_id = self.study(name)["id"]
+        design = (cells.c.model, cells.c.dataset, cells.c.budget, cells.c.seed, cells.c.cell_key)
         query = (
-            sa.select(
-                cells.c.model,
-                cells.c.dataset,
-                cells.c.budget,
-                cells.c.seed,
-                cells.c.cell_key,
-                predictions.c.row,
-                predictions.c.y_true,
-                predictions.c.y_pred,
-                predictions.c.proba_json,
-                cells.c.definition_json,
-            )
+            sa.select(*design, cells.c.definition_json, predictions)
             .join(cells, cells.c.id == predictions.c.cell_id)
             .where(cells.c.study_id == study_id, cells.c.in_design.is_(True))
-            .order_by(cells.c.id, predictions.c.row)
+            .order_by(cells.c.id)
         )
+        columns: dict[str, list[Any]] = {
+            name: [] for name in (*(c.name for c in design), "row", "y_true", "y_pred", "proba")
+        }
+        columns["definition_json"] = []
         with self.engine.connect() as connection:
-            return pd.DataFrame(connection.execute(query).mappings().all())
+            for found in connection.execute(query).mappings():
+                cell = CellPredictions.from_row(found)
+                n = len(cell.rows)
+                for column in (*(c.name for c in design), "definition_json"):
+                    columns[column].extend([found[column]] * n)
+                columns["row"].extend(cell.rows)
+                columns["y_true"].extend(cell.y_true)
+                columns["y_pred"].extend(cell.y_pred)
+                columns["proba"].extend(cell.proba if cell.proba is not None else [None] * n)
+        return pd.DataFrame(columns)
