@@ -198,7 +198,7 @@ def register_model(model: Model, *, replace: bool = False) -> Model:
 
 def register_estimator(
     name: str,
-    estimator: Callable[..., BaseEstimator] | Mapping[str, Callable[..., BaseEstimator]],
+    estimator: EstimatorFactory | Mapping[str, EstimatorFactory],
     *,
     search_space: Mapping[str, Any] | None = None,
     task: str | None = None,
@@ -211,7 +211,10 @@ def register_estimator(
 
     Args:
         name: Name for study files.
-        estimator: An estimator class, or a mapping of task kind to class.
+        estimator: An estimator class, or a mapping of task kind to class. A class may
+            be given by import path (``"sklearn.neighbors:KNeighborsClassifier"``, with
+            ``task``): it is imported when a cell first builds it, so that a pack loaded
+            at start-up keeps ``bakeoff models list`` fast.
         search_space: Parameter name to ``{type: int|float|categorical, ...}``.
         task: With a single class, its task kind; inferred from scikit-learn's
             ``ClassifierMixin``/``RegressorMixin`` when ``None``.
@@ -231,8 +234,13 @@ def register_estimator(
     """
     if isinstance(estimator, Mapping):
         estimators = dict(estimator)
+    elif isinstance(estimator, str) and task is None:
+        raise ValueError(
+            f"register_estimator({name!r}, {estimator!r}): an estimator given by import "
+            f"path needs task='classification' or task='regression'"
+        )
     else:
-        kind = task or _task_of(estimator)
+        kind = task or _task_of(estimator)  # type: ignore[arg-type]
         estimators = {kind: estimator}
     model = EstimatorModel(
         name,

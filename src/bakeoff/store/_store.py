@@ -75,6 +75,54 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# The statements every cell runs (start, finish) are built once, with bound parameters:
+# building and keying a SQLAlchemy statement per call cost as much as running it.
+_HELD = sa.and_(
+    cells.c.id == sa.bindparam("cell"),
+    cells.c.owner == sa.bindparam("runner"),
+    cells.c.status == CellStatus.RUNNING,
+)
+_START = (
+    cells.update()
+    .where(_HELD)
+    .values(error=None, heartbeat_at=sa.bindparam("now", type_=cells.c.heartbeat_at.type))
+)
+_DROP_UNFINISHED_TRIALS = trials.delete().where(
+    trials.c.cell_id == sa.bindparam("cell"), trials.c.state.not_in(TrialState.REPLAYED)
+)
+_CELL_TRIALS = (
+    sa.select(trials).where(trials.c.cell_id == sa.bindparam("cell")).order_by(trials.c.number)
+)
+_RESULT_COLUMNS = (
+    "n_train",
+    "n_test",
+    "n_trials",
+    "n_failed_trials",
+    "best_trial",
+    "best_params_json",
+    "cv_value",
+    "test_scores_json",
+    "tune_seconds",
+    "refit_seconds",
+    "artifact_path",
+    "search_json",
+    "finished_at",
+    "run_id",
+)
+_FINISH = (
+    cells.update()
+    .where(_HELD)
+    .values(
+        status=CellStatus.COMPLETE,
+        lease_expires_at=None,
+        error=None,
+        **{name: sa.bindparam(f"v_{name}", type_=cells.c[name].type) for name in _RESULT_COLUMNS},
+    )
+)
+_DROP_PREDICTIONS = predictions.delete().where(predictions.c.cell_id == sa.bindparam("cell"))
+_ADD_PREDICTIONS = predictions.insert()
+
+
 #: Ids bound into one ``IN (...)`` at most: SQLite refuses more than 32,766 parameters
 #: in a statement, and a study may have 100,000 cells.
 _IN_CHUNK = 1000
@@ -413,20 +461,12 @@ class Store:
         """
         with self.engine.begin() as connection:
             held = connection.execute(
-                cells.update()
-                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
-                .values(error=None, heartbeat_at=_now())
+                _START, {"cell": cell_id, "runner": owner, "now": _now()}
             ).rowcount
             if held != 1:
                 raise LeaseLostError(f"cell {cell_id} is not held by this runner")
-            connection.execute(
-                trials.delete().where(
-                    trials.c.cell_id == cell_id, trials.c.state.not_in(REPLAYED_STATES)
-                )
-            )
-            rows = connection.execute(
-                sa.select(trials).where(trials.c.cell_id == cell_id).order_by(trials.c.number)
-            ).all()
+            connection.execute(_DROP_UNFINISHED_TRIALS, {"cell": cell_id})
+            rows = connection.execute(_CELL_TRIALS, {"cell": cell_id}).all()
         return [self._trial_record(r) for r in rows]
 
     @staticmethod
@@ -478,35 +518,33 @@ class Store:
             # The cell's row first: it is the claim check, and on PostgreSQL its row lock
             # keeps a takeover from slipping in before the commit.
             held = connection.execute(
-                cells.update()
-                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
-                .values(
-                    status=CellStatus.COMPLETE,
-                    lease_expires_at=None,
-                    n_train=result.n_train,
-                    n_test=result.n_test,
-                    n_trials=result.n_trials,
-                    n_failed_trials=result.n_failed_trials,
-                    best_trial=result.best_trial,
-                    best_params_json=_dumps(result.best_params),
-                    cv_value=result.cv_value,
-                    test_scores_json=_dumps(result.test_scores),
-                    tune_seconds=result.tune_seconds,
-                    refit_seconds=result.refit_seconds,
-                    artifact_path=result.artifact_path,
-                    search_json=_dumps(result.search) if result.search is not None else None,
-                    error=None,
-                    finished_at=_now(),
-                    run_id=run_id,
-                )
+                _FINISH,
+                {
+                    "cell": cell_id,
+                    "runner": owner,
+                    "v_n_train": result.n_train,
+                    "v_n_test": result.n_test,
+                    "v_n_trials": result.n_trials,
+                    "v_n_failed_trials": result.n_failed_trials,
+                    "v_best_trial": result.best_trial,
+                    "v_best_params_json": _dumps(result.best_params),
+                    "v_cv_value": result.cv_value,
+                    "v_test_scores_json": _dumps(result.test_scores),
+                    "v_tune_seconds": result.tune_seconds,
+                    "v_refit_seconds": result.refit_seconds,
+                    "v_artifact_path": result.artifact_path,
+                    "v_search_json": _dumps(result.search) if result.search is not None else None,
+                    "v_finished_at": _now(),
+                    "v_run_id": run_id,
+                },
             ).rowcount
             if held != 1:
                 raise LeaseLostError(
                     f"cell {cell_id} is held by another runner now; its result was not stored"
                 )
-            connection.execute(predictions.delete().where(predictions.c.cell_id == cell_id))
+            connection.execute(_DROP_PREDICTIONS, {"cell": cell_id})
             if packed is not None:
-                connection.execute(predictions.insert().values(cell_id=cell_id, **packed))
+                connection.execute(_ADD_PREDICTIONS, {"cell_id": cell_id, **packed})
 
     def warm_configurations(self, cell_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Best parameters of the complete cells among ``cell_ids``, in that order.
