@@ -27,8 +27,8 @@ __all__ = ["ClaimLoop"]
 _SETTLED = (CellStatus.COMPLETE, CellStatus.FAILED)
 
 #: Cells offered to the store per claim query. Asking for every open cell at once made
-#: a claim cost grow with the study (20,000 ids bound into each query, and SQLite
-#: refuses more than 32,766); the lowest open ids come first, so the first chunk nearly
+#: each claim cost grow with the study (20,000 ids bound into each query and every
+#: claimable one read back); the lowest open ids come first, so the first chunk nearly
 #: always holds the cell claimed.
 CLAIM_CHUNK = 64
 

@@ -123,8 +123,8 @@ _DROP_PREDICTIONS = predictions.delete().where(predictions.c.cell_id == sa.bindp
 _ADD_PREDICTIONS = predictions.insert()
 
 
-#: Ids bound into one ``IN (...)`` at most: SQLite refuses more than 32,766 parameters
-#: in a statement, and a study may have 100,000 cells.
+#: Ids bound into one ``IN (...)`` at most: PostgreSQL's protocol and many SQLite builds
+#: cap a statement's parameters (65,535 and 32,766), and a study may have 100,000 cells.
 _IN_CHUNK = 1000
 
 
