@@ -257,7 +257,9 @@ def store_sizes(n_cells: int, folder: Path) -> None:
         def used(*prefixes: str, tables: dict[str, int] = tables) -> int:
             return sum(v for k, v in tables.items() if k.startswith(prefixes))
 
-        predictions = used("bakeoff_predictions", "bakeoff_ix_predictions")
+        # bakeoff_cell_predictions since schema 0006; bakeoff_predictions (and its
+        # index) before, so that the script also measures an older bakeoff.
+        predictions = used("bakeoff_cell_predictions", "bakeoff_predictions", "bakeoff_ix_pred")
         trials = used("bakeoff_trials", "sqlite_autoindex_bakeoff_trials")
         cell_rows = used("bakeoff_cells", "bakeoff_ix_cells", "sqlite_autoindex_bakeoff_cells")
         print(
