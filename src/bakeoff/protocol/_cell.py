@@ -25,7 +25,7 @@ from bakeoff.protocol._objectives import FIT_SECONDS, objective_direction
 from bakeoff.protocol._split import budget_rows, data_seeds, inner_folds, outer_split
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import SearchSettings, TuningOutcome, cpu_seconds, tune
-from bakeoff.store import CellResult, CellStatus, Store, TrialRecord
+from bakeoff.store import CellPredictions, CellResult, CellStatus, Store, TrialRecord
 from bakeoff.tuning import make_pruner
 from bakeoff.tuning._selection import pareto_front, select
 
@@ -307,7 +307,7 @@ def _run_cell(
         )
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
     try:
-        result, prediction_rows = _refit_and_score(
+        result, predicted = _refit_and_score(
             task, dataset, best, outcome, X_all, y_all, rows, test, labels, seeds["model"]
         )
         result.search = search
@@ -318,7 +318,7 @@ def _run_cell(
     except Exception:
         reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
-    store.finish_cell(task.cell_id, result, prediction_rows, task.owner, run_id=task.run_id)
+    store.finish_cell(task.cell_id, result, predicted, task.owner, run_id=task.run_id)
     emit(
         {
             "event": "cell_finished",
@@ -438,7 +438,7 @@ def _refit_and_score(
     test: np.ndarray,
     labels: list[Any] | None,
     model_seed: int,
-) -> tuple[CellResult, list[dict[str, Any]]]:
+) -> tuple[CellResult, CellPredictions]:
     clock = time.perf_counter()
     pipeline = _pipeline(task, dataset, best.params, model_seed)
     with warnings.catch_warnings():
@@ -460,15 +460,11 @@ def _refit_and_score(
         folder.mkdir(parents=True, exist_ok=True)
         artifact = str(folder / f"{task.cell_key}.joblib")
         joblib.dump(pipeline, artifact)
-    prediction_rows = [
-        {
-            "row": int(row),
-            "y_true": _scalar(y_test[i]),
-            "y_pred": _scalar(y_pred[i]),
-            "proba": proba[i].round(10).tolist() if proba is not None else None,
-        }
-        for i, row in enumerate(test)
-    ]
+    # Probabilities to 10 decimals, as stored since the first schema: the last bits
+    # of a float sum differ between BLAS builds, and results should not.
+    predicted = CellPredictions.from_arrays(
+        test, y_test, y_pred, proba.round(10) if proba is not None else None
+    )
     result = CellResult(
         n_train=len(rows),
         n_test=len(test),
@@ -482,8 +478,4 @@ def _refit_and_score(
         refit_seconds=refit_seconds,
         artifact_path=artifact,
     )
-    return result, prediction_rows
-
-
-def _scalar(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
+    return result, predicted
