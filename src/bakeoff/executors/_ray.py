@@ -212,6 +212,9 @@ class _Driver:
         self.on_event = on_event
         self.running: dict[Any, _Running] = {}
         self.by_key: dict[str, _Running] = {}
+        # After a claim found nothing, when to look again (sooner if a cell ends): the
+        # loop turns ten times a second to relay events, claims need not.
+        self._next_claim = 0.0
 
     def loop(self, slots: int) -> tuple[list[CellOutcome], bool]:
         outcomes: list[CellOutcome] = []
@@ -237,6 +240,7 @@ class _Driver:
                 )
                 self._relay()
                 for ref in done:
+                    self._next_claim = 0.0  # a slot is free: claim at once
                     outcome = self._finish(ref, interrupted)
                     if outcome is not None:
                         outcomes.append(outcome)
@@ -252,9 +256,12 @@ class _Driver:
         return outcomes, interrupted
 
     def _fill(self, slots: int) -> None:
+        if time.monotonic() < self._next_claim:
+            return
         while len(self.running) < slots:
             task = self.claims.claim()
             if task is None:
+                self._next_claim = time.monotonic() + self.claims.poll_seconds
                 return
             entry = _Running(task)
             self.running[self.submit(task)] = entry
