@@ -4,10 +4,12 @@ each on real Optuna searches stored in a real SQLite file."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import optuna
 import pandas as pd
 import pytest
 
@@ -355,15 +357,106 @@ def test_parallel_batches_of_a_history_free_sampler_equal_one_at_a_time(method: 
             replayed=[],
             on_trials=batches.append,
         )
-        assert [len(b) for b in batches] == [parallel] * (7 // parallel) + (
-            [7 % parallel] if 7 % parallel else []
-        )
+        # Each trial is stored as it is told, in number order.
+        assert [[r.number for r in b] for b in batches] == [[n] for n in range(7)]
         return [
             (r.number, r.state, r.params, r.values, r.intermediate, r.user_attrs)
             for r in outcome.records
         ]
 
     assert records(3) == records(1)
+
+
+def test_trial_n_is_asked_when_trial_n_minus_k_is_told() -> None:
+    # The sliding window's rule (docs/tuning.md): when trial n starts, trials 0..n-k
+    # are finished and the k-1 before n are running, whatever the children's speeds.
+    from bakeoff.protocol import SearchSettings, tune
+    from bakeoff.tuning import SearchSpace
+
+    space = SearchSpace({"x": {"type": "float", "low": 0.0, "high": 1.0}})
+
+    def objective(params: dict[str, Any], trial: Any) -> list[float]:
+        # The child holds the study as it was when it forked, right after its ask.
+        seen = trial._trial.study.get_trials(deepcopy=False)
+        states = [t.state.name for t in seen if t.number < trial._trial.number]
+        trial.set_user_attr("finished", states.count("COMPLETE"))
+        trial.set_user_attr("running", states.count("RUNNING"))
+        time.sleep(0.05 * (trial._trial.number % 3 == 0))  # uneven speeds
+        return [params["x"]]
+
+    k = 3
+    settings = SearchSettings(
+        directions=("minimize",), method="tpe", n_trials=9, cell_seed=1, parallel=k
+    )
+    outcome = tune(
+        space=space, objective=objective, settings=settings, replayed=[], on_trials=lambda _: None
+    )
+    seen = [(r.user_attrs["finished"], r.user_attrs["running"]) for r in outcome.records]
+    assert seen == [(max(0, n - k + 1), min(n, k - 1)) for n in range(9)]
+
+
+@pytest.mark.parametrize("method", ["tpe", "qmc", "nsga2"])
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_a_cell_resumed_after_any_trial_asks_what_an_uninterrupted_one_did(
+    method: str, parallel: int
+) -> None:
+    # Staged replay: resuming from every stored prefix (the trials still running at the
+    # kill are lost) must give the very trials of the run that was never stopped,
+    # including samplers that keep state in the study (QMC's counter, NSGA-II).
+    from bakeoff.protocol import SearchSettings, tune
+    from bakeoff.tuning import SearchSpace
+
+    space = SearchSpace(
+        {
+            "x": {"type": "float", "low": -2.0, "high": 2.0},
+            "y": {"type": "int", "low": 0, "high": 4},
+        }
+    )
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=2) if method == "tpe" else None
+
+    def objective(params: dict[str, Any], trial: Any) -> list[float]:
+        for step in range(3):
+            trial.report((params["x"] - 0.3) ** 2 + step * params["y"], step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        trial.set_user_attr("y", params["y"])
+        values = [(params["x"] - 0.3) ** 2 + params["y"]]
+        return [*values, abs(params["x"])] if method == "nsga2" else values
+
+    directions = ("minimize", "minimize") if method == "nsga2" else ("minimize",)
+    options = {"population_size": 4} if method == "nsga2" else {}
+    if method == "tpe":
+        options = {"n_startup_trials": 3}
+    settings = SearchSettings(
+        directions=directions,
+        method=method,
+        n_trials=10,
+        cell_seed=3,
+        parallel=parallel,
+        sampler_options=options,
+        pruner=pruner,
+    )
+
+    def run_from(replayed: list[Any]) -> list[tuple[Any, ...]]:
+        outcome = tune(
+            space=space,
+            objective=objective,
+            settings=settings,
+            replayed=replayed,
+            on_trials=lambda _: None,
+        )
+        return [
+            (r.number, r.state, r.params, r.values, r.intermediate, r.user_attrs)
+            for r in outcome.records
+        ]
+
+    whole = tune(
+        space=space, objective=objective, settings=settings, replayed=[], on_trials=lambda _: None
+    ).records
+    expected = run_from([])
+    assert len({json.dumps(p[2], sort_keys=True) for p in expected}) > 5
+    for cut in (1, 2, 4, 7):
+        assert run_from(whole[:cut]) == expected, f"resumed after {cut} trials"
 
 
 def test_pruning_with_parallel_trials_is_deterministic(tmp_path: Path) -> None:
