@@ -368,8 +368,9 @@ def test_parallel_batches_of_a_history_free_sampler_equal_one_at_a_time(method: 
 
 
 def test_trial_n_is_asked_when_trial_n_minus_k_is_told() -> None:
-    # The sliding window's rule (docs/tuning.md): when trial n starts, trials 0..n-k
-    # are finished and the k-1 before n are running, whatever the children's speeds.
+    # The sliding window's rule (docs/tuning.md): with k cores the window is w = 2k;
+    # when trial n is asked, trials 0..n-w are finished and the w-1 before n are
+    # running, whatever the children's speeds.
     from bakeoff.protocol import SearchSettings, tune
     from bakeoff.tuning import SearchSpace
 
@@ -384,7 +385,7 @@ def test_trial_n_is_asked_when_trial_n_minus_k_is_told() -> None:
         time.sleep(0.05 * (trial._trial.number % 3 == 0))  # uneven speeds
         return [params["x"]]
 
-    k = 3
+    k, w = 2, 4
     settings = SearchSettings(
         directions=("minimize",), method="tpe", n_trials=9, cell_seed=1, parallel=k
     )
@@ -392,13 +393,15 @@ def test_trial_n_is_asked_when_trial_n_minus_k_is_told() -> None:
         space=space, objective=objective, settings=settings, replayed=[], on_trials=lambda _: None
     )
     seen = [(r.user_attrs["finished"], r.user_attrs["running"]) for r in outcome.records]
-    assert seen == [(max(0, n - k + 1), min(n, k - 1)) for n in range(9)]
+    assert seen == [(max(0, n - w + 1), min(n, w - 1)) for n in range(9)]
 
 
-@pytest.mark.parametrize("method", ["tpe", "qmc", "nsga2"])
+@pytest.mark.parametrize(
+    ("method", "pruning"), [("tpe", "median"), ("tpe", "asha"), ("qmc", None), ("nsga2", None)]
+)
 @pytest.mark.parametrize("parallel", [1, 3])
 def test_a_cell_resumed_after_any_trial_asks_what_an_uninterrupted_one_did(
-    method: str, parallel: int
+    method: str, pruning: str | None, parallel: int
 ) -> None:
     # Staged replay: resuming from every stored prefix (the trials still running at the
     # kill are lost) must give the very trials of the run that was never stopped,
@@ -412,7 +415,10 @@ def test_a_cell_resumed_after_any_trial_asks_what_an_uninterrupted_one_did(
             "y": {"type": "int", "low": 0, "high": 4},
         }
     )
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=2) if method == "tpe" else None
+    pruner = {
+        "median": optuna.pruners.MedianPruner(n_startup_trials=2),
+        "asha": optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2),
+    }.get(pruning or "")
 
     def objective(params: dict[str, Any], trial: Any) -> list[float]:
         for step in range(3):
@@ -430,7 +436,7 @@ def test_a_cell_resumed_after_any_trial_asks_what_an_uninterrupted_one_did(
     settings = SearchSettings(
         directions=directions,
         method=method,
-        n_trials=10,
+        n_trials=16,
         cell_seed=3,
         parallel=parallel,
         sampler_options=options,
@@ -455,7 +461,9 @@ def test_a_cell_resumed_after_any_trial_asks_what_an_uninterrupted_one_did(
     ).records
     expected = run_from([])
     assert len({json.dumps(p[2], sort_keys=True) for p in expected}) > 5
-    for cut in (1, 2, 4, 7):
+    if pruner is not None:  # pruning happens, in the children too (ASHA's rungs)
+        assert any(p[1] == "PRUNED" for p in expected)
+    for cut in (1, 2, 4, 7, 11):
         assert run_from(whole[:cut]) == expected, f"resumed after {cut} trials"
 
 

@@ -1,13 +1,14 @@
 """The trial loop of one cell: replay stored trials, then ask, evaluate, tell, store.
 
-Up to ``parallel`` trials run at once (1 unless ``tuning.parallel_trials`` says
-otherwise), each in a forked child, in a sliding window: trial ``n`` is asked right
-after trial ``n - parallel`` is told, and trials are told and stored in number order.
-What the sampler and the pruner see when trial ``n`` is asked is therefore fixed
-(trials ``0 .. n-parallel`` finished, the ``parallel - 1`` before ``n`` running), whatever
-the order in which the children finish, and a child that finishes early only waits to be
-told, while the next trial already runs: the window keeps every core busy except behind
-a trial much slower than its neighbours.
+Up to ``k = parallel`` trials run at once (1 unless ``tuning.parallel_trials`` says
+otherwise), each in a child forked when the trial is asked, over a sliding window of
+``w = 2k`` trials: trial ``n`` is asked right after trial ``n - w`` is told, trials are
+told and stored in number order, and the children run in number order as cores free
+up. What the sampler and the pruner see when trial ``n`` is asked (and its child
+forks) is therefore fixed: trials ``0 .. n-w`` finished, the ``w - 1`` before ``n``
+running, whatever the order in which the children finish. Asking ``w = 2k`` ahead
+rather than ``k`` lets the other cores go on while one trial is slower than its
+neighbours (``bench/parallel_trials.py``).
 
 A resumed cell stages its replay the same way: the stored trials that were still running
 when the first missing trial was asked are put back as running and told from the store
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing.connection
 import time
 import traceback
 from collections import deque
@@ -66,7 +68,7 @@ class SearchSettings:
         pruner: The Optuna pruner (``NopPruner`` for none).
         patience: Stop after this many trials without an improvement.
         min_delta: What counts as an improvement (one objective).
-        parallel: Trials evaluated at once (batch size).
+        parallel: Trials evaluated at once (each in a child process).
         limits: Per-trial limits; trials run in a child process when any is set.
         warm_configs: Configurations enqueued as the first trials (warm start).
         cpu_seconds_left: Stop when the process tree has used this much CPU time more.
@@ -189,8 +191,8 @@ def tune(
     """Run trials ``len(replayed) .. n_trials-1`` of a cell, after replaying the others.
 
     Each trial's sampler is seeded from the cell seed and the trial number, and trial
-    ``n`` is asked right after trial ``n - parallel`` is told (a sliding window, see the
-    module's docstring), so a cell resumed after any interruption asks for exactly the
+    ``n`` is asked right after trial ``n - w`` is told (a sliding window of
+    ``w = 2 * parallel`` trials, see the module's docstring), so a cell resumed after any interruption asks for exactly the
     configurations an uninterrupted run would have.
 
     Args:
@@ -217,7 +219,11 @@ def tune(
         pruner=settings.pruner or optuna.pruners.NopPruner(),
     )
     study_id = storage.get_study_id_from_name(study.study_name)
-    window = max(1, settings.parallel)
+    cores = max(1, settings.parallel)
+    # Trials asked ahead of the oldest one not yet told: twice the cores, so that a
+    # trial slower than its neighbours holds up no core (the others run the next ones,
+    # forked and waiting); docs/tuning.md states what the sampler sees.
+    window = 2 * cores if cores > 1 else 1
     # Staged replay: trials that were still running when trial len(replayed) was asked
     # are put back as running, and told (from the store) in their turn.
     n_told = max(0, len(replayed) - window + 1)
@@ -234,7 +240,7 @@ def tune(
     cpu_start = cpu_seconds()
     last_study_attrs: dict[str, Any] = dict(storage.get_study_system_attrs(study_id))
     encode = _DistributionEncoder(space)
-    isolate = window > 1 or settings.limits.active
+    isolate = cores > 1 or settings.limits.active
     number = len(replayed)
     stop_reason = "grid_exhausted" if settings.grid_exhausted else "n_trials"
     stopping = False
@@ -275,7 +281,9 @@ def tune(
         last_study_attrs = study_attrs
         if item.error is None and isolate:
             try:
-                item.child = IsolatedTrial(objective, item.params, item.trial, settings.limits)
+                item.child = IsolatedTrial(
+                    objective, item.params, item.trial, settings.limits, start=cores == 1
+                )
             except Exception:
                 item.error = traceback.format_exc()
         return item
@@ -291,6 +299,8 @@ def tune(
                 number += 1
             if not pending:
                 break
+            if isolate and cores > 1:
+                _run_until_ended(pending, cores)
             item = pending.popleft()
             if item.stored is not None:
                 _tell_stored(study, storage, study_id, item)
@@ -300,6 +310,8 @@ def tune(
                 distributions = encode.encode(item.trial.distributions)
                 on_start(item.trial.number, item.params, distributions)
             state, values, error = _evaluate(item, objective)
+            if item.child is not None:
+                _set_system_attrs(storage, study_id, item.trial.number, item.child.system_attrs)
             frozen = tell(study, storage, study_id, item.trial, state, values)
             record = _record(
                 frozen,
@@ -321,6 +333,44 @@ def tune(
     return TuningOutcome(records, stop_reason=stop_reason)
 
 
+def _run_until_ended(pending: deque[_Asked], cores: int) -> None:
+    """Keep ``cores`` children running, in trial order, until the oldest has ended."""
+    head = pending[0]
+    while True:
+        running = 0
+        for item in pending:
+            child = item.child
+            if child is None or child.done:
+                continue
+            if not child.started and running < cores:
+                child.start()
+            running += child.started
+        if head.child is None or head.child.done:
+            return
+        children = [i.child for i in pending if i.child and i.child.started and not i.child.done]
+        limits = [c.seconds_left() for c in children]
+        known = [left for left in limits if left is not None]
+        multiprocessing.connection.wait(
+            [c.connection for c in children], timeout=min(known) if known else None
+        )
+        for child in children:
+            child.collect(0)
+
+
+def _set_system_attrs(
+    storage: optuna.storages.BaseStorage, study_id: int, number: int, attrs: dict[str, Any]
+) -> None:
+    trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, number)
+    for key, value in attrs.items():
+        storage.set_trial_system_attr(trial_id, key, value)
+
+
+#: Trial system attributes that pruners write while a trial runs (Successive Halving's
+#: rung values, which ASHA and Hyperband compare across trials): a trial put back as
+#: running must not show them before it is told, as it did not in the first run.
+_PRUNER_ATTR_PREFIXES = ("completed_rung_",)
+
+
 def _restage(
     study: optuna.Study, storage: optuna.storages.BaseStorage, record: TrialRecord
 ) -> _Asked:
@@ -334,7 +384,11 @@ def _restage(
             state=TrialState.RUNNING,
             params=record.params,
             distributions={k: json_to_distribution(v) for k, v in record.distributions.items()},
-            system_attrs=record.system_attrs,
+            system_attrs={
+                key: value
+                for key, value in record.system_attrs.items()
+                if not key.startswith(_PRUNER_ATTR_PREFIXES)
+            },
         )
     )
     trial_id = storage.get_trial_id_from_study_id_trial_number(
@@ -354,6 +408,7 @@ def _tell_stored(
         item.trial.report(value, step)
     for key, attr in record.user_attrs.items():
         item.trial.set_user_attr(key, attr)
+    _set_system_attrs(storage, study_id, record.number, record.system_attrs)
     values = record.values if record.state == "COMPLETE" else None
     tell(study, storage, study_id, item.trial, TrialState[record.state], values)
 
