@@ -518,7 +518,7 @@ def test_warm_start_begins_with_the_smaller_budgets_best_and_ignores_timing(
 
 def test_xgboost_reports_boosting_rounds_and_is_pruned_inside_a_fold(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'rounds.db'}"
-    spec = lr_study(url, method="random", n_trials=10, cv=3, pruner="median")
+    spec = lr_study(url, method="random", n_trials=16, cv=3, pruner="median")
     spec["tuning"]["pruner_options"] = {"n_startup_trials": 3}
     spec["datasets"] = ["breast_cancer"]
     spec["models"] = [
@@ -543,6 +543,60 @@ def test_xgboost_reports_boosting_rounds_and_is_pruned_inside_a_fold(tmp_path: P
     # The objective is still the mean inner-fold accuracy of the finished fits.
     means = complete["fold_scores"].map(lambda f: float(np.mean(json.loads(f))))
     assert np.allclose(means, complete["value"], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_a_forest_grown_in_checkpoints_equals_one_grown_at_once(task: str) -> None:
+    # The hook's contract: after fit_steps the pipeline is what pipeline.fit leaves
+    # (scikit-learn seeds warm-started trees as one fit would).
+    from sklearn.datasets import load_breast_cancer, load_diabetes
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = (load_breast_cancer if task == "classification" else load_diabetes)(
+        return_X_y=True, as_frame=True
+    )
+    model = bakeoff.models.get("random_forest")
+    assert model.resource == "trees"
+
+    def pipeline() -> Pipeline:
+        forest = model.build({"n_estimators": 23, "n_jobs": 1}, task=task, random_state=4)
+        return Pipeline([("pass", FunctionTransformer()), ("model", forest)])
+
+    seen: list[Any] = []
+    stepped = pipeline()
+    model.fit_steps(
+        stepped, X[:300], y[:300], X_val=X[300:], on_step=lambda p, q: seen.append((p, q))
+    )
+    whole = pipeline().fit(X[:300], y[:300])
+    assert len(seen) == model.steps_per_fit
+    assert len(stepped[-1].estimators_) == 23 and not stepped[-1].warm_start
+    np.testing.assert_array_equal(stepped.predict(X[300:]), whole.predict(X[300:]))
+    np.testing.assert_array_equal(seen[-1][0], whole.predict(X[300:]))
+    if task == "classification":
+        np.testing.assert_array_equal(stepped.predict_proba(X[300:]), whole.predict_proba(X[300:]))
+
+
+def test_a_random_forest_is_pruned_while_its_trees_grow(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'trees.db'}"
+    spec = lr_study(url, method="random", n_trials=10, cv=3, pruner="median")
+    spec["tuning"]["pruner_options"] = {"n_startup_trials": 3}
+    spec["datasets"] = ["breast_cancer"]
+    spec["models"] = [
+        {
+            "name": "random_forest",
+            "params": {"n_estimators": 10},
+            "search_space": {"max_depth": {"type": "int", "low": 1, "high": 8}},
+        }
+    ]
+    assert run(spec).exit_code == 0
+    trials = bakeoff.trials("depth", storage=url)
+    per_fit = bakeoff.models.get("random_forest").steps_per_fit
+    complete = trials[trials["state"] == "COMPLETE"]
+    pruned = trials[trials["state"] == "PRUNED"]
+    assert (complete["steps"] == 3 * per_fit).all()
+    assert len(pruned), "stumps must be pruned beside deeper trees"
+    assert (pruned["steps"] % per_fit != 0).any() or (pruned["steps"] < per_fit).any()
 
 
 def test_warm_start_from_earlier_seeds(tmp_path: Path) -> None:

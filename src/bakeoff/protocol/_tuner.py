@@ -192,8 +192,8 @@ def tune(
 
     Each trial's sampler is seeded from the cell seed and the trial number, and trial
     ``n`` is asked right after trial ``n - w`` is told (a sliding window of
-    ``w = 2 * parallel`` trials, see the module's docstring), so a cell resumed after any interruption asks for exactly the
-    configurations an uninterrupted run would have.
+    ``w = 2 * parallel`` trials, see the module's docstring), so a cell resumed after
+    any interruption asks for exactly the configurations an uninterrupted run would have.
 
     Args:
         space: The search space.
