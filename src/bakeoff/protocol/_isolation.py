@@ -268,7 +268,8 @@ class IsolatedTrial:
             self.cancel()
             raise
         if not ready:
-            if left is None or self.seconds_left() > 0:
+            still = self.seconds_left()
+            if still is None or still > 0:
                 return False
             self._timed_out = True
             self._process.kill()
