@@ -34,6 +34,7 @@ from bakeoff.analysis._optimization import (
     Optimization,
     optimization,
 )
+from bakeoff.analysis._overfitting import OVERFITTING_COLUMNS, overfitting
 from bakeoff.analysis._paired import (
     EFFECT_SIZE_BOUND,
     RELATIVE_TOLERANCE,
@@ -70,6 +71,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "EFFECT_SIZE_BOUND",
     "MIN_TRIALS",
+    "OVERFITTING_COLUMNS",
     "RELATIVE_TOLERANCE",
     "TRIAL_COLUMNS",
     "AcrossDatasets",
@@ -103,6 +105,7 @@ __all__ = [
     "mean_interval",
     "nemenyi_critical_difference",
     "optimization",
+    "overfitting",
     "paired_t_test",
     "seeds_needed",
     "sign_test",

@@ -485,6 +485,9 @@ class Store:
                     refit_seconds=result.refit_seconds,
                     artifact_path=result.artifact_path,
                     search_json=_dumps(result.search) if result.search is not None else None,
+                    diagnostics_json=(
+                        _dumps(result.diagnostics) if result.diagnostics is not None else None
+                    ),
                     error=None,
                     finished_at=_now(),
                     run_id=run_id,
