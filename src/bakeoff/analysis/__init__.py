@@ -58,6 +58,7 @@ from bakeoff.analysis._ranks import (
     nemenyi_critical_difference,
 )
 from bakeoff.analysis._scores import Scores, dataset_properties
+from bakeoff.analysis._tuning_gain import TUNING_GAIN_COLUMNS, default_pairs, tuning_gain
 from bakeoff.analysis._within import (
     compare_pairs,
     decide_pairs,
@@ -74,6 +75,7 @@ __all__ = [
     "OVERFITTING_COLUMNS",
     "RELATIVE_TOLERANCE",
     "TRIAL_COLUMNS",
+    "TUNING_GAIN_COLUMNS",
     "AcrossDatasets",
     "Analysis",
     "Finding",
@@ -96,6 +98,7 @@ __all__ = [
     "decide_across",
     "decide_pairs",
     "decision_level",
+    "default_pairs",
     "default_rope",
     "describe_models",
     "fit_learning_curve",
@@ -113,5 +116,6 @@ __all__ = [
     "signed_rank_samples",
     "signed_rank_sums",
     "t_test_power",
+    "tuning_gain",
     "wilcoxon_test",
 ]
