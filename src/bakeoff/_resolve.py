@@ -473,6 +473,8 @@ def _load_entry(field: str, entry: DatasetSpec, base_dir: Path) -> list[Dataset]
                 description=entry.description,
                 license=entry.license,
                 citation=entry.citation,
+                reader=entry.reader,
+                reader_options=entry.reader_options,
             )
         ]
     except SpecError as exc:

@@ -14,6 +14,7 @@ from bakeoff.datasets._collections import (
 )
 from bakeoff.datasets._fingerprint import fingerprint_frame
 from bakeoff.datasets._meta import META_FEATURES, compute_meta_features, meta_features
+from bakeoff.datasets._readers import FileReader, get_reader, list_readers, register_reader
 from bakeoff.datasets._registry import (
     DatasetInfo,
     get_info,
@@ -46,6 +47,7 @@ __all__ = [
     "DatasetInfo",
     "DatasetReport",
     "FeatureKind",
+    "FileReader",
     "Suite",
     "TaskKind",
     "cache_dir",
@@ -54,11 +56,13 @@ __all__ = [
     "find_collection",
     "fingerprint_frame",
     "get_info",
+    "get_reader",
     "get_suite",
     "infer_feature_kind",
     "infer_task",
     "list_collections",
     "list_datasets",
+    "list_readers",
     "list_suites",
     "load",
     "load_file",
@@ -67,6 +71,7 @@ __all__ = [
     "register_collection",
     "register_dataset",
     "register_frame",
+    "register_reader",
     "register_suite",
     "report",
     "suite_members",

@@ -74,6 +74,15 @@ class DatasetSpec(_Strict):
     description: str = ""
     license: str = ""
     citation: str = ""
+    reader: str | None = Field(
+        None,
+        pattern=NAME_PATTERN,
+        description="a registered file reader for a file in a domain's own layout "
+        "(e.g. phmrc); the target defaults to the reader's",
+    )
+    reader_options: dict[str, Any] = Field(
+        default_factory=dict, description="keyword arguments for the reader"
+    )
     suite: str | None = None
     collection: str | None = None
     exclude: list[str] = Field(
@@ -87,7 +96,7 @@ class DatasetSpec(_Strict):
             raise ValueError("give `suite` or `collection`, not both, in one entry")
         if group is not None:
             kind = "suite" if self.suite is not None else "collection"
-            extra = [k for k in (*_ONE_DATASET_KEYS, "drop", "types") if getattr(self, k)]
+            extra = [k for k in (*_ONE_DATASET_KEYS, "drop", "types", "reader") if getattr(self, k)]
             if extra:
                 raise ValueError(
                     f"`{kind}: {group}` names a group of datasets; `{extra[0]}` applies to "
@@ -101,7 +110,15 @@ class DatasetSpec(_Strict):
                 "a dataset entry needs `name` (a registered dataset, or a name for a file "
                 "with `path` and `target`), or `suite` or `collection`"
             )
-        if self.path is not None and self.target is None:
+        if self.reader is not None and self.path is None:
+            raise ValueError(
+                f"dataset '{self.name}': `reader: {self.reader}` reads a file; add `path: <file>`"
+            )
+        if self.reader_options and self.reader is None:
+            raise ValueError(
+                f"dataset '{self.name}': `reader_options` need a `reader`; add one or remove them"
+            )
+        if self.path is not None and self.target is None and self.reader is None:
             raise ValueError(
                 f"dataset '{self.name}' reads '{self.path}' but names no target; "
                 f"add `target: <column>`"
