@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from types import ModuleType
 
 from bakeoff.exceptions import MissingExtraError
 
-__all__ = ["import_optional"]
+__all__ = ["import_optional", "require_optional"]
 
 
 def import_optional(module: str, *, extra: str, purpose: str) -> ModuleType:
@@ -31,3 +32,21 @@ def import_optional(module: str, *, extra: str, purpose: str) -> ModuleType:
             f"{purpose} needs the Python package '{module}', which is not installed. "
             f'Install it with: pip install "bakeoff[{extra}]"'
         ) from exc
+
+
+def require_optional(module: str, *, extra: str, purpose: str) -> None:
+    """Check that ``module`` is installed, without importing it (a study's checks stay
+    fast); raise :class:`MissingExtraError` naming ``extra`` if it is not.
+
+    Raises:
+        MissingExtraError: If ``module`` cannot be found.
+    """
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise MissingExtraError(
+            f"{purpose} needs the Python package '{module}', which is not installed. "
+            f'Install it with: pip install "bakeoff[{extra}]"'
+        )

@@ -15,6 +15,7 @@ from bakeoff import datasets as dataset_registry
 from bakeoff import metrics as metric_registry
 from bakeoff import models as model_registry
 from bakeoff._budget_checks import budget_problems
+from bakeoff._optional import require_optional
 from bakeoff._problems import Problems
 from bakeoff._registry import suggest
 from bakeoff.datasets import Dataset, FeatureKind
@@ -70,6 +71,9 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         _check_sampler(spec)
     with problems.check():
         _check_pruner(spec)
+    if spec.execution.backend == "ray":
+        with problems.check():
+            require_optional("ray", extra="ray", purpose="execution.backend: ray")
     datasets = _load_datasets(spec, base_dir, problems)
     test_rows: dict[str, Any] = {}
     if spec.split.kind == "leave_one_group_out":

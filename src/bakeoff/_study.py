@@ -22,7 +22,7 @@ from bakeoff._version import __version__
 from bakeoff.datasets import meta_features
 from bakeoff.design import Cell
 from bakeoff.exceptions import BakeoffWarning
-from bakeoff.executors import Executor, LocalExecutor
+from bakeoff.executors import Executor, LocalExecutor, RayExecutor
 from bakeoff.protocol import CellOutcome, CellTask, Event
 from bakeoff.spec import StudySpec, parse_spec, read_yaml
 from bakeoff.store import (
@@ -211,6 +211,55 @@ class Study:
         _check_shareable(url)
         started = time.perf_counter()
         provenance = collect_provenance(self.base_dir)
+        notes: list[str] = []
+        workers = cell_workers(
+            n_jobs or self.spec.execution.n_jobs,
+            self.spec.tuning.parallel_trials,
+            os.cpu_count() or 1,
+            notes,
+        )
+        runner = executor or self._executor(workers, supervised)
+        # Before the store is touched: a cluster that cannot reach it is refused here.
+        runner.prepare(url)
+        try:
+            return self._run(
+                resolution,
+                url,
+                started,
+                provenance,
+                notes,
+                runner,
+                retry_failed,
+                on_event,
+                progress,
+            )
+        finally:
+            runner.close()
+
+    def _executor(self, workers: int, supervised: bool) -> Executor:
+        """The executor ``execution.backend`` names."""
+        execution = self.spec.execution
+        if execution.backend == "ray":
+            return RayExecutor(
+                address=execution.address,
+                n_jobs=workers,
+                num_cpus_per_cell=execution.num_cpus_per_cell,
+                num_gpus_per_cell=execution.num_gpus_per_cell,
+            )
+        return LocalExecutor(workers, supervised=supervised)
+
+    def _run(
+        self,
+        resolution: Resolution,
+        url: str,
+        started: float,
+        provenance: dict[str, Any],
+        notes: list[str],
+        runner: Executor,
+        retry_failed: bool,
+        on_event: Callable[[Event], None] | None,
+        progress: bool,
+    ) -> RunSummary:
         with Store(url) as store:
             prepared = store.prepare_study(
                 name=self.name,
@@ -279,6 +328,7 @@ class Study:
                     f"model '{label}' does not handle the task of dataset '{dataset}'; "
                     f"those cells are left out"
                 )
+            summary.notes += notes
             owner = new_owner()
             tasks = [
                 self._task(
@@ -293,13 +343,6 @@ class Study:
                 for c in resolution.cells
                 if statuses[c.key] not in (CellStatus.COMPLETE, CellStatus.FAILED)
             ]
-            workers = cell_workers(
-                n_jobs or self.spec.execution.n_jobs,
-                self.spec.tuning.parallel_trials,
-                os.cpu_count() or 1,
-                summary.notes,
-            )
-            runner = executor or LocalExecutor(workers, supervised=supervised)
             display = (
                 RunDisplay(Console(), total=summary.n_cells, done=summary.n_skipped)
                 if progress

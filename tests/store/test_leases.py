@@ -35,8 +35,8 @@ def result() -> CellResult:
     return CellResult(10, 5, 1, 0, 0, {}, 0.5, {"accuracy": 0.5}, 0.1, 0.1)
 
 
-def test_a_claimed_cell_is_not_handed_to_a_second_runner(store_url: str) -> None:
-    store, (a, b) = two_cell_store(store_url)
+def test_a_claimed_cell_is_not_handed_to_a_second_runner(any_store_url: str) -> None:
+    store, (a, b) = two_cell_store(any_store_url)
     assert store.claim_next([a, b], "one") == a
     # The second runner gets the other cell, then nothing: both are held.
     assert store.claim_next([a, b], "two") == b
@@ -45,9 +45,9 @@ def test_a_claimed_cell_is_not_handed_to_a_second_runner(store_url: str) -> None
 
 
 def test_an_expired_lease_is_taken_over_and_the_old_holder_writes_nothing(
-    store_url: str,
+    any_store_url: str,
 ) -> None:
-    store, (a, _) = two_cell_store(store_url)
+    store, (a, _) = two_cell_store(any_store_url)
     assert store.claim_next([a], "old", lease_seconds=1) == a
     store.start_cell(a, "old")
     with store.trial_writer(a, "old") as writer:
@@ -68,8 +68,8 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_writes_nothing(
     assert store.cell_statuses([a]) == {a: "complete"}
 
 
-def test_renewing_keeps_a_lease_alive_past_its_first_term(store_url: str) -> None:
-    store, (a, _) = two_cell_store(store_url)
+def test_renewing_keeps_a_lease_alive_past_its_first_term(any_store_url: str) -> None:
+    store, (a, _) = two_cell_store(any_store_url)
     assert store.claim_next([a], "one", lease_seconds=1) == a
     for _ in range(3):
         time.sleep(0.5)
@@ -81,15 +81,15 @@ def test_renewing_keeps_a_lease_alive_past_its_first_term(store_url: str) -> Non
     assert store.renew_leases([a], "one", lease_seconds=1) == {a}
 
 
-def test_a_released_cell_is_open_to_any_runner(store_url: str) -> None:
-    store, (a, _) = two_cell_store(store_url)
+def test_a_released_cell_is_open_to_any_runner(any_store_url: str) -> None:
+    store, (a, _) = two_cell_store(any_store_url)
     assert store.claim_next([a], "one") == a
     store.mark_interrupted(a, "one")
     assert store.cell_statuses([a]) == {a: "interrupted"}
     assert store.claim_next([a], "two") == a
 
 
-def test_preparing_the_same_study_twice_keeps_one_study_and_its_cells(store_url: str) -> None:
-    _, ids = two_cell_store(store_url)
-    again, ids_again = two_cell_store(store_url)
+def test_preparing_the_same_study_twice_keeps_one_study_and_its_cells(any_store_url: str) -> None:
+    _, ids = two_cell_store(any_store_url)
+    again, ids_again = two_cell_store(any_store_url)
     assert ids == ids_again and again.study_names() == ["s"]

@@ -25,8 +25,8 @@ POSTGRES_URL = os.environ.get("BAKEOFF_TEST_POSTGRES_URL")
 POSTGRES_REQUIRED = bool(os.environ.get("BAKEOFF_REQUIRE_POSTGRES"))
 
 
-def test_migrated_schema_equals_the_table_definitions(store_url: str) -> None:
-    store = Store(store_url)
+def test_migrated_schema_equals_the_table_definitions(any_store_url: str) -> None:
+    store = Store(any_store_url)
     with store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
         differences = compare_metadata(context, metadata)
@@ -37,8 +37,8 @@ def test_migrated_schema_equals_the_table_definitions(store_url: str) -> None:
     assert current == head == "0006"
 
 
-def test_every_table_is_prefixed_so_optuna_can_share_the_database(store_url: str) -> None:
-    store = Store(store_url)
+def test_every_table_is_prefixed_so_optuna_can_share_the_database(any_store_url: str) -> None:
+    store = Store(any_store_url)
     names = sa.inspect(store.engine).get_table_names()
     assert names and all(name.startswith("bakeoff_") for name in names)
 
@@ -66,15 +66,15 @@ def test_bad_urls_and_missing_folders_are_clear_errors(tmp_path: Path) -> None:
         Store("mysql://localhost/x")
 
 
-def test_provenance_and_fingerprints_are_recorded(store_url: str) -> None:
+def test_provenance_and_fingerprints_are_recorded(any_store_url: str) -> None:
     spec = tiny_study(
         seeds=1,
         budgets=["full"],
         models=["logistic_regression"],
         tuning={"method": "random", "n_trials": 1, "cv": 2},
     )
-    bakeoff.Study(**spec).run(storage=store_url)
-    store = Store(store_url)
+    bakeoff.Study(**spec).run(storage=any_store_url)
+    store = Store(any_store_url)
     study = store.study("tiny")
     provenance = study["provenance"]
     assert provenance["bakeoff_version"] == bakeoff.__version__
@@ -158,12 +158,12 @@ def one_cell_store(url: str) -> tuple[Store, int]:
     return store, cell_id
 
 
-def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
+def test_a_trial_reads_back_exactly_as_it_was_written(any_store_url: str) -> None:
     from datetime import datetime, timezone
 
     from bakeoff.store import TrialRecord
 
-    store, cell_id = one_cell_store(store_url)
+    store, cell_id = one_cell_store(any_store_url)
     started = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
     finished = datetime(2026, 1, 2, 3, 4, 6, 1, tzinfo=timezone.utc)
     written = [
@@ -205,12 +205,12 @@ def test_a_trial_reads_back_exactly_as_it_was_written(store_url: str) -> None:
         assert after == before
 
 
-def test_an_interrupted_trial_is_dropped_when_its_cell_restarts(store_url: str) -> None:
+def test_an_interrupted_trial_is_dropped_when_its_cell_restarts(any_store_url: str) -> None:
     from datetime import datetime, timezone
 
     from bakeoff.store import TrialRecord
 
-    store, cell_id = one_cell_store(store_url)
+    store, cell_id = one_cell_store(any_store_url)
     now = datetime.now(timezone.utc)
     with store.trial_writer(cell_id, OWNER) as writer:
         for number, state in enumerate(["COMPLETE", "PRUNED", "INTERRUPTED"]):

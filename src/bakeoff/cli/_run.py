@@ -13,6 +13,7 @@ from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage, err_co
 from bakeoff.cli._display import RunDisplay, leaderboard
 from bakeoff.cli._hints import command, storage_option
 from bakeoff.cli._overrides import TuningFlags
+from bakeoff.exceptions import SpecError
 from bakeoff.spec import parse_spec, read_yaml
 
 STUDY_FILE = typer.Argument(
@@ -71,6 +72,18 @@ def run(
         "--pruner",
         help="Overrides tuning.pruner: none, median, percentile, asha or hyperband.",
     ),
+    backend: str | None = typer.Option(
+        None,
+        "--backend",
+        help="Overrides execution.backend: local (processes on this machine) or ray "
+        "(Ray tasks; needs bakeoff[ray]). Where cells run never changes their results.",
+    ),
+    address: str | None = typer.Option(
+        None,
+        "--address",
+        help="Overrides execution.address (with --backend ray): local for a private Ray "
+        "runtime, auto for this machine's cluster, ray://host:port or host:port.",
+    ),
 ) -> int:
     """Run a study, or resume it where it stopped.
 
@@ -82,9 +95,13 @@ def run(
     interrupted.
     """
     flags = TuningFlags(tune, tuning_method, tuning_trials, tuning_timeout, pruner)
-    study = _study_with_flags(study_file, flags)
+    execution = {"backend": backend, "address": address}
+    study = _study_with_flags(study_file, flags, execution)
     # This command as the user could type it again (to resume or retry).
     run_args: list[str | Path] = ["run", study_file, *flags.args()]
+    for name, value in execution.items():
+        if value is not None:
+            run_args += [f"--{name}", value]
     return execute(
         study,
         run_args,
@@ -96,8 +113,20 @@ def run(
     )
 
 
-def _study_with_flags(study_file: Path, flags: TuningFlags) -> Study:
+def _study_with_flags(
+    study_file: Path, flags: TuningFlags, execution: dict[str, str | None] | None = None
+) -> Study:
     data, flagged = flags.apply(read_yaml(study_file))
+    # Where cells run is not part of what they compute: these change no cell key.
+    given = {k: v for k, v in (execution or {}).items() if v is not None}
+    if given and isinstance(data.get("execution", {}), dict):
+        data["execution"] = {**data.get("execution", {}), **given}
+        if "address" in given and data["execution"].get("backend") != "ray":
+            raise SpecError(
+                f"--address {given['address']} names a Ray cluster, but the backend is "
+                f"'{data['execution'].get('backend', 'local')}'. Add --backend ray"
+            )
+        flagged.update({f"execution.{k}": f"--{k} {v}" for k, v in given.items()})
     spec = parse_spec(data, source=str(study_file), flags=flagged)
     return Study(spec, base_dir=study_file.resolve().parent)
 

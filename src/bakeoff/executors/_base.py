@@ -20,6 +20,13 @@ class Executor(ABC):
     trial, and return what finished.
     """
 
+    def prepare(self, storage: str) -> None:  # noqa: B027  (optional hook)
+        """Get ready to run on ``storage``, before the study touches it: connect, and
+        refuse (with a :class:`~bakeoff.exceptions.BakeoffError`) what cannot work."""
+
+    def close(self) -> None:  # noqa: B027  (optional hook)
+        """Release what :meth:`prepare` or :meth:`run` acquired (called once at the end)."""
+
     @abstractmethod
     def run(
         self,

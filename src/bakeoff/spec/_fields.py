@@ -29,6 +29,8 @@ MODULE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 MAX_SEED = 2**63 - 1
 #: The most repetitions a study may list (each is a full set of cells).
 MAX_SEEDS = 10_000
+#: ``ray://host:port`` (Ray Client) or ``host:port`` (a head node's GCS address).
+_RAY_ADDRESS = re.compile(r"^(ray://)?[A-Za-z0-9_.\-\[\]:]+:[0-9]{1,5}$")
 
 
 class _Strict(BaseModel):
@@ -363,6 +365,53 @@ class ExecutionSpec(_Strict):
         description="how long a runner's claim on a cell lasts without renewal; another "
         "runner takes over a cell whose runner has been silent this long",
     )
+    backend: Literal["local", "ray"] = Field(
+        "local",
+        description="where cells run: local (processes on this machine) or ray (Ray tasks, "
+        'on a private runtime or a cluster; pip install "bakeoff[ray]")',
+    )
+    address: str | None = Field(
+        None,
+        description="the Ray cluster (backend ray only): local or unset for a private "
+        "runtime on this machine, auto for the cluster this machine belongs to, "
+        "ray://host:port (Ray Client) or host:port (the head node's GCS)",
+    )
+    num_cpus_per_cell: float = Field(
+        1.0, gt=0, le=1024, allow_inf_nan=False, description="CPUs Ray reserves for each cell"
+    )
+    num_gpus_per_cell: float = Field(
+        0.0, ge=0, le=64, allow_inf_nan=False, description="GPUs Ray reserves for each cell"
+    )
+
+    @field_validator("address")
+    @classmethod
+    def _address_shape(cls, value: str | None) -> str | None:
+        if value is None or value in ("auto", "local") or _RAY_ADDRESS.match(value):
+            return value
+        raise ValueError(
+            f"'{value}' is not a Ray address. Use local (a private runtime on this machine), "
+            "auto (the cluster this machine belongs to), ray://host:port or host:port"
+        )
+
+    @model_validator(mode="after")
+    def _ray_settings_need_ray(self) -> ExecutionSpec:
+        if self.backend == "ray":
+            return self
+        given = [
+            name
+            for name, default in (
+                ("address", None),
+                ("num_cpus_per_cell", 1.0),
+                ("num_gpus_per_cell", 0.0),
+            )
+            if getattr(self, name) != default
+        ]
+        if given:
+            raise ValueError(
+                f"{given[0]} is a setting of the Ray backend, but backend is "
+                f"'{self.backend}'. Add backend: ray, or remove {given[0]}"
+            )
+        return self
 
 
 class ArtifactsSpec(_Strict):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +24,7 @@ from bakeoff.store._engine import (
 )
 from bakeoff.store._json import dumps as _dumps
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
+from bakeoff.store._retry import retried
 from bakeoff.store._schema import cells, predictions, runs, studies, study_datasets, trials
 from bakeoff.store._states import CellStatus, TrialState
 from bakeoff.store._trial_writer import TrialWriter
@@ -115,6 +116,7 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
 
+    @retried
     def prepare_study(
         self,
         *,
@@ -304,6 +306,7 @@ class Store:
         with self.engine.connect() as connection:
             return {r.cell_key: r.status for r in self._design_cells(connection, study_id)}
 
+    @retried
     def finish_study(self, study_id: int, status: str, *, run_id: int | None = None) -> None:
         """Record the end of run ``run_id`` and the study's status (complete, failed,
         interrupted).
@@ -335,6 +338,7 @@ class Store:
 
     # -- claims ----------------------------------------------------------------------
 
+    @retried
     def claim_next(
         self,
         cell_ids: Sequence[int],
@@ -349,6 +353,7 @@ class Store:
         """
         return _leases.claim_next(self.engine, cell_ids, owner, lease_seconds)
 
+    @retried
     def renew_leases(
         self,
         cell_ids: Sequence[int],
@@ -383,6 +388,7 @@ class Store:
             ).all()
         return {int(r.id): str(r.status) for r in rows}
 
+    @retried
     def start_cell(self, cell_id: int, owner: str) -> list[TrialRecord]:
         """Return the replayable trials of a cell ``owner`` has claimed, oldest first.
 
@@ -438,11 +444,12 @@ class Store:
         """
         return TrialWriter(self.engine, cell_id, owner)
 
+    @retried
     def finish_cell(
         self,
         cell_id: int,
         result: CellResult,
-        prediction_rows: Iterable[dict[str, Any]],
+        prediction_rows: Sequence[dict[str, Any]],
         owner: str,
         *,
         run_id: int | None = None,
@@ -523,6 +530,7 @@ class Store:
                 configs.append(params)
         return configs
 
+    @retried
     def reset_cells(self, cell_ids: Sequence[int]) -> None:
         """Drop the trials and predictions of failed cells and mark them pending (retry).
 
@@ -549,6 +557,7 @@ class Store:
                 .values(status=CellStatus.PENDING, error=None, started_at=None, finished_at=None)
             )
 
+    @retried
     def end_cell(
         self,
         cell_id: int,
@@ -584,6 +593,7 @@ class Store:
             ).rowcount
         return bool(ended == 1)
 
+    @retried
     def unclaim(self, cell_id: int, owner: str) -> None:
         """Give back a claimed cell that never started: it is pending again."""
         with self.engine.begin() as connection:
@@ -593,6 +603,7 @@ class Store:
                 .values(status=CellStatus.PENDING, error=None, lease_expires_at=None)
             )
 
+    @retried
     def mark_interrupted(self, cell_id: int, owner: str, *, error: str | None = None) -> None:
         """Give up a cell ``owner`` holds: mark it interrupted, free for any runner.
 

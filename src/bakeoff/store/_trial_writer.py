@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from bakeoff.exceptions import LeaseLostError, StoreError
 from bakeoff.store._json import dumps
 from bakeoff.store._records import TrialRecord
+from bakeoff.store._retry import retry_transient
 from bakeoff.store._schema import cells, trials
 
 __all__ = ["TrialWriter"]
@@ -102,6 +103,11 @@ class TrialWriter:
         """
         if not records:
             return
+        # One transaction, safe to run again whole: PostgreSQL may abort it for a
+        # conflict with another writer (it was rolled back; see store/_retry.py).
+        retry_transient(lambda: self._write_once(records))
+
+    def _write_once(self, records: list[TrialRecord]) -> None:
         record = records[-1]
         cursor = self._connection.cursor()
         try:

@@ -1,0 +1,360 @@
+"""The Ray executor: each cell a Ray task, on a private runtime or a cluster.
+
+The driver (this process) does what the local executor's parent does: it claims cells
+in the store (:class:`~bakeoff.executors._claims.ClaimLoop`, leases renewed by a
+thread), hands each to Ray as a task asking for ``num_cpus_per_cell`` CPUs and
+``num_gpus_per_cell`` GPUs, relays the tasks' progress events to ``on_event``, and
+accounts for tasks that die. Ray schedules; every node writes to the one store.
+
+Faults: a Ray worker that dies mid-cell (killed, out of memory, its node lost) is
+retried by Ray (``max_retries``); the retry finds the cell still claimed by this run and
+resumes it from its stored trials, as the next ``bakeoff run`` would. When the retries
+are spent, the trial that was running is stored as failed (as the local executor does
+for a worker that crashes) and the cell is claimed again past it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import pickle
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from bakeoff._optional import import_optional
+from bakeoff.datasets import Dataset
+from bakeoff.exceptions import BakeoffError, SpecError, StoreError
+from bakeoff.executors._base import Executor
+from bakeoff.executors._claims import ClaimLoop
+from bakeoff.executors._workers import _store_crashed_trial
+from bakeoff.protocol import CellOutcome, CellTask, Event
+from bakeoff.store import CellStatus, Store
+
+__all__ = ["RayExecutor"]
+
+#: How long the driver waits for a task before relaying events again.
+_RELAY_SECONDS = 0.1
+
+
+@dataclass
+class _Running:
+    task: CellTask
+    trial: Event | None = None
+
+
+class RayExecutor(Executor):
+    """Run cells as Ray tasks (``execution.backend: ray``).
+
+    Args:
+        address: ``None`` or ``"local"``: a private Ray runtime on this machine, started
+            for the run and shut down after it (or the runtime this process already
+            started with ``ray.init``). ``"auto"``: the cluster this machine belongs to.
+            ``"ray://host:port"`` (Ray Client) or ``"host:port"``: that cluster.
+        n_jobs: Cells at once on a private runtime (it gets ``n_jobs ×
+            num_cpus_per_cell`` CPUs). On a cluster, as many cells run as its resources
+            allow.
+        num_cpus_per_cell: CPUs Ray reserves for each cell.
+        num_gpus_per_cell: GPUs Ray reserves for each cell (fractions share a GPU).
+        max_retries: Times Ray runs a cell again when its worker process dies.
+
+    Example:
+        >>> from bakeoff.executors import RayExecutor
+        >>> executor = RayExecutor(n_jobs=2)  # study.run(executor=executor)
+    """
+
+    def __init__(
+        self,
+        *,
+        address: str | None = None,
+        n_jobs: int = 1,
+        num_cpus_per_cell: float = 1.0,
+        num_gpus_per_cell: float = 0.0,
+        max_retries: int = 3,
+    ) -> None:
+        self.address = address
+        self.n_jobs = n_jobs
+        self.num_cpus_per_cell = num_cpus_per_cell
+        self.num_gpus_per_cell = num_gpus_per_cell
+        self.max_retries = max_retries
+        self._started = False
+        self._ray: ModuleType | None = None
+
+    # -- connecting ------------------------------------------------------------------
+
+    def prepare(self, storage: str) -> None:
+        """Start or join Ray; refuse a store the cluster's nodes cannot reach, and cells
+        that ask for more than any node of it has."""
+        ray = self._connect()
+        nodes = [n for n in ray.nodes() if n.get("Alive")]
+        _check_reachable(storage, nodes, ray.util.get_node_ip_address(), self.address)
+        self._slots(ray)
+
+    def close(self) -> None:
+        """Shut down the private runtime, if this executor started it."""
+        if self._started and self._ray is not None:
+            self._ray.shutdown()
+        self._started = False
+
+    def _connect(self) -> ModuleType:
+        if self._ray is not None and self._ray.is_initialized():
+            return self._ray
+        ray = import_optional("ray", extra="ray", purpose="execution.backend: ray")
+        self._ray = ray
+        if ray.is_initialized():
+            return ray  # the caller's own runtime: theirs to shut down
+        options: dict[str, Any] = {
+            "include_dashboard": False,
+            "log_to_driver": False,  # the progress display owns the terminal
+            "logging_level": "warning",
+        }
+        if self.address in (None, "local"):
+            options["num_cpus"] = max(1, math.ceil(self.n_jobs * self.num_cpus_per_cell))
+            # Workers on this machine import what this process can, as the local
+            # executor's spawned workers do (the study's imports may live beside it).
+            path = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
+            options["runtime_env"] = {"env_vars": {"PYTHONPATH": path}}
+        else:
+            options["address"] = self.address
+        try:
+            with _private_runtime_quiet(self.address in (None, "local")):
+                ray.init(**options)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise SpecError(
+                f"execution.address '{self.address}': no Ray cluster could be joined "
+                f"({type(exc).__name__}: {exc}). Start one (ray start --head), check the "
+                "address, or use address: local for a private runtime on this machine"
+            ) from None
+        self._started = True
+        return ray
+
+    def _slots(self, ray: ModuleType) -> int:
+        """How many cells the cluster can run at once with the resources each asks for."""
+        resources = ray.cluster_resources()
+        wanted = {"CPU": self.num_cpus_per_cell, "GPU": self.num_gpus_per_cell}
+        slots = []
+        for name, each in wanted.items():
+            if each <= 0:
+                continue
+            have = float(resources.get(name, 0.0))
+            if have < each:
+                field = f"num_{name.lower()}s_per_cell"
+                raise SpecError(
+                    f"execution.{field} is {each:g}, but the Ray cluster has {have:g} "
+                    f"{name}s: no cell could start. Lower {field}, or add nodes that "
+                    f"have {name}s"
+                )
+            slots.append(int(have // each))
+        return max(1, min(slots)) if slots else 1
+
+    # -- running ---------------------------------------------------------------------
+
+    def run(
+        self,
+        tasks: Sequence[CellTask],
+        *,
+        datasets: dict[str, Dataset],
+        storage: str,
+        imports: Sequence[str],
+        on_event: Callable[[Event], None],
+    ) -> tuple[list[CellOutcome], bool]:
+        if not tasks:
+            return [], False
+        ray = self._connect()
+        from bakeoff.executors._ray_cell import EventSink, run_cell_task
+
+        # Once per study, not once per task: every task gets a reference.
+        needed = {t.dataset for t in tasks}
+        refs = {name: ray.put(datasets[name]) for name in sorted(needed)}
+        sink = EventSink.remote()  # type: ignore[attr-defined]
+        remote = run_cell_task.options(
+            num_cpus=self.num_cpus_per_cell,
+            num_gpus=self.num_gpus_per_cell,
+            max_retries=self.max_retries,
+        )
+
+        def submit(task: CellTask) -> Any:
+            payload = pickle.dumps(task)
+            return remote.remote(payload, refs[task.dataset], storage, list(imports), sink)
+
+        store = Store(storage, migrate_schema=False)
+        try:
+            with ClaimLoop(storage, tasks, tasks[0].owner, tasks[0].lease_seconds) as claims:
+                return _Driver(ray, claims, store, sink, submit, on_event).loop(self._slots(ray))
+        finally:
+            store.close()
+            ray.kill(sink)
+
+
+class _Driver:
+    """One run's loop: claim, submit, relay events, account for ends."""
+
+    def __init__(
+        self,
+        ray: ModuleType,
+        claims: ClaimLoop,
+        store: Store,
+        sink: Any,
+        submit: Callable[[CellTask], Any],
+        on_event: Callable[[Event], None],
+    ) -> None:
+        self.ray = ray
+        self.claims = claims
+        self.store = store
+        self.sink = sink
+        self.submit = submit
+        self.on_event = on_event
+        self.running: dict[Any, _Running] = {}
+        self.by_key: dict[str, _Running] = {}
+
+    def loop(self, slots: int) -> tuple[list[CellOutcome], bool]:
+        outcomes: list[CellOutcome] = []
+        interrupted = False
+        waiting = False
+        cancels = 0
+        while True:
+            try:
+                if not interrupted:
+                    self._fill(slots)
+                if not self.running:
+                    if interrupted or not self.claims.remaining():
+                        break
+                    if not waiting:
+                        owners = sorted(set(self.claims.held_elsewhere()))
+                        self.on_event({"event": "waiting", "key": "", "owners": owners})
+                        waiting = True
+                    time.sleep(self.claims.poll_seconds)
+                    continue
+                waiting = False
+                done, _ = self.ray.wait(
+                    list(self.running), num_returns=1, timeout=_RELAY_SECONDS, fetch_local=False
+                )
+                self._relay()
+                for ref in done:
+                    outcome = self._finish(ref, interrupted)
+                    if outcome is not None:
+                        outcomes.append(outcome)
+                        interrupted |= outcome.status == CellStatus.INTERRUPTED
+            except KeyboardInterrupt:
+                # Ray's workers are not in the terminal's process group: pass the Ctrl-C
+                # on. The first asks each cell to record its trial as interrupted; a
+                # second stops the workers at once.
+                interrupted = True
+                cancels += 1
+                for ref in self.running:
+                    self.ray.cancel(ref, force=cancels > 1)
+        return outcomes, interrupted
+
+    def _fill(self, slots: int) -> None:
+        while len(self.running) < slots:
+            task = self.claims.claim()
+            if task is None:
+                return
+            entry = _Running(task)
+            self.running[self.submit(task)] = entry
+            self.by_key[task.cell_key] = entry
+
+    def _relay(self) -> None:
+        for event in self.ray.get(self.sink.drain.remote()):
+            entry = self.by_key.get(str(event.get("key", "")))
+            if event["event"] == "trial_started":
+                if entry is not None:
+                    entry.trial = event
+                continue
+            if event["event"] == "trial" and entry is not None:
+                entry.trial = None
+            self.on_event(event)
+
+    def _finish(self, ref: Any, interrupted: bool) -> CellOutcome | None:
+        """The ended task's outcome; None when its cell goes back to be claimed again."""
+        entry = self.running.pop(ref)
+        self.by_key.pop(entry.task.cell_key, None)
+        task = entry.task
+        exceptions = self.ray.exceptions
+        try:
+            outcome: CellOutcome = self.ray.get(ref)
+        except exceptions.TaskCancelledError:
+            self.store.mark_interrupted(task.cell_id, task.owner)
+            status = self.store.cell_statuses([task.cell_id]).get(task.cell_id)
+            done = CellStatus.COMPLETE if status == CellStatus.COMPLETE else None
+            outcome = CellOutcome(
+                task.cell_key, task.label, done or CellStatus.INTERRUPTED, error="interrupted"
+            )
+        except exceptions.RayTaskError as exc:
+            # Not the model (run_cell stores a model's failures): the task itself, e.g.
+            # a study import missing on the worker's node.
+            outcome = self._fail(task, f"the Ray task running it raised: {exc}")
+        except exceptions.RayError as exc:
+            # The worker died more often than Ray retries (or its node was lost).
+            reason = f"the Ray worker running it died ({type(exc).__name__})"
+            if interrupted:
+                self.store.mark_interrupted(task.cell_id, task.owner)
+                self.claims.done(task, CellStatus.INTERRUPTED)
+                return CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, reason)
+            if entry.trial is None:
+                return self._fail(task, f"{reason} outside any trial")
+            try:
+                _store_crashed_trial(self.store, task, entry.trial, None, reason)
+                self.store.mark_interrupted(task.cell_id, task.owner, error=reason)
+            except BakeoffError:
+                pass  # another runner holds the cell now
+            self.claims.done(task, "crashed")
+            return None
+        self.claims.done(task, outcome.status, cpu_seconds=outcome.cpu_seconds)
+        return outcome
+
+    def _fail(self, task: CellTask, error: str) -> CellOutcome:
+        with contextlib.suppress(BakeoffError):  # another runner holds the cell now
+            self.store.end_cell(task.cell_id, CellStatus.FAILED, task.owner, error=error)
+        self.claims.done(task, CellStatus.FAILED)
+        self.on_event(
+            {"event": "cell_finished", "key": task.cell_key, "status": "failed", "error": error}
+        )
+        return CellOutcome(task.cell_key, task.label, CellStatus.FAILED, error=error)
+
+
+def _check_reachable(
+    storage: str, nodes: list[dict[str, Any]], here: str, address: str | None
+) -> None:
+    """Refuse an SQLite store when the cluster has nodes on other machines: they cannot
+    open a file on this one (and SQLite's locks do not work over network file systems)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        backend = make_url(storage).get_backend_name()
+    except Exception:
+        return  # the store reports a malformed URL itself
+    if backend != "sqlite":
+        return
+    local = {here, "127.0.0.1", "localhost", socket.gethostname()}
+    elsewhere = sorted({str(n.get("NodeManagerAddress")) for n in nodes} - local)
+    if elsewhere:
+        raise StoreError(
+            f"storage '{storage}' is an SQLite file on this machine, but the Ray cluster at "
+            f"execution.address '{address}' has nodes on other machines "
+            f"({', '.join(elsewhere[:3])}), which cannot reach it. Use a PostgreSQL store "
+            "every node can reach (storage: postgresql+psycopg://user@host/db, pip install "
+            '"bakeoff[postgres]"), or address: local'
+        )
+
+
+@contextlib.contextmanager
+def _private_runtime_quiet(private: bool) -> Iterator[None]:
+    """Hide Ray's start-up notes for a private runtime (its token for a cluster of one
+    machine); a cluster's are kept, they may matter there."""
+    if not private:
+        yield
+        return
+    noisy = logging.getLogger("ray._private.authentication")
+    level = noisy.level
+    noisy.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        noisy.setLevel(level)

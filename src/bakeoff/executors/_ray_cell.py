@@ -1,0 +1,87 @@
+"""The Ray side of the Ray executor: one cell as a Ray task, and where its events go.
+
+Imported only by :mod:`bakeoff.executors._ray` once Ray is known to be installed, so
+this module may import Ray at the top.
+
+A cell runs in a Ray worker through the very function the local executor's workers
+call (:func:`~bakeoff.protocol.run_cell`), so both give the same numbers. Its progress
+events go, fire and forget, to an :class:`EventSink` actor that the driver drains; a
+Ray actor runs the calls of one caller in the order they were made, so a cell's last
+``flush`` (waited for) means every event before it has arrived.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from typing import Any
+
+import ray
+
+from bakeoff._registry import import_modules
+from bakeoff.datasets import Dataset
+from bakeoff.protocol import CellOutcome, CellTask, Event, run_cell
+from bakeoff.store import CellStatus, Store
+
+__all__ = ["EventSink", "run_cell_task"]
+
+# One store (one connection pool) per worker process and URL: a Ray worker runs many
+# cells one after another, and opening an engine for each would cost every cell.
+_STORES: dict[str, Store] = {}
+
+
+@ray.remote(num_cpus=0)
+class EventSink:
+    """Collects the progress events of every running cell for the driver to drain."""
+
+    def __init__(self) -> None:
+        self._events: list[Event] = []
+
+    def push(self, event: Event) -> None:
+        self._events.append(event)
+
+    def flush(self) -> None:
+        """Nothing to do: returning means the caller's earlier pushes have arrived."""
+
+    def drain(self) -> list[Event]:
+        events, self._events = self._events, []
+        return events
+
+
+def _store(storage: str) -> Store:
+    store = _STORES.get(storage)
+    if store is None:
+        store = _STORES[storage] = Store(storage, migrate_schema=False)
+    return store
+
+
+@ray.remote
+def run_cell_task(
+    pickled_task: bytes, dataset: Dataset, storage: str, imports: list[str], sink: Any
+) -> CellOutcome:
+    """Run one claimed cell in this Ray worker; its events go to ``sink``.
+
+    The task comes pickled, to be read only once the study's ``imports`` are: its model
+    may be a class they define (as in the local executor's workers). ``dataset``
+    arrives from Ray's object store (the driver put it there once). The
+    ``cell_started`` event says where the cell runs (Ray node and process), so that a
+    cell's place in a cluster can be seen, and a test can find the process to kill.
+    """
+    import_modules(imports)
+    task: CellTask = pickle.loads(pickled_task)
+    store = _store(storage)
+    where = {"node": ray.get_runtime_context().get_node_id(), "pid": os.getpid()}
+
+    def emit(event: Event) -> None:
+        if event.get("event") == "cell_started":
+            event = {**event, **where}
+        sink.push.remote(event)
+
+    try:
+        outcome = run_cell(task, dataset, store, emit)
+    except KeyboardInterrupt:
+        # ray.cancel raised it outside the trial loop (run_cell handles it inside).
+        store.mark_interrupted(task.cell_id, task.owner)
+        outcome = CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, "interrupted")
+    ray.get(sink.flush.remote())
+    return outcome
