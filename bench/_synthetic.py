@@ -83,7 +83,7 @@ def synthetic_store(
                 CellResult(
                     budget, 500, n_trials, 0, 0, {"C": 1.0}, score, {"accuracy": score}, 0.5, 0.01
                 ),
-                [],
+                None,
                 "bench",
             )
     return url

@@ -247,17 +247,17 @@ def predictions(name: str, *, storage: str | None = None) -> pd.DataFrame:
             "seed": raw["seed"],
             "cell_key": raw["cell_key"],
             "row": raw["row"],
-            "y_true": raw["y_true"].map(json.loads),
-            "y_pred": raw["y_pred"].map(json.loads),
+            "y_true": raw["y_true"],
+            "y_pred": raw["y_pred"],
         }
     )
     classes_of = {}
     for key, definition in zip(raw["cell_key"], raw["definition_json"], strict=True):
         if key not in classes_of:
             classes_of[key] = json.loads(definition)["dataset"].get("classes")
-    has_proba = raw["proba_json"].notna()
+    has_proba = raw["proba"].notna()
     if has_proba.any():
-        probas = raw["proba_json"].map(_json)
+        probas = raw["proba"]
         labels: list[str] = []
         for key in dict.fromkeys(raw["cell_key"]):
             for label in classes_of.get(key) or []:

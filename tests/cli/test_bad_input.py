@@ -107,7 +107,7 @@ def snapshot(url: str) -> dict[str, int]:
                 "bakeoff_studies",
                 "bakeoff_cells",
                 "bakeoff_trials",
-                "bakeoff_predictions",
+                "bakeoff_cell_predictions",
                 "bakeoff_study_datasets",
             )
         }

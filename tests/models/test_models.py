@@ -74,3 +74,23 @@ def test_a_missing_extra_names_the_pip_line(monkeypatch) -> None:
     monkeypatch.setitem(__import__("sys").modules, "xgboost", None)
     with pytest.raises(MissingExtraError, match=r'pip install "bakeoff\[xgboost\]"'):
         models.get("xgboost").build({}, task="classification", random_state=0)
+
+
+def test_an_estimator_registered_by_import_path_builds_when_first_used() -> None:
+    # A pack loaded at start-up names its class by path, so listing models imports
+    # nothing; the class is imported when a cell builds the estimator.
+    model = models.register_estimator(
+        "knn_by_path",
+        "sklearn.neighbors:KNeighborsClassifier",
+        task="classification",
+        search_space={"n_neighbors": {"type": "int", "low": 1, "high": 9}},
+        replace=True,
+    )
+    assert model.tasks == ("classification",)
+    built = model.build({"n_neighbors": 3}, task="classification", random_state=0)
+    assert type(built) is KNeighborsClassifier and built.n_neighbors == 3
+
+
+def test_an_import_path_without_a_task_is_refused() -> None:
+    with pytest.raises(ValueError, match="needs task="):
+        models.register_estimator("knn_no_task", "sklearn.neighbors:KNeighborsClassifier")

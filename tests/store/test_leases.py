@@ -60,11 +60,11 @@ def test_an_expired_lease_is_taken_over_and_the_old_holder_writes_nothing(
     with store.trial_writer(a, "old") as writer, pytest.raises(LeaseLostError):
         writer.write(trial(1))
     with pytest.raises(LeaseLostError):
-        store.finish_cell(a, result(), [], "old")
+        store.finish_cell(a, result(), None, "old")
     assert store.end_cell(a, "failed", "old", error="late") is False
     with store.trial_writer(a, "new") as writer:
         writer.write(trial(1))
-    store.finish_cell(a, result(), [], "new")
+    store.finish_cell(a, result(), None, "new")
     assert store.cell_statuses([a]) == {a: "complete"}
 
 

@@ -62,7 +62,7 @@ WRITER = textwrap.dedent(
                 writer.write(TrialRecord(number, "COMPLETE", {"x": number}, {},
                                          [number / 10], now, now, 0.1))
         result = CellResult(10, 5, n_trials, 0, 0, {}, 0.5, {"accuracy": 0.5}, 0.1, 0.1)
-        store.finish_cell(cell, result, [], owner)
+        store.finish_cell(cell, result, None, owner)
         ran += 1
     print(ran)
     """
@@ -169,7 +169,7 @@ def test_claims_and_results_aborted_by_a_serialization_failure_are_made_again(
     fail_first(postgres_url, "bakeoff_cells", "update", times=2)
     assert store.claim_next([cell], "one") == cell
     store.start_cell(cell, "one")
-    store.finish_cell(cell, CellResult(10, 5, 1, 0, 0, {}, 0.5, {"a": 0.5}, 0.1, 0.1), [], "one")
+    store.finish_cell(cell, CellResult(10, 5, 1, 0, 0, {}, 0.5, {"a": 0.5}, 0.1, 0.1), None, "one")
     assert store.cell_statuses([cell]) == {cell: "complete"}
     assert conflicts_seen(store) >= 3
     store.close()

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.text import Text
 
-from bakeoff import datasets as registry
 from bakeoff.cli._app import app, console
 from bakeoff.cli._output import Format, frame_to_table, write_frame
-from bakeoff.datasets import Dataset, DatasetInfo
 from bakeoff.exceptions import SpecError
+
+if TYPE_CHECKING:
+    from bakeoff.datasets import Dataset, DatasetInfo
 
 __all__ = ["datasets_app"]
 
@@ -102,6 +103,10 @@ def datasets_list(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
     """The datasets with their task, size, feature kinds, target, source and licence."""
+    import pandas as pd
+
+    from bakeoff import datasets as registry
+
     if collection is not None:
         found = registry.find_collection(collection, base_dir=Path.cwd())
         rows = [_dataset_row(d) for d in found.load()]
@@ -130,6 +135,10 @@ def datasets_suites(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
     """The named suites a study can use as ``- suite: NAME``."""
+    import pandas as pd
+
+    from bakeoff import datasets as registry
+
     frame = pd.DataFrame(
         [
             {
@@ -170,6 +179,10 @@ def datasets_show(
     Works on any file, with no study or collection: `bakeoff datasets show data.csv
     --target y`. Also prints the warnings `validate` would give, and the meta-features.
     """
+    import pandas as pd
+
+    from bakeoff import datasets as registry
+
     info: DatasetInfo | None = None
     if _is_file(name):
         if not target:
@@ -232,6 +245,8 @@ def _parse_types(pairs: list[str]) -> dict[str, str]:
 
 def print_report(dataset: Dataset, info: DatasetInfo | None = None) -> None:
     """The report of :func:`bakeoff.datasets.report`, with the metadata a listing has."""
+    from bakeoff import datasets as registry
+
     found = registry.report(dataset)
     lines = found.lines()
     lines[1:1] = [

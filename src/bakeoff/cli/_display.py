@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 
-from bakeoff import metrics as metric_registry
 from bakeoff._budgets import budget_label
-from bakeoff._progress import RunDisplay
 
-__all__ = ["RunDisplay", "leaderboard"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["leaderboard"]
 
 
 def leaderboard(frame: pd.DataFrame) -> Table | None:
     """Per dataset and budget, models ranked by mean test objective over seeds."""
+    import pandas as pd
+
+    from bakeoff import metrics as metric_registry
+
     done = frame[frame["status"] == "complete"] if not frame.empty else frame
     if done.empty:
         return None

@@ -11,14 +11,14 @@ import os
 import shlex
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from bakeoff.store import DEFAULT_STORAGE
 
 __all__ = ["command", "same_store", "storage_option"]
 
 
 def _resolved(url: str) -> str:
+    import sqlalchemy as sa
+
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
@@ -38,6 +38,8 @@ def same_store(a: str, b: str) -> bool:
 
 def _for_humans(url: str) -> str:
     # An absolute SQLite path below the current folder reads better relative to it.
+    import sqlalchemy as sa
+
     parsed = sa.engine.make_url(url)
     database = parsed.database
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":

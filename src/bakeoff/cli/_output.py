@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
 from bakeoff._budgets import budget_label
-from bakeoff._table_files import exportable, json_text, write_table
 from bakeoff.cli._app import console
 from bakeoff.exceptions import SpecError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Format", "write_frame"]
 
@@ -32,6 +35,8 @@ def write_frame(
 
     ``fmt`` is ``None`` when not given: the file's suffix says the format, else a table.
     """
+    from bakeoff._table_files import exportable, json_text, write_table
+
     if output is not None:
         write_table(frame, output, None if fmt in (None, Format.table) else fmt.value)
         console.print(f"Wrote {len(frame)} rows to {output}", highlight=False, markup=False)
@@ -55,28 +60,74 @@ def frame_to_table(
     number never wraps: its column is as wide as its widest number, text columns fold.
     Columns that do not fit in ``width`` are left out, and the caption names them.
     """
-    shown = frame.head(max_rows)
-    budget_at = list(frame.columns).index("budget") if "budget" in frame.columns else -1
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    numeric = [is_numeric_dtype(frame[c]) and not is_bool_dtype(frame[c]) for c in frame.columns]
+    return rows_to_table(
+        [str(c) for c in frame.columns],
+        list(frame.head(max_rows).itertuples(index=False)),
+        numeric,
+        n_rows=len(frame),
+        title=title,
+        width=width,
+    )
+
+
+def write_rows(
+    rows: Sequence[Mapping[str, object]], fmt: Format | None, *, title: str = ""
+) -> None:
+    """Write a short listing (a registry's) to standard output in ``fmt``.
+
+    A terminal table is drawn without pandas, so that ``bakeoff models list`` starts at
+    once; CSV and JSON go through :func:`write_frame`.
+    """
+    if fmt not in (None, Format.table):
+        import pandas as pd
+
+        write_frame(pd.DataFrame(list(rows)), fmt, None, title=title)
+        return
+    columns = list(rows[0]) if rows else []
+    values = [tuple(row[c] for c in columns) for row in rows]
+    numeric = [
+        all(isinstance(v[i], (int, float)) and not isinstance(v[i], bool) for v in values)
+        and bool(values)
+        for i in range(len(columns))
+    ]
+    console.print(
+        rows_to_table(
+            columns, values, numeric, n_rows=len(values), title=title, width=console.width
+        )
+    )
+
+
+def rows_to_table(
+    columns: Sequence[str],
+    values: Sequence[Sequence[object]],
+    numeric: Sequence[bool],
+    *,
+    n_rows: int,
+    title: str = "",
+    width: int | None = None,
+) -> Table:
+    """The Rich table of :func:`frame_to_table` from plain rows (``n_rows`` in all)."""
+    max_rows = len(values)
+    budget_at = list(columns).index("budget") if "budget" in columns else -1
     rows = []
-    for row in shown.itertuples(index=False):
+    for row in values:
         cells = [_cell(v) for v in row]
         if budget_at >= 0 and cells[budget_at]:
             cells[budget_at] = budget_label(row[budget_at])
         rows.append(cells)
-    numeric = [
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        for c in frame.columns
-    ]
     needed = [
         max([len(str(column)), *(len(r[i]) for r in rows)])
         if numeric[i]
         else min(len(str(column)), _MIN_TEXT_WIDTH)
-        for i, column in enumerate(frame.columns)
+        for i, column in enumerate(columns)
     ]
     kept = _columns_that_fit(needed, width)
     table = Table(title=Text(title) if title else None, show_lines=False)
     for i in kept:
-        column = Text(str(frame.columns[i]))
+        column = Text(str(columns[i]))
         if numeric[i]:
             table.add_column(column, justify="right", no_wrap=True, min_width=needed[i])
         else:
@@ -84,9 +135,9 @@ def frame_to_table(
     for cells in rows:
         table.add_row(*(Text(cells[i]) for i in kept))
     notes = []
-    if len(frame) > max_rows:
-        notes.append(f"{len(frame) - max_rows} more rows")
-    hidden = [str(c) for i, c in enumerate(frame.columns) if i not in kept]
+    if n_rows > max_rows:
+        notes.append(f"{n_rows - max_rows} more rows")
+    hidden = [str(c) for i, c in enumerate(columns) if i not in kept]
     if hidden:
         notes.append(f"columns not shown (too narrow a terminal): {', '.join(hidden)}")
     if notes:

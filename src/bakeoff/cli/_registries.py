@@ -5,16 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from bakeoff import metrics as metric_registry
-from bakeoff import models as model_registry
 from bakeoff.cli._app import app, console
-from bakeoff.cli._output import Format, write_frame
+from bakeoff.cli._output import Format, write_rows
 
 models_app = typer.Typer(
     help="List the registered models, or show one's search space.", no_args_is_help=True
@@ -29,23 +26,25 @@ FORMAT = typer.Option(Format.table, "--format", "-f", help="table, csv or json."
 @models_app.command("list")
 def models_list(fmt: Format = FORMAT) -> None:
     """Every registered model with its tasks and search-space size."""
-    frame = pd.DataFrame(
-        [
-            {
-                "name": m.name,
-                "tasks": ", ".join(m.tasks),
-                "parameters": ", ".join(m.search_space()),
-                "description": m.description,
-            }
-            for m in model_registry.list_models()
-        ]
-    )
-    write_frame(frame, fmt, None, title="Models")
+    from bakeoff import models as model_registry
+
+    rows = [
+        {
+            "name": m.name,
+            "tasks": ", ".join(m.tasks),
+            "parameters": ", ".join(m.search_space()),
+            "description": m.description,
+        }
+        for m in model_registry.list_models()
+    ]
+    write_rows(rows, fmt, title="Models")
 
 
 @models_app.command("show")
 def models_show(name: str = typer.Argument(..., help="A model name.")) -> None:
     """A model's tasks, fixed parameters and default search space (with grid values)."""
+    from bakeoff import models as model_registry
+
     model = model_registry.get(name)
     console.print(f"[bold]{escape(model.name)}[/]: {escape(model.description)}", highlight=False)
     console.print(
@@ -87,24 +86,26 @@ def models_show(name: str = typer.Argument(..., help="A model name.")) -> None:
 @metrics_app.command("list")
 def metrics_list(fmt: Format = FORMAT) -> None:
     """Every registered metric with its direction and the tasks it applies to."""
-    frame = pd.DataFrame(
-        [
-            {
-                "name": m.name,
-                "direction": m.direction,
-                "needs_proba": m.needs_proba,
-                "tasks": ", ".join(m.tasks),
-                "description": m.description,
-            }
-            for m in metric_registry.list_metrics()
-        ]
-    )
-    write_frame(frame, fmt, None, title="Metrics")
+    from bakeoff import metrics as metric_registry
+
+    rows = [
+        {
+            "name": m.name,
+            "direction": m.direction,
+            "needs_proba": m.needs_proba,
+            "tasks": ", ".join(m.tasks),
+            "description": m.description,
+        }
+        for m in metric_registry.list_metrics()
+    ]
+    write_rows(rows, fmt, title="Metrics")
 
 
 @metrics_app.command("show")
 def metrics_show(name: str = typer.Argument(..., help="A metric name.")) -> None:
     """A metric's direction, probability needs, tasks and description."""
+    from bakeoff import metrics as metric_registry
+
     metric = metric_registry.get(name)
     console.print(
         f"[bold]{escape(metric.name)}[/]: {escape(metric.description)}\n"

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
-from bakeoff._results import results
-from bakeoff._study import Study
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage, err_console
-from bakeoff.cli._display import RunDisplay, leaderboard
+from bakeoff.cli._display import leaderboard
 from bakeoff.cli._hints import command, storage_option
 from bakeoff.cli._overrides import TuningFlags
 from bakeoff.exceptions import SpecError
-from bakeoff.spec import parse_spec, read_yaml
+
+if TYPE_CHECKING:
+    from bakeoff._study import Study
 
 STUDY_FILE = typer.Argument(
     ...,
@@ -116,6 +117,9 @@ def run(
 def _study_with_flags(
     study_file: Path, flags: TuningFlags, execution: dict[str, str | None] | None = None
 ) -> Study:
+    from bakeoff._study import Study
+    from bakeoff.spec import parse_spec, read_yaml
+
     data, flagged = flags.apply(read_yaml(study_file))
     # Where cells run is not part of what they compute: these change no cell key.
     given = {k: v for k, v in (execution or {}).items() if v is not None}
@@ -145,6 +149,9 @@ def execute(
 
     ``run_args`` is the command that made the study, as the user could type it again.
     """
+    from bakeoff._progress import RunDisplay
+    from bakeoff._results import results
+
     resolution = study.resolve()
     url = study.storage_url(storage or default_storage())
     run_args = list(run_args)
@@ -266,6 +273,7 @@ def validate(
     look like identifiers or leak the target. The --tuning-* options are checked as
     `bakeoff run` would apply them.
     """
+    from bakeoff._study import Study
     from bakeoff.cli._datasets import print_report
 
     flags = TuningFlags(tune, tuning_method, tuning_trials, tuning_timeout, pruner)

@@ -9,8 +9,7 @@ import typer
 
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
 from bakeoff.exceptions import SpecError
-from bakeoff.spec._fields import NAME_PATTERN
-from bakeoff.store import DEFAULT_STORAGE, Store, delete_study, rename_study, study_size
+from bakeoff.store import DEFAULT_STORAGE
 
 __all__ = ["studies_app"]
 
@@ -34,6 +33,8 @@ def studies_delete(
     yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking."),
 ) -> None:
     """Delete a study with its cells, trials and predictions (saved model files stay)."""
+    from bakeoff.store import Store, delete_study, study_size
+
     with Store(_url(storage), must_exist=True) as store:
         size = study_size(store, name)
         what = (
@@ -60,6 +61,9 @@ def studies_rename(
     storage: str | None = STORAGE,
 ) -> None:
     """Rename a study. Its study file must then say `study: NEW` to resume it."""
+    from bakeoff.spec._fields import NAME_PATTERN
+    from bakeoff.store import Store, rename_study
+
     if not re.match(NAME_PATTERN, new):
         raise SpecError(
             f"new name {new!r}: use letters, digits, _ . and - (starting with a letter or "

@@ -8,13 +8,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from bakeoff import _results
 from bakeoff._budgets import budget_label
 from bakeoff._registry import suggest
 from bakeoff.cli._app import STORAGE_HELP, app, console, default_storage
 from bakeoff.cli._output import Format, write_frame
 from bakeoff.exceptions import SpecError
-from bakeoff.store import DEFAULT_STORAGE, CellStatus, Store, TrialState, count_cell_states
+from bakeoff.store import DEFAULT_STORAGE, CellStatus, TrialState
 
 STUDY = typer.Argument(..., help="The study's name (its `study:` field).", show_default=False)
 STORAGE = typer.Option(None, "--storage", "-s", help=STORAGE_HELP)
@@ -43,6 +42,8 @@ def results(
     ),
 ) -> None:
     """One row per cell: design, status, best parameters, CV and test scores, timings."""
+    from bakeoff import _results
+
     frame = _results.results(study, storage=_url(storage), include_set_aside=all_cells)
     if fmt in (None, Format.table) and output is None:
         frame = frame.drop(
@@ -70,6 +71,8 @@ def trials(
     ),
 ) -> None:
     """One row per trial: cell, number, state, steps, value, parameters, fold scores."""
+    from bakeoff import _results
+
     if pareto:
         if state:
             raise SpecError("--pareto lists front members (complete trials); drop --state")
@@ -121,6 +124,8 @@ def predictions(
     output: Path | None = OUTPUT,
 ) -> None:
     """One row per outer-test row per cell: y_true, y_pred and class probabilities."""
+    from bakeoff import _results
+
     frame = _results.predictions(study, storage=_url(storage))
     write_frame(frame, fmt, output, title=f"{study}: predictions")
 
@@ -131,23 +136,22 @@ def status(
     storage: str | None = STORAGE,
 ) -> None:
     """How many cells of each study are in each state (the run summary's words)."""
-    with Store(_url(storage), must_exist=True) as store:
-        names = [study] if study else store.study_names()
-        table = Table(title=Text(f"Studies in {store.url}"))
-        for column in ("study", "status", "cells", *CellStatus.ALL, "trials", "finished at"):
-            table.add_column(column, no_wrap=column not in ("study", "status"))
-        for name in names:
-            info = store.study(name)
-            cells = store.cells_frame(name)
-            counts = count_cell_states(cells["status"]) if not cells.empty else {}
-            table.add_row(
-                Text(name),
-                info["status"],
-                str(len(cells)),
-                *(str(counts.get(s, 0)) for s in CellStatus.ALL),
-                str(int(cells["n_trials"].fillna(0).sum())) if not cells.empty else "0",
-                str(info["finished_at"] or "")[:19],
-            )
+    from bakeoff.store._summary import study_summaries
+
+    url, summaries = study_summaries(_url(storage), study)
+    names = [s.name for s in summaries]
+    table = Table(title=Text(f"Studies in {url}"))
+    for column in ("study", "status", "cells", *CellStatus.ALL, "trials", "finished at"):
+        table.add_column(column, no_wrap=column not in ("study", "status"))
+    for summary in summaries:
+        table.add_row(
+            Text(summary.name),
+            summary.status,
+            str(summary.n_cells),
+            *(str(summary.counts[s]) for s in CellStatus.ALL),
+            str(summary.n_trials),
+            (summary.finished_at or "")[:19],
+        )
     if not names:
         console.print(
             f"No studies in {_url(storage)} yet. Start one with: bakeoff run study.yaml",

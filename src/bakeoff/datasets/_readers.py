@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from bakeoff._registry import Registry
 from bakeoff.exceptions import DatasetError
+
+if TYPE_CHECKING:  # registering and listing readers stays free of pandas
+    import pandas as pd
 
 __all__ = ["FileReader", "get_reader", "list_readers", "read_with", "register_reader"]
 
@@ -85,6 +86,8 @@ def list_readers() -> list[str]:
 
 def read_with(reader: FileReader, path: Path, options: Mapping[str, Any]) -> pd.DataFrame:
     """``reader.read(path, **options)``, its failures as one clear :class:`DatasetError`."""
+    import pandas as pd
+
     if not path.exists():
         raise DatasetError(f"file '{path}' does not exist (reader '{reader.name}')")
     try:

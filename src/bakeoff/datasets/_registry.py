@@ -7,14 +7,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from bakeoff._registry import Registry
-from bakeoff.datasets._base import Dataset, TaskKind
-from bakeoff.datasets._files import read_table
 from bakeoff.exceptions import MissingExtraError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bakeoff.datasets._base import Dataset, TaskKind
 
 __all__ = [
     "DatasetInfo",
@@ -27,7 +28,9 @@ __all__ = [
     "register_frame",
 ]
 
-Loader = Callable[[], pd.DataFrame]
+# Registering a dataset imports neither pandas nor the data's package: the loader runs
+# when the dataset is first loaded, so listing the registry stays fast.
+Loader = Callable[[], "pd.DataFrame"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class DatasetInfo:
         Raises:
             MissingExtraError: If the package that ships it is not installed.
         """
+        from bakeoff.datasets._base import Dataset
+
         if not self.available:
             raise MissingExtraError(
                 f"dataset '{self.name}' ships with the Python package '{self.package}', "
@@ -216,6 +221,8 @@ def register_frame(
         >>> register_frame("my_table", frame, target="y", replace=True).task
         'classification'
     """
+    from bakeoff.datasets._base import Dataset
+
     dataset = Dataset(
         name=name,
         frame=frame.copy(),
@@ -290,6 +297,9 @@ def load_file(
     Raises:
         DatasetError: If the file is missing, unreadable or not a table with ``target``.
     """
+    from bakeoff.datasets._base import Dataset
+    from bakeoff.datasets._files import read_table
+
     path = Path(path)
     label = name or path.stem
     if reader is not None:

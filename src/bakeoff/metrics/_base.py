@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from bakeoff._registry import Registry
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["Metric", "get", "list_metrics", "register_metric"]
 
@@ -52,6 +53,8 @@ class Metric:
         labels: Sequence[Any] | None = None,
     ) -> float:
         """Score predictions; ``labels`` orders ``y_proba``'s columns (all classes)."""
+        import numpy as np
+
         if self.needs_proba and y_proba is None:
             raise ValueError(f"metric '{self.name}' needs class probabilities (y_proba)")
         return float(self.func(np.asarray(y_true), np.asarray(y_pred), y_proba, labels))

@@ -1,5 +1,12 @@
-"""Model registry: the shipped models and ``register_estimator`` for your own."""
+"""Model registry: the shipped models and ``register_estimator`` for your own.
 
+Registering the shipped models imports neither scikit-learn nor XGBoost (they load when
+a cell builds an estimator), so listing the registry is fast.
+"""
+
+from typing import TYPE_CHECKING
+
+from bakeoff._lazy import lazy_attributes
 from bakeoff.models import _sklearn, _xgboost  # noqa: F401  (registers the shipped models)
 from bakeoff.models._base import (
     EstimatorModel,
@@ -9,7 +16,9 @@ from bakeoff.models._base import (
     register_estimator,
     register_model,
 )
-from bakeoff.models._xgboost import ContiguousLabelClassifier
+
+if TYPE_CHECKING:
+    from bakeoff.models._estimators import ContiguousLabelClassifier
 
 __all__ = [
     "ContiguousLabelClassifier",
@@ -20,3 +29,7 @@ __all__ = [
     "register_estimator",
     "register_model",
 ]
+
+__getattr__, __dir__ = lazy_attributes(
+    __name__, {"ContiguousLabelClassifier": "bakeoff.models._estimators:ContiguousLabelClassifier"}
+)

@@ -11,14 +11,20 @@ that needs more logic (translating parameters, wrapping) subclasses :class:`Mode
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any
-
-from sklearn.base import BaseEstimator
+from typing import TYPE_CHECKING, Any, Union
 
 from bakeoff._registry import Registry
 from bakeoff.tuning import SearchSpace
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
+
+#: An estimator class (or factory), or its import path ``"package.module:Class"``, which
+#: is imported only when the first estimator is built.
+EstimatorFactory = Union["Callable[..., BaseEstimator]", str]
 
 __all__ = ["EstimatorModel", "Model", "get", "list_models", "register_estimator", "register_model"]
 
@@ -135,7 +141,9 @@ class EstimatorModel(Model):
     Args:
         name: Registry name.
         estimators: Task kind to estimator class (or factory), e.g.
-            ``{"classification": RandomForestClassifier}``.
+            ``{"classification": RandomForestClassifier}``, or to its import path
+            (``"sklearn.ensemble:RandomForestClassifier"``), imported at the first build
+            so that registering the model imports nothing heavy.
         search_space: Default search space (YAML-style dicts accepted).
         fixed_params: Parameters passed to every build.
         needs_scaling: Standardise numeric features first.
@@ -149,7 +157,7 @@ class EstimatorModel(Model):
     def __init__(
         self,
         name: str,
-        estimators: Mapping[str, Callable[..., BaseEstimator]],
+        estimators: Mapping[str, EstimatorFactory],
         *,
         search_space: Mapping[str, Any] | SearchSpace | None = None,
         fixed_params: Mapping[str, Any] | None = None,
@@ -195,10 +203,19 @@ class EstimatorModel(Model):
         self._fit_steps(self, pipeline, X, y, X_val=X_val, on_step=on_step)
 
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
-        estimator = self.estimators[task](**params)
+        estimator = self.estimator_class(task)(**params)
         if "random_state" in estimator.get_params() and "random_state" not in params:
             estimator.set_params(random_state=random_state)
         return estimator
+
+    def estimator_class(self, task: str) -> Callable[..., BaseEstimator]:
+        """The estimator class (or factory) for ``task``, imported if given by path."""
+        factory = self.estimators[task]
+        if isinstance(factory, str):
+            module, _, attribute = factory.partition(":")
+            factory = getattr(importlib.import_module(module), attribute)
+            self.estimators[task] = factory
+        return factory
 
 
 def register_model(model: Model, *, replace: bool = False) -> Model:
@@ -211,7 +228,7 @@ def register_model(model: Model, *, replace: bool = False) -> Model:
 
 def register_estimator(
     name: str,
-    estimator: Callable[..., BaseEstimator] | Mapping[str, Callable[..., BaseEstimator]],
+    estimator: EstimatorFactory | Mapping[str, EstimatorFactory],
     *,
     search_space: Mapping[str, Any] | None = None,
     task: str | None = None,
@@ -224,7 +241,10 @@ def register_estimator(
 
     Args:
         name: Name for study files.
-        estimator: An estimator class, or a mapping of task kind to class.
+        estimator: An estimator class, or a mapping of task kind to class. A class may
+            be given by import path (``"sklearn.neighbors:KNeighborsClassifier"``, with
+            ``task``): it is imported when a cell first builds it, so that a pack loaded
+            at start-up keeps ``bakeoff models list`` fast.
         search_space: Parameter name to ``{type: int|float|categorical, ...}``.
         task: With a single class, its task kind; inferred from scikit-learn's
             ``ClassifierMixin``/``RegressorMixin`` when ``None``.
@@ -244,8 +264,13 @@ def register_estimator(
     """
     if isinstance(estimator, Mapping):
         estimators = dict(estimator)
+    elif isinstance(estimator, str) and task is None:
+        raise ValueError(
+            f"register_estimator({name!r}, {estimator!r}): an estimator given by import "
+            f"path needs task='classification' or task='regression'"
+        )
     else:
-        kind = task or _task_of(estimator)
+        kind = task or _task_of(estimator)  # type: ignore[arg-type]
         estimators = {kind: estimator}
     model = EstimatorModel(
         name,

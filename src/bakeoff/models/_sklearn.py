@@ -1,17 +1,20 @@
-"""scikit-learn models shipped with the core."""
+"""scikit-learn models shipped with the core.
+
+Registering them imports nothing from scikit-learn: the estimator classes are named by
+import path and loaded when a cell builds one, so ``bakeoff models list`` starts at once.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
-
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
-from sklearn.linear_model import LogisticRegression, Ridge
+from typing import TYPE_CHECKING, Any
 
 from bakeoff.models._base import EstimatorModel, Model, register_model
 from bakeoff.tuning import SearchSpace
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 
 class LogisticRegressionModel(Model):
@@ -54,71 +57,9 @@ class LogisticRegressionModel(Model):
         )
 
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
-        return _PenaltyLogisticRegression(**params, random_state=random_state)
+        from bakeoff.models._estimators import PenaltyLogisticRegression
 
-
-class _PenaltyLogisticRegression(ClassifierMixin, BaseEstimator):
-    """LogisticRegression that takes ``penalty`` and picks a compatible solver in ``fit``."""
-
-    def __init__(
-        self,
-        penalty: str = "l2",
-        *,
-        C: float = 1.0,
-        l1_ratio: float | None = None,
-        solver: str = "auto",
-        max_iter: int = 100,
-        tol: float = 1e-4,
-        class_weight: Any = None,
-        random_state: Any = None,
-    ) -> None:
-        self.penalty = penalty
-        self.C = C
-        self.l1_ratio = l1_ratio
-        self.solver = solver
-        self.max_iter = max_iter
-        self.tol = tol
-        self.class_weight = class_weight
-        self.random_state = random_state
-
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> _PenaltyLogisticRegression:
-        import numpy as np
-
-        if self.penalty not in ("l1", "l2", "elasticnet"):
-            raise ValueError(f"penalty must be 'l1', 'l2' or 'elasticnet', got {self.penalty!r}")
-        ratio = self.l1_ratio if self.penalty == "elasticnet" else self._L1_RATIO[self.penalty]
-        if ratio is None:
-            raise ValueError("penalty='elasticnet' needs l1_ratio between 0 and 1")
-        binary = len(np.unique(y)) <= 2
-        solver = self.solver
-        if solver == "auto":
-            solver = "liblinear" if binary and self.penalty != "elasticnet" else "saga"
-        inner = LogisticRegression(
-            C=self.C,
-            l1_ratio=ratio,
-            solver=solver,
-            max_iter=self.max_iter,
-            tol=self.tol,
-            class_weight=self.class_weight,
-            random_state=self.random_state,
-        )
-        inner.fit(X, y, sample_weight=sample_weight)
-        self.estimator_ = inner
-        self.classes_ = inner.classes_
-        self.coef_ = inner.coef_
-        self.solver_ = solver
-        return self
-
-    def predict(self, X: Any) -> Any:
-        return self.estimator_.predict(X)
-
-    def predict_proba(self, X: Any) -> Any:
-        return self.estimator_.predict_proba(X)
-
-    def decision_function(self, X: Any) -> Any:
-        return self.estimator_.decision_function(X)
-
-    _L1_RATIO = {"l1": 1.0, "l2": 0.0}
+        return PenaltyLogisticRegression(**params, random_state=random_state)
 
 
 register_model(LogisticRegressionModel())
@@ -167,7 +108,10 @@ def _grow_forest(
 register_model(
     EstimatorModel(
         "random_forest",
-        {"classification": RandomForestClassifier, "regression": RandomForestRegressor},
+        {
+            "classification": "sklearn.ensemble:RandomForestClassifier",
+            "regression": "sklearn.ensemble:RandomForestRegressor",
+        },
         fixed_params={"n_jobs": 1},
         description="Random forest (scikit-learn), classification and regression",
         # Five checkpoints: each predicts the validation rows with the trees so far,
@@ -193,7 +137,7 @@ register_model(
 register_model(
     EstimatorModel(
         "ridge",
-        {"regression": Ridge},
+        {"regression": "sklearn.linear_model:Ridge"},
         needs_scaling=True,
         description="Ridge regression (L2-penalised least squares)",
         search_space={
@@ -207,3 +151,12 @@ register_model(
         },
     )
 )
+
+
+def __getattr__(name: str) -> Any:
+    # Model files pickled before the estimator moved to _estimators still load.
+    if name == "_PenaltyLogisticRegression":
+        from bakeoff.models._estimators import PenaltyLogisticRegression
+
+        return PenaltyLogisticRegression
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,7 @@
-"""XGBoost models (optional extra ``bakeoff[xgboost]``)."""
+"""XGBoost models (optional extra ``bakeoff[xgboost]``).
+
+Nothing heavy is imported here: XGBoost, scikit-learn and NumPy load when a model is built.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +9,14 @@ import functools
 import json
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
-
-import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from typing import TYPE_CHECKING, Any
 
 from bakeoff._optional import import_optional
 from bakeoff.models._base import Model, register_model
 from bakeoff.tuning import SearchSpace
 
-
-class ContiguousLabelClassifier(ClassifierMixin, BaseEstimator):
-    """Fit a classifier on labels re-coded to ``0..k-1`` and decode its predictions.
-
-    XGBoost insists that training labels be exactly ``0..k-1``; a small budget or an
-    inner fold may miss a class, which this wrapper makes harmless. ``classes_`` holds
-    the labels seen in ``fit``.
-    """
-
-    def __init__(self, estimator: BaseEstimator) -> None:
-        self.estimator = estimator
-
-    def fit(self, X: Any, y: Any, **fit_params: Any) -> ContiguousLabelClassifier:
-        self.classes_, codes = np.unique(np.asarray(y), return_inverse=True)
-        self.estimator_ = clone(self.estimator).fit(X, codes, **fit_params)
-        return self
-
-    def predict(self, X: Any) -> Any:
-        if len(self.classes_) == 1:
-            return np.full(len(X), self.classes_[0])
-        return self.classes_[np.asarray(self.estimator_.predict(X), dtype=int)]
-
-    def predict_proba(self, X: Any) -> Any:
-        if len(self.classes_) == 1:
-            return np.ones((len(X), 1))
-        return self.estimator_.predict_proba(X)
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 
 class XGBoostModel(Model):
@@ -65,6 +41,10 @@ class XGBoostModel(Model):
 
         ``on_step`` raising (a pruned trial) stops the boosting at that round.
         """
+        import numpy as np
+
+        from bakeoff.models._estimators import ContiguousLabelClassifier
+
         xgboost = import_optional("xgboost", extra="xgboost", purpose="the 'xgboost' model")
         preprocess, estimator = pipeline[:-1], pipeline[-1]
         X_fit = preprocess.fit_transform(X, y)
@@ -146,6 +126,8 @@ class XGBoostModel(Model):
         )
 
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
+        from bakeoff.models._estimators import ContiguousLabelClassifier
+
         xgboost = import_optional("xgboost", extra="xgboost", purpose="the 'xgboost' model")
         params = {"random_state": random_state, **params}
         if task == "classification":
@@ -155,6 +137,8 @@ class XGBoostModel(Model):
 
 def _decode(raw: Any, classes: Any) -> tuple[Any, Any]:
     """(y_pred, proba) from a booster's raw output, in the wrapper's class order."""
+    import numpy as np
+
     raw = np.asarray(raw, dtype=float)
     if classes is None:
         return raw, None
@@ -166,6 +150,8 @@ def _decode(raw: Any, classes: Any) -> tuple[Any, Any]:
 
 @functools.cache
 def _booster_param_names() -> frozenset[str]:
+    import numpy as np
+
     xgboost = import_optional("xgboost", extra="xgboost", purpose="the 'xgboost' model")
     rows = xgboost.DMatrix(np.array([[0.0], [1.0]]), label=np.array([0.0, 1.0]))
     names: set[str] = set()

@@ -31,7 +31,7 @@ from bakeoff.protocol._split import (
 )
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import SearchSettings, TuningOutcome, cpu_seconds, tune
-from bakeoff.store import CellResult, CellStatus, Store, TrialRecord
+from bakeoff.store import CellPredictions, CellResult, CellStatus, Store, TrialRecord
 from bakeoff.tuning import make_pruner
 from bakeoff.tuning._selection import pareto_front, select
 
@@ -318,7 +318,7 @@ def _run_cell(
         )
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
     try:
-        result, prediction_rows = _refit_and_score(
+        result, predicted = _refit_and_score(
             task, dataset, best, outcome, X_all, y_all, rows, test, labels, seeds
         )
         result.search = search
@@ -329,7 +329,7 @@ def _run_cell(
     except Exception:
         reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
-    store.finish_cell(task.cell_id, result, prediction_rows, task.owner, run_id=task.run_id)
+    store.finish_cell(task.cell_id, result, predicted, task.owner, run_id=task.run_id)
     emit(
         {
             "event": "cell_finished",
@@ -449,7 +449,7 @@ def _refit_and_score(
     test: np.ndarray,
     labels: list[Any] | None,
     seeds: dict[str, int],
-) -> tuple[CellResult, list[dict[str, Any]]]:
+) -> tuple[CellResult, CellPredictions]:
     clock = time.perf_counter()
     pipeline = _pipeline(task, dataset, best.params, seeds["model"])
     with warnings.catch_warnings():
@@ -477,15 +477,11 @@ def _refit_and_score(
         folder.mkdir(parents=True, exist_ok=True)
         artifact = str(folder / f"{task.cell_key}.joblib")
         joblib.dump(pipeline, artifact)
-    prediction_rows = [
-        {
-            "row": int(row),
-            "y_true": _scalar(y_test[i]),
-            "y_pred": _scalar(y_pred[i]),
-            "proba": proba[i].round(10).tolist() if proba is not None else None,
-        }
-        for i, row in enumerate(test)
-    ]
+    # Probabilities to 10 decimals, as stored since the first schema: the last bits
+    # of a float sum differ between BLAS builds, and results should not.
+    predicted = CellPredictions.from_arrays(
+        test, y_test, y_pred, proba.round(10) if proba is not None else None
+    )
     result = CellResult(
         n_train=len(rows),
         n_test=len(test),
@@ -500,7 +496,7 @@ def _refit_and_score(
         artifact_path=artifact,
         diagnostics=diagnostics,
     )
-    return result, prediction_rows
+    return result, predicted
 
 
 def _scores(
@@ -533,10 +529,14 @@ def _resampled_scores(
     draws = dirichlet_resamples(
         y_test, draws=task.dirichlet_draws, alpha=task.dirichlet_alpha, seed=seed
     )
-    per_draw = [
-        _scores(task.metrics, y_test[d], y_pred[d], proba[d] if proba is not None else None, labels)
-        for d in draws
-    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a draw may hold no row of a class
+        per_draw = [
+            _scores(
+                task.metrics, y_test[d], y_pred[d], proba[d] if proba is not None else None, labels
+            )
+            for d in draws
+        ]
     means = {k: float(np.mean([s[k] for s in per_draw])) for k in task.metrics}
     spread = {k: float(np.std([s[k] for s in per_draw], ddof=1)) for k in task.metrics}
     account = {
@@ -548,6 +548,3 @@ def _resampled_scores(
     }
     return means, account
 
-
-def _scalar(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value

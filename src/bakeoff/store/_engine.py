@@ -7,16 +7,13 @@ import importlib.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from bakeoff.exceptions import MissingExtraError, StoreError
-from bakeoff.store._schema import VERSION_TABLE
+from bakeoff.store._constants import DEFAULT_STORAGE, SCHEMA_HEAD, VERSION_TABLE
 
 __all__ = [
     "DEFAULT_STORAGE",
@@ -30,7 +27,6 @@ __all__ = [
     "schema_revision",
 ]
 
-DEFAULT_STORAGE = "sqlite:///bakeoff.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -216,7 +212,14 @@ def _sqlite_engine(url: sa.engine.URL, *, read_only: bool = False) -> sa.Engine:
     return engine
 
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+
 def _alembic_config(connection: sa.Connection) -> Config:
+    # Alembic is imported only when a store needs creating or upgrading (0.15 s).
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.attributes["connection"] = connection
@@ -225,6 +228,9 @@ def _alembic_config(connection: sa.Connection) -> Config:
 
 def schema_revision(engine: sa.Engine) -> tuple[str | None, str]:
     """Return (the store's schema revision or ``None`` if new, this bakeoff's head)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
         current = context.get_current_revision()
@@ -238,6 +244,8 @@ def check_readable(engine: sa.Engine, url: str) -> None:
     Raises:
         StoreError: If it is not a bakeoff store, or its schema is not this bakeoff's.
     """
+    if _up_to_date(engine):
+        return
     try:
         current, head = schema_revision(engine)
     except sa.exc.DBAPIError as exc:
@@ -267,6 +275,11 @@ def migrate(engine: sa.Engine) -> None:
     Raises:
         StoreError: If the store was written by a newer bakeoff, or cannot be written.
     """
+    if _up_to_date(engine):
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     try:
         current, head = schema_revision(engine)
         if current is None:
@@ -345,7 +358,25 @@ def _open_error(engine: sa.Engine, exc: sa.exc.DBAPIError) -> str:
     return f"cannot open the store at '{engine.url}': {reason}.{hint}"
 
 
+def _up_to_date(engine: sa.Engine) -> bool:
+    """Whether the store's schema is :data:`SCHEMA_HEAD`, read without Alembic."""
+    try:
+        with engine.connect() as connection:
+            if not sa.inspect(connection).has_table(VERSION_TABLE):
+                return False
+            found = (
+                connection.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}"))
+                .scalars()
+                .all()
+            )
+    except sa.exc.DBAPIError:
+        return False  # the full check below says what is wrong
+    return found == [SCHEMA_HEAD]
+
+
 def _check_known(engine: sa.Engine, current: str | None) -> None:
+    from alembic.script import ScriptDirectory
+
     with engine.connect() as connection:
         config = _alembic_config(connection)
         known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}

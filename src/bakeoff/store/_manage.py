@@ -35,7 +35,14 @@ def study_size(store: Store, name: str) -> dict[str, int]:
                 cells, (cells.c.study_id == study_id) & (cells.c.status == CellStatus.RUNNING)
             ),
             "trials": count(trials, trials.c.cell_id.in_(own_cells)),
-            "predictions": count(predictions, predictions.c.cell_id.in_(own_cells)),
+            # Test rows predicted (each cell stores its rows together).
+            "predictions": int(
+                connection.execute(
+                    sa.select(sa.func.coalesce(sa.func.sum(predictions.c.n_rows), 0)).where(
+                        predictions.c.cell_id.in_(own_cells)
+                    )
+                ).scalar_one()
+            ),
         }
 
 

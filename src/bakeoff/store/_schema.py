@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from bakeoff.store._constants import PREFIX, SCHEMA_HEAD, VERSION_TABLE
+
 __all__ = [
     "PREFIX",
+    "SCHEMA_HEAD",
     "VERSION_TABLE",
     "cells",
     "metadata",
@@ -19,8 +22,6 @@ __all__ = [
     "trials",
 ]
 
-PREFIX = "bakeoff_"
-VERSION_TABLE = f"{PREFIX}alembic_version"
 
 metadata = sa.MetaData()
 
@@ -122,7 +123,7 @@ cells = sa.Table(
     # How the search went (schema 0005): the method used, why it stopped, the Pareto
     # front and which member was refitted and why; NULL for cells stored before.
     sa.Column("search_json", sa.Text),
-    # Scores beside the test scores (schema 0006): the refitted model's training scores
+    # Scores beside the test scores (schema 0007): the refitted model's training scores
     # and the Dirichlet re-sampling's spread; NULL for cells stored before.
     sa.Column("diagnostics_json", sa.Text),
     sa.UniqueConstraint("study_id", "cell_key", name=f"{PREFIX}uq_study_cell"),
@@ -155,19 +156,22 @@ trials = sa.Table(
     sa.UniqueConstraint("cell_id", "number", name=f"{PREFIX}uq_cell_trial"),
 )
 
+# One row per finished cell (schema 0006; one JSON row per test row before): typed
+# arrays packed by _predictions.py, so that a 100,000-cell study's store stays small.
 predictions = sa.Table(
-    f"{PREFIX}predictions",
+    f"{PREFIX}cell_predictions",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column(
         "cell_id",
         sa.Integer,
         sa.ForeignKey(f"{PREFIX}cells.id", ondelete="CASCADE"),
-        nullable=False,
+        primary_key=True,
+        autoincrement=False,
     ),
-    sa.Column("row", sa.Integer, nullable=False),
-    sa.Column("y_true", sa.Text, nullable=False),
-    sa.Column("y_pred", sa.Text, nullable=False),
-    sa.Column("proba_json", sa.Text),
-    sa.Index(f"{PREFIX}ix_predictions_cell", "cell_id"),
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("rows", sa.LargeBinary, nullable=False),
+    sa.Column("labels_json", sa.Text),
+    sa.Column("y_true", sa.LargeBinary, nullable=False),
+    sa.Column("y_pred", sa.LargeBinary, nullable=False),
+    sa.Column("proba", sa.LargeBinary),
 )

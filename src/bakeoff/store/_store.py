@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from bakeoff._registry import suggest
@@ -23,11 +22,15 @@ from bakeoff.store._engine import (
     read_only_file,
 )
 from bakeoff.store._json import dumps as _dumps
+from bakeoff.store._predictions import CellPredictions
 from bakeoff.store._records import CellDefinition, CellResult, TrialRecord
 from bakeoff.store._retry import retried
 from bakeoff.store._schema import cells, predictions, runs, studies, study_datasets, trials
-from bakeoff.store._states import CellStatus, TrialState
+from bakeoff.store._states import CellStatus, TrialState, count_cell_states
 from bakeoff.store._trial_writer import TrialWriter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PreparedStudy", "Store"]
 
@@ -71,6 +74,64 @@ def _refuse_read_only(url: str) -> None:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# The statements every cell runs (start, finish) are built once, with bound parameters:
+# building and keying a SQLAlchemy statement per call cost as much as running it.
+_HELD = sa.and_(
+    cells.c.id == sa.bindparam("cell"),
+    cells.c.owner == sa.bindparam("runner"),
+    cells.c.status == CellStatus.RUNNING,
+)
+_START = (
+    cells.update()
+    .where(_HELD)
+    .values(error=None, heartbeat_at=sa.bindparam("now", type_=cells.c.heartbeat_at.type))
+)
+_DROP_UNFINISHED_TRIALS = trials.delete().where(
+    trials.c.cell_id == sa.bindparam("cell"), trials.c.state.not_in(TrialState.REPLAYED)
+)
+_CELL_TRIALS = (
+    sa.select(trials).where(trials.c.cell_id == sa.bindparam("cell")).order_by(trials.c.number)
+)
+_RESULT_COLUMNS = (
+    "n_train",
+    "n_test",
+    "n_trials",
+    "n_failed_trials",
+    "best_trial",
+    "best_params_json",
+    "cv_value",
+    "test_scores_json",
+    "tune_seconds",
+    "refit_seconds",
+    "artifact_path",
+    "search_json",
+    "diagnostics_json",
+    "finished_at",
+    "run_id",
+)
+_FINISH = (
+    cells.update()
+    .where(_HELD)
+    .values(
+        status=CellStatus.COMPLETE,
+        lease_expires_at=None,
+        error=None,
+        **{name: sa.bindparam(f"v_{name}", type_=cells.c[name].type) for name in _RESULT_COLUMNS},
+    )
+)
+_DROP_PREDICTIONS = predictions.delete().where(predictions.c.cell_id == sa.bindparam("cell"))
+_ADD_PREDICTIONS = predictions.insert()
+
+
+#: Ids bound into one ``IN (...)`` at most: PostgreSQL's protocol and many SQLite builds
+#: cap a statement's parameters (65,535 and 32,766), and a study may have 100,000 cells.
+_IN_CHUNK = 1000
+
+
+def _chunks(ids: Sequence[Any]) -> list[Sequence[Any]]:
+    return [ids[i : i + _IN_CHUNK] for i in range(0, len(ids), _IN_CHUNK)]
 
 
 class Store:
@@ -226,16 +287,16 @@ class Store:
             }
             wanted = {c.cell_key for c in cell_definitions}
             aside = [k for k in existing if k not in wanted]
-            if aside:
+            for keys in _chunks(aside):
                 connection.execute(
                     cells.update()
-                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(aside))
+                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(keys))
                     .values(in_design=False)
                 )
-            if existing:
+            for keys in _chunks(sorted(wanted) if existing else []):
                 connection.execute(
                     cells.update()
-                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(wanted))
+                    .where(cells.c.study_id == study_id, cells.c.cell_key.in_(keys))
                     .values(in_design=True)
                 )
             new_cells = [
@@ -284,6 +345,8 @@ class Store:
 
     def runs_frame(self, study: str) -> pd.DataFrame:
         """Every run of ``study``, oldest first, with its provenance."""
+        import pandas as pd
+
         with self.engine.connect() as connection:
             return pd.read_sql(
                 sa.select(runs)
@@ -366,7 +429,11 @@ class Store:
 
     def held_elsewhere(self, cell_ids: Sequence[int], owner: str) -> list[str]:
         """Owners of the cells of ``cell_ids`` held by other runners under a live lease."""
-        return _leases.held_elsewhere(self.engine, cell_ids, owner)
+        return [
+            found
+            for chunk in _chunks(cell_ids)
+            for found in _leases.held_elsewhere(self.engine, chunk, owner)
+        ]
 
     def expire_dead_local_leases(self, cell_ids: Sequence[int], owner: str) -> int:
         """End the leases of runners on this machine that have died; how many runners.
@@ -380,13 +447,14 @@ class Store:
 
     def cell_statuses(self, cell_ids: Sequence[int]) -> dict[int, str]:
         """The stored status of each cell, by id."""
-        if not cell_ids:
-            return {}
+        statuses: dict[int, str] = {}
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(cells.c.id, cells.c.status).where(cells.c.id.in_(cell_ids))
-            ).all()
-        return {int(r.id): str(r.status) for r in rows}
+            for chunk in _chunks(cell_ids):
+                rows = connection.execute(
+                    sa.select(cells.c.id, cells.c.status).where(cells.c.id.in_(chunk))
+                ).all()
+                statuses.update({int(r.id): str(r.status) for r in rows})
+        return statuses
 
     @retried
     def start_cell(self, cell_id: int, owner: str) -> list[TrialRecord]:
@@ -400,20 +468,12 @@ class Store:
         """
         with self.engine.begin() as connection:
             held = connection.execute(
-                cells.update()
-                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
-                .values(error=None, heartbeat_at=_now())
+                _START, {"cell": cell_id, "runner": owner, "now": _now()}
             ).rowcount
             if held != 1:
                 raise LeaseLostError(f"cell {cell_id} is not held by this runner")
-            connection.execute(
-                trials.delete().where(
-                    trials.c.cell_id == cell_id, trials.c.state.not_in(REPLAYED_STATES)
-                )
-            )
-            rows = connection.execute(
-                sa.select(trials).where(trials.c.cell_id == cell_id).order_by(trials.c.number)
-            ).all()
+            connection.execute(_DROP_UNFINISHED_TRIALS, {"cell": cell_id})
+            rows = connection.execute(_CELL_TRIALS, {"cell": cell_id}).all()
         return [self._trial_record(r) for r in rows]
 
     @staticmethod
@@ -449,7 +509,7 @@ class Store:
         self,
         cell_id: int,
         result: CellResult,
-        prediction_rows: Sequence[dict[str, Any]],
+        cell_predictions: CellPredictions | None,
         owner: str,
         *,
         run_id: int | None = None,
@@ -461,52 +521,41 @@ class Store:
         Raises:
             LeaseLostError: If ``owner`` no longer holds the cell (nothing is written).
         """
-        rows = [
-            {
-                "cell_id": cell_id,
-                "row": int(p["row"]),
-                "y_true": _dumps(p["y_true"]),
-                "y_pred": _dumps(p["y_pred"]),
-                "proba_json": _dumps(p["proba"]) if p.get("proba") is not None else None,
-            }
-            for p in prediction_rows
-        ]
+        packed = cell_predictions.to_row() if cell_predictions is not None else None
         with self.engine.begin() as connection:
             # The cell's row first: it is the claim check, and on PostgreSQL its row lock
             # keeps a takeover from slipping in before the commit.
             held = connection.execute(
-                cells.update()
-                .where(_leases.owned(cell_id, owner), cells.c.status == CellStatus.RUNNING)
-                .values(
-                    status=CellStatus.COMPLETE,
-                    lease_expires_at=None,
-                    n_train=result.n_train,
-                    n_test=result.n_test,
-                    n_trials=result.n_trials,
-                    n_failed_trials=result.n_failed_trials,
-                    best_trial=result.best_trial,
-                    best_params_json=_dumps(result.best_params),
-                    cv_value=result.cv_value,
-                    test_scores_json=_dumps(result.test_scores),
-                    tune_seconds=result.tune_seconds,
-                    refit_seconds=result.refit_seconds,
-                    artifact_path=result.artifact_path,
-                    search_json=_dumps(result.search) if result.search is not None else None,
-                    diagnostics_json=(
+                _FINISH,
+                {
+                    "cell": cell_id,
+                    "runner": owner,
+                    "v_n_train": result.n_train,
+                    "v_n_test": result.n_test,
+                    "v_n_trials": result.n_trials,
+                    "v_n_failed_trials": result.n_failed_trials,
+                    "v_best_trial": result.best_trial,
+                    "v_best_params_json": _dumps(result.best_params),
+                    "v_cv_value": result.cv_value,
+                    "v_test_scores_json": _dumps(result.test_scores),
+                    "v_tune_seconds": result.tune_seconds,
+                    "v_refit_seconds": result.refit_seconds,
+                    "v_artifact_path": result.artifact_path,
+                    "v_search_json": _dumps(result.search) if result.search is not None else None,
+                    "v_diagnostics_json": (
                         _dumps(result.diagnostics) if result.diagnostics is not None else None
                     ),
-                    error=None,
-                    finished_at=_now(),
-                    run_id=run_id,
-                )
+                    "v_finished_at": _now(),
+                    "v_run_id": run_id,
+                },
             ).rowcount
             if held != 1:
                 raise LeaseLostError(
                     f"cell {cell_id} is held by another runner now; its result was not stored"
                 )
-            connection.execute(predictions.delete().where(predictions.c.cell_id == cell_id))
-            if rows:
-                connection.execute(predictions.insert(), rows)
+            connection.execute(_DROP_PREDICTIONS, {"cell": cell_id})
+            if packed is not None:
+                connection.execute(_ADD_PREDICTIONS, {"cell_id": cell_id, **packed})
 
     def warm_configurations(self, cell_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Best parameters of the complete cells among ``cell_ids``, in that order.
@@ -638,8 +687,40 @@ class Store:
         data["provenance"] = json.loads(data.pop("provenance_json"))
         return data
 
+    def cell_counts(self, name: str) -> dict[str, int]:
+        """How many of study ``name``'s cells are in each state (zeros kept), counted in SQL.
+
+        Raises:
+            StudyNotFoundError: With the closest study name in the store.
+        """
+        study_id = self.study(name)["id"]
+        query = (
+            sa.select(cells.c.status, sa.func.count())
+            .where(cells.c.study_id == study_id, cells.c.in_design.is_(True))
+            .group_by(cells.c.status)
+        )
+        with self.engine.connect() as connection:
+            found = {status: int(n) for status, n in connection.execute(query)}
+        counts = count_cell_states([])
+        for status, n in found.items():
+            if status not in counts:
+                count_cell_states([status])  # raises, naming the unknown state
+            counts[status] = n
+        return counts
+
+    def trial_count(self, name: str) -> int:
+        """Trials recorded by study ``name``'s cells (their ``n_trials``, summed in SQL)."""
+        study_id = self.study(name)["id"]
+        query = sa.select(sa.func.coalesce(sa.func.sum(cells.c.n_trials), 0)).where(
+            cells.c.study_id == study_id, cells.c.in_design.is_(True)
+        )
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
     def datasets_frame(self, name: str) -> pd.DataFrame:
         """The datasets (with fingerprints) a study has used."""
+        import pandas as pd
+
         study_id = self.study(name)["id"]
         query = sa.select(study_datasets).where(study_datasets.c.study_id == study_id)
         with self.engine.connect() as connection:
@@ -647,6 +728,8 @@ class Store:
 
     def cells_frame(self, name: str, *, include_set_aside: bool = False) -> pd.DataFrame:
         """Raw cell rows of study ``name`` (JSON columns still encoded)."""
+        import pandas as pd
+
         study_id = self.study(name)["id"]
         query = sa.select(cells).where(cells.c.study_id == study_id).order_by(cells.c.id)
         if not include_set_aside:
@@ -657,6 +740,8 @@ class Store:
 
     def trials_frame(self, name: str) -> pd.DataFrame:
         """Raw trial rows of study ``name`` joined with their cell's design columns."""
+        import pandas as pd
+
         study_id = self.study(name)["id"]
         query = (
             sa.select(
@@ -675,24 +760,31 @@ class Store:
             return pd.DataFrame(connection.execute(query).mappings().all())
 
     def predictions_frame(self, name: str) -> pd.DataFrame:
-        """Raw prediction rows of study ``name`` joined with their cell's design columns."""
+        """Prediction rows of study ``name`` (one per test row of each finished cell),
+        with their cell's design columns, ``y_true``, ``y_pred`` (Python values) and
+        ``proba`` (a list in the dataset's class order, or None)."""
+        import pandas as pd
+
         study_id = self.study(name)["id"]
+        design = (cells.c.model, cells.c.dataset, cells.c.budget, cells.c.seed, cells.c.cell_key)
         query = (
-            sa.select(
-                cells.c.model,
-                cells.c.dataset,
-                cells.c.budget,
-                cells.c.seed,
-                cells.c.cell_key,
-                predictions.c.row,
-                predictions.c.y_true,
-                predictions.c.y_pred,
-                predictions.c.proba_json,
-                cells.c.definition_json,
-            )
+            sa.select(*design, cells.c.definition_json, predictions)
             .join(cells, cells.c.id == predictions.c.cell_id)
             .where(cells.c.study_id == study_id, cells.c.in_design.is_(True))
-            .order_by(cells.c.id, predictions.c.row)
+            .order_by(cells.c.id)
         )
+        columns: dict[str, list[Any]] = {
+            name: [] for name in (*(c.name for c in design), "row", "y_true", "y_pred", "proba")
+        }
+        columns["definition_json"] = []
         with self.engine.connect() as connection:
-            return pd.DataFrame(connection.execute(query).mappings().all())
+            for found in connection.execute(query).mappings():
+                cell = CellPredictions.from_row(found)
+                n = len(cell.rows)
+                for column in (*(c.name for c in design), "definition_json"):
+                    columns[column].extend([found[column]] * n)
+                columns["row"].extend(cell.rows)
+                columns["y_true"].extend(cell.y_true)
+                columns["y_pred"].extend(cell.y_pred)
+                columns["proba"].extend(cell.proba if cell.proba is not None else [None] * n)
+        return pd.DataFrame(columns)

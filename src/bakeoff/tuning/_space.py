@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import optuna
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+if TYPE_CHECKING:
+    import optuna
 
 __all__ = ["CategoricalParam", "FloatParam", "IntParam", "Param", "SearchSpace"]
 
@@ -70,9 +72,9 @@ class IntParam(_ParamBase):
         return trial.suggest_int(name, self.low, self.high, step=self.step, log=self.log)
 
     def distribution(self) -> optuna.distributions.BaseDistribution:
-        return optuna.distributions.IntDistribution(
-            self.low, self.high, log=self.log, step=self.step
-        )
+        from optuna.distributions import IntDistribution
+
+        return IntDistribution(self.low, self.high, log=self.log, step=self.step)
 
 
 class FloatParam(_ParamBase):
@@ -99,9 +101,9 @@ class FloatParam(_ParamBase):
         return trial.suggest_float(name, self.low, self.high, step=self.step, log=self.log)
 
     def distribution(self) -> optuna.distributions.BaseDistribution:
-        return optuna.distributions.FloatDistribution(
-            self.low, self.high, log=self.log, step=self.step
-        )
+        from optuna.distributions import FloatDistribution
+
+        return FloatDistribution(self.low, self.high, log=self.log, step=self.step)
 
 
 class CategoricalParam(_ParamBase):
@@ -123,7 +125,9 @@ class CategoricalParam(_ParamBase):
         return trial.suggest_categorical(name, self.choices)
 
     def distribution(self) -> optuna.distributions.BaseDistribution:
-        return optuna.distributions.CategoricalDistribution(self.choices)
+        from optuna.distributions import CategoricalDistribution
+
+        return CategoricalDistribution(self.choices)
 
 
 Param = Annotated[IntParam | FloatParam | CategoricalParam, Field(discriminator="type")]
@@ -240,8 +244,10 @@ class SearchSpace(Mapping[str, Any]):
     def distributions_json(self) -> dict[str, str]:
         """Each parameter's Optuna distribution as Optuna's JSON text (computed once)."""
         if self._distributions_json is None:
+            from optuna.distributions import distribution_to_json
+
             self._distributions_json = {
-                name: optuna.distributions.distribution_to_json(param.distribution())
+                name: distribution_to_json(param.distribution())
                 for name, param in self._params.items()
             }
         return dict(self._distributions_json)

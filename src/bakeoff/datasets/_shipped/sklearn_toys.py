@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import pandas as pd
-from sklearn import datasets as skd
+from typing import TYPE_CHECKING, Any
 
 from bakeoff.datasets._registry import register_dataset
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SOURCE = "scikit-learn: sklearn.datasets.{}"
 _UCI = "CC BY 4.0 (UCI Machine Learning Repository)"
@@ -37,6 +37,8 @@ def _with_class_names(loader: Callable[..., Any]) -> pd.DataFrame:
     "problems. Annals of Eugenics 7(2), 179-188.",
 )
 def iris() -> pd.DataFrame:
+    from sklearn import datasets as skd
+
     return _with_class_names(skd.load_iris)
 
 
@@ -54,6 +56,8 @@ def iris() -> pd.DataFrame:
     citation="Aeberhard, S. & Forina, M. (1991). Wine [Dataset]. UCI Machine Learning Repository.",
 )
 def wine() -> pd.DataFrame:
+    from sklearn import datasets as skd
+
     return _with_class_names(skd.load_wine)
 
 
@@ -72,6 +76,8 @@ def wine() -> pd.DataFrame:
     "Wisconsin (Diagnostic) [Dataset]. UCI Machine Learning Repository.",
 )
 def breast_cancer() -> pd.DataFrame:
+    from sklearn import datasets as skd
+
     return _with_class_names(skd.load_breast_cancer)
 
 
@@ -90,6 +96,8 @@ def breast_cancer() -> pd.DataFrame:
     "[Dataset]. UCI Machine Learning Repository.",
 )
 def digits() -> pd.DataFrame:
+    from sklearn import datasets as skd
+
     return skd.load_digits(as_frame=True).frame
 
 
@@ -108,4 +116,6 @@ def digits() -> pd.DataFrame:
     "regression. Annals of Statistics 32(2), 407-499.",
 )
 def diabetes() -> pd.DataFrame:
+    from sklearn import datasets as skd
+
     return skd.load_diabetes(as_frame=True).frame

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from bakeoff.datasets._registry import register_dataset
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _load(module: str) -> pd.DataFrame:

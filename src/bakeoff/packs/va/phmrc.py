@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from bakeoff.datasets import register_reader
 from bakeoff.exceptions import DatasetError
+
+if TYPE_CHECKING:  # registering the reader imports no pandas (bakeoff starts fast)
+    import pandas as pd
 
 __all__ = ["CAUSE_LISTS", "MODULES", "read_phmrc"]
 
@@ -61,6 +63,8 @@ def read_phmrc(
         DatasetError: If the file lacks the columns of the PHMRC layout.
         ValueError: For an unknown module or cause list.
     """
+    import pandas as pd
+
     if module not in MODULES:
         raise ValueError(f"module '{module}' is not one of {sorted(MODULES)}")
     if causes not in CAUSE_LISTS:
@@ -99,6 +103,8 @@ def read_phmrc(
 
 def _answers(column: pd.Series) -> pd.Series:
     """Yes/no answers as 1/0, numbers as numbers, unknowns as missing, else the text."""
+    import pandas as pd
+
     text = column.str.strip()
     lower = text.str.lower()
     known = lower[~lower.isin(_UNKNOWN)]

@@ -27,11 +27,12 @@ The registered datasets (``va_sim_<site>`` and ``va_sim_sites``) use the default
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from bakeoff.datasets import register_dataset, register_suite
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CAUSES", "SITES", "VASimulation", "register_simulation", "simulate_va"]
 
@@ -103,6 +104,9 @@ class VASimulation:
 def simulate_va(settings: VASimulation | None = None) -> pd.DataFrame:
     """One row per death: ``site``, ``age``, ``sex``, ``s01``… symptoms (1, 0 or missing)
     and ``cause``."""
+    import numpy as np
+    import pandas as pd
+
     s = settings or VASimulation()
     rng = np.random.default_rng(s.seed)
     n_causes, n_symptoms = len(s.causes), s.n_symptoms
