@@ -273,7 +273,6 @@ def validate(
     look like identifiers or leak the target. The --tuning-* options are checked as
     `bakeoff run` would apply them.
     """
-    from bakeoff._study import Study
     from bakeoff.cli._datasets import print_report
 
     flags = TuningFlags(tune, tuning_method, tuning_trials, tuning_timeout, pruner)

@@ -547,4 +547,3 @@ def _resampled_scores(
         "unresampled": plain,
     }
     return means, account
-
