@@ -54,6 +54,15 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _per_fold(pruner: str) -> dict[str, int]:
+    per_fold = {}
+    for entry in MODELS:
+        model = bakeoff.models.get(entry["name"])
+        fine = pruner != "none" and model.resource is not None
+        per_fold[entry["name"]] = model.steps_per_fit if fine else 1
+    return per_fold
+
+
 def run(pruner: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     url = f"sqlite:///{folder / f'{pruner}.db'}"
     study = bakeoff.Study(
@@ -80,13 +89,9 @@ def run(pruner: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         "pruner": pruner,
         "cpu": cpu,
         "wall": wall,
-        # Steps are folds, except for XGBoost under a pruner: 10 checkpoints per fold.
-        "folds": int(
-            np.ceil(
-                trials["steps"]
-                / np.where((trials["model"] == "xgboost") & (pruner != "none"), 10, 1)
-            ).sum()
-        ),
+        # Steps are folds, except under a pruner for models with a finer resource
+        # (XGBoost's boosting rounds, the forest's trees): then checkpoints per fold.
+        "folds": int(np.ceil(trials["steps"] / trials["model"].map(_per_fold(pruner))).sum()),
         "pruned": int((trials["state"] == "PRUNED").sum()),
         "trials": len(trials),
         "scores": results.set_index(["model", "dataset", "seed"])["test_accuracy"],

@@ -10,11 +10,12 @@ works.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from bakeoff.datasets import Dataset
-from bakeoff.protocol import budget_order, data_seeds, outer_split
+from bakeoff.protocol import budget_order, data_seeds, train_test_rows
 from bakeoff.spec import StudySpec
 
 __all__ = ["MIN_ROWS_PER_REGRESSION_FOLD", "budget_problems"]
@@ -23,7 +24,9 @@ __all__ = ["MIN_ROWS_PER_REGRESSION_FOLD", "budget_problems"]
 MIN_ROWS_PER_REGRESSION_FOLD = 2
 
 
-def budget_problems(spec: StudySpec, datasets: dict[str, Dataset]) -> list[str]:
+def budget_problems(
+    spec: StudySpec, datasets: dict[str, Dataset], test_rows: dict[str, Any] | None = None
+) -> list[str]:
     """Every budget that does not fit a dataset's training split or its inner folds.
 
     Returns one message per (budget, dataset), naming the field, the value and the fix:
@@ -33,11 +36,17 @@ def budget_problems(spec: StudySpec, datasets: dict[str, Dataset]) -> list[str]:
     """
     problems: list[str] = []
     for dataset in datasets.values():
-        problems += _dataset_problems(spec, dataset)
+        problems += _dataset_problems(spec, dataset, (test_rows or {}).get(dataset.name))
     return problems
 
 
-def _dataset_problems(spec: StudySpec, dataset: Dataset) -> list[str]:
+def _split_words(spec: StudySpec) -> str:
+    if spec.split.kind == "leave_one_group_out":
+        return f"outside its held-out {spec.split.group}"
+    return f"with test_size {spec.split.test_size}"
+
+
+def _dataset_problems(spec: StudySpec, dataset: Dataset, test_rows: Any = None) -> list[str]:
     cv = spec.tuning.cv
     y = dataset.y.to_numpy()
     classification = dataset.task == "classification"
@@ -46,8 +55,12 @@ def _dataset_problems(spec: StudySpec, dataset: Dataset) -> list[str]:
     for seed in spec.seeds:
         seeds = data_seeds(spec.seed, dataset.fingerprint, seed)
         try:
-            train, _ = outer_split(
-                y, test_size=spec.split.test_size, seed=seeds["outer"], stratify=classification
+            train, _ = train_test_rows(
+                y,
+                test_size=spec.split.test_size,
+                seed=seeds["outer"],
+                stratify=classification,
+                test_rows=test_rows,
             )
         except ValueError as exc:
             # The split every cell of this dataset would make: refuse it now, not in a cell.
@@ -66,8 +79,8 @@ def _dataset_problems(spec: StudySpec, dataset: Dataset) -> list[str]:
         if rows > n_train:
             problems.append(
                 f"budgets[{i}]: {rows} is larger than the training split of dataset "
-                f"'{dataset.name}' ({n_train} of {dataset.n_rows} rows with test_size "
-                f'{spec.split.test_size}). Use at most {n_train}, or "full".'
+                f"'{dataset.name}' ({n_train} of {dataset.n_rows} rows {_split_words(spec)})."
+                f' Use at most {n_train}, or "full".'
             )
         elif rows < minimum:
             problems.append(_too_few(i, rows, dataset, cv, minimum, orders, short_of))

@@ -47,6 +47,8 @@ class Resolution:
     skipped_pairs: list[tuple[str, str]]
     #: Model label to (tuning method, why): ``auto`` resolved per model.
     methods: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Dataset name to its fixed test positions (``split.kind: leave_one_group_out``).
+    test_rows: dict[str, Any] = field(default_factory=dict)
 
 
 def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
@@ -73,6 +75,10 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         with problems.check():
             require_optional("ray", extra="ray", purpose="execution.backend: ray")
     datasets = _load_datasets(spec, base_dir, problems)
+    test_rows: dict[str, Any] = {}
+    if spec.split.kind == "leave_one_group_out":
+        with problems.check():
+            datasets, test_rows = _groups_held_out(spec, datasets)
     _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
     models: list[ResolvedModel] = []
@@ -89,7 +95,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         metrics = _resolve_metrics(spec, tasks, datasets)
     with problems.check():
         metrics = _with_objectives(spec, metrics, datasets)
-    for message in budget_problems(spec, datasets):
+    for message in budget_problems(spec, datasets, test_rows):
         problems.add(message)
     problems.raise_if_any()
     skipped = [
@@ -104,7 +110,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
             cached = _cached_params(spec, base_dir, models, list(datasets.values()))
     problems.raise_if_any()
     protocol = {
-        "split": spec.split.model_dump(),
+        "split": _split_key(spec),
         "tuning": _tuning_key(spec),
     }
     cells = []
@@ -131,7 +137,9 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     order = {name: i for i, name in enumerate(datasets)}
     budget_order = {str(b): i for i, b in enumerate(spec.budgets)}
     cells.sort(key=lambda c: (order[c.dataset], budget_order[str(c.budget)], c.seed))
-    return Resolution(spec, datasets, models, metrics, n_trials, cells, protocol, skipped, methods)
+    return Resolution(
+        spec, datasets, models, metrics, n_trials, cells, protocol, skipped, methods, test_rows
+    )
 
 
 def _warn_about_datasets(datasets: dict[str, Dataset]) -> None:
@@ -329,6 +337,86 @@ def _check_sampler(spec: StudySpec) -> None:
         ) from None
 
 
+def _split_key(spec: StudySpec) -> dict[str, Any]:
+    # Split settings at their defaults stay out of the keys, which are then those of
+    # releases before they existed.
+    split = spec.split.model_dump()
+    defaults = type(spec.split)().model_dump()
+    return {k: v for k, v in split.items() if k == "test_size" or v != defaults[k]}
+
+
+def _groups_held_out(
+    spec: StudySpec, datasets: dict[str, Dataset]
+) -> tuple[dict[str, Dataset], dict[str, Any]]:
+    """One dataset per value of ``split.group``: its rows are the test rows."""
+    import numpy as np
+
+    group = spec.split.group
+    assert group is not None
+    expanded: dict[str, Dataset] = {}
+    test_rows: dict[str, Any] = {}
+    for dataset in datasets.values():
+        if group not in dataset.frame.columns:
+            columns = ", ".join(str(c) for c in list(dataset.frame.columns)[:12])
+            raise SpecError(
+                f"split.group: dataset '{dataset.name}' has no column '{group}' to hold out "
+                f"(its columns: {columns}{', …' if dataset.frame.shape[1] > 12 else ''}). "
+                f"Name a column of every dataset, or use kind: holdout."
+            )
+        values = dataset.frame[group]
+        if values.isna().any():
+            raise SpecError(
+                f"split.group: column '{group}' of dataset '{dataset.name}' has "
+                f"{int(values.isna().sum())} missing values; every row needs a group. Fill "
+                f"or drop them."
+            )
+        levels = sorted(values.unique().tolist(), key=str)
+        if len(levels) < 2:
+            raise SpecError(
+                f"split.group: column '{group}' of dataset '{dataset.name}' has one value "
+                f"({levels[0]!r}); leaving a group out needs at least two. Use kind: holdout."
+            )
+        for level in levels:
+            name = f"{dataset.name}.{_name_part(level)}"
+            held_out = replace_dataset(
+                dataset,
+                name=name,
+                description=f"{dataset.description} (test: {group} {level})".strip(),
+                drop=[*dataset.drop, group],
+                types={k: v for k, v in dataset.types.items() if k != group},
+            )
+            rows = np.flatnonzero((values == level).to_numpy())
+            if held_out.n_rows != dataset.n_rows:  # the rows must line up with the group's
+                raise SpecError(f"split.group: dataset '{name}' lost rows when built")
+            expanded[name] = held_out
+            test_rows[name] = rows
+    return expanded, test_rows
+
+
+def _name_part(value: Any) -> str:
+    import re
+
+    text = re.sub(r"[^A-Za-z0-9_.\-]+", "_", str(value)).strip("_.-")
+    return text or "group"
+
+
+def replace_dataset(dataset: Dataset, **changes: Any) -> Dataset:
+    """A copy of ``dataset`` built again with some of its arguments changed."""
+    arguments = {
+        "name": dataset.name,
+        "frame": dataset.frame,
+        "target": dataset.target,
+        "task": dataset.task,
+        "description": dataset.description,
+        "source": dataset.source,
+        "drop": list(dataset.drop),
+        "types": dict(dataset.types),
+        "license": dataset.license,
+        "citation": dataset.citation,
+    }
+    return Dataset(**(arguments | changes))
+
+
 def _load_datasets(spec: StudySpec, base_dir: Path, problems: Problems) -> dict[str, Dataset]:
     """Every dataset the spec names, with suites and collections expanded in place."""
     datasets: dict[str, Dataset] = {}
@@ -389,6 +477,8 @@ def _load_entry(field: str, entry: DatasetSpec, base_dir: Path) -> list[Dataset]
                 description=entry.description,
                 license=entry.license,
                 citation=entry.citation,
+                reader=entry.reader,
+                reader_options=entry.reader_options,
             )
         ]
     except SpecError as exc:

@@ -46,8 +46,11 @@ def results(
 
     Columns: study, model, dataset, budget, seed, status, n_train, n_test, n_trials,
     n_failed_trials, best_params (JSON text), cv_<objective>, test_<metric> for every
-    metric, tune_seconds, refit_seconds, stop_reason (why the search stopped: n_trials,
-    patience, timeout, cpu_budget or grid_exhausted), error, artifact_path, cell_key.
+    metric (with ``split.dirichlet_draws``: the mean over the re-samples, and
+    sd_test_<metric> their spread), train_<metric> (the refitted model on its own
+    training rows, for the overfitting gap), tune_seconds, refit_seconds, stop_reason
+    (why the search stopped: n_trials, patience, timeout, cpu_budget or
+    grid_exhausted), error, artifact_path, cell_key.
 
     ``budget`` is float64: the budget's rows, ``inf`` for ``full`` (so ``full`` sorts
     last and never equals a count); ``n_train`` is the rows the cell trained on.
@@ -79,6 +82,11 @@ def results(
         for metric in definition["metrics"]:
             value = scores.get(metric)
             row[f"test_{metric}"] = np.nan if value is None else value
+        diagnostics = _json(cell.diagnostics_json, {})
+        for metric, value in diagnostics.get("train_scores", {}).items():
+            row[f"train_{metric}"] = value
+        for metric, value in diagnostics.get("test_resampling", {}).get("sd", {}).items():
+            row[f"sd_test_{metric}"] = value
         search = _json(cell.search_json, {})
         row.update(
             tune_seconds=cell.tune_seconds,
@@ -96,7 +104,7 @@ def results(
         return frame
     # Score columns after the design, test_ columns together.
     cv_cols = sorted(c for c in frame.columns if c.startswith("cv_"))
-    test_cols = [c for c in frame.columns if c.startswith("test_")]
+    test_cols = [c for c in frame.columns if c.startswith(("test_", "sd_test_", "train_"))]
     head = [*_DESIGN, "status", "n_train", "n_test", "n_trials", "n_failed_trials", "best_params"]
     tail = [c for c in frame.columns if c not in head + cv_cols + test_cols]
     return frame[head + cv_cols + test_cols + tail]

@@ -456,6 +456,9 @@ class Study:
                 cell_ids[c.key] for c in warm_siblings(cell, resolution.cells, self.spec)
             ),
             max_cpu_seconds=self.spec.execution.max_cpu_seconds,
+            test_rows=resolution.test_rows.get(cell.dataset),
+            dirichlet_draws=self.spec.split.dirichlet_draws,
+            dirichlet_alpha=self.spec.split.dirichlet_alpha,
         )
 
     def _artifacts_dir(self, url: str) -> str | None:

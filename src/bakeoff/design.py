@@ -92,6 +92,7 @@ def build_cells(
                             "label": model.label,
                             "fixed_params": model.fixed_params,
                             "search_space": json.loads(model.space.canonical_json()),
+                            **_pruning_resource(model, protocol),
                         },
                         "dataset": {
                             "name": dataset.name,
@@ -116,6 +117,16 @@ def build_cells(
                         )
                     )
     return cells
+
+
+def _pruning_resource(model: ResolvedModel, protocol: dict[str, Any]) -> dict[str, Any]:
+    # What a pruner sees of a trial depends on the model's finer resource (boosting
+    # rounds, trees) and its checkpoints; without a pruner nothing does, and the keys
+    # stay those of releases before the resource existed.
+    pruner = protocol.get("tuning", {}).get("pruner", "none")
+    if pruner == "none" or model.model.resource is None:
+        return {}
+    return {"resource": [model.model.resource, model.model.steps_per_fit]}
 
 
 def _qualified_name(obj: object) -> str:

@@ -173,3 +173,15 @@ def test_tune_with_parallel_trials(tmp_path: Path) -> None:
         spec = store.study("tune-ridge-diabetes")["spec"]
     assert spec["tuning"]["parallel_trials"] == 2 and spec["tuning"]["pruner"] == "median"
     assert len(bakeoff.trials("tune-ridge-diabetes", storage=url)) == 4
+
+
+def test_validate_checks_the_flags_as_run_would_apply_them(tmp_path: Path) -> None:
+    write(tmp_path, small_study())
+    done = run_cli("validate", "study.yaml", "--tuning-method", "tpee", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "--tuning-method tpee: tuning.method" in " ".join(done.stderr.split())
+    plain = run_cli("validate", "study.yaml", cwd=tmp_path)
+    untuned = run_cli("validate", "study.yaml", "--no-tune-hyperparameters", cwd=tmp_path)
+    assert plain.returncode == untuned.returncode == 0, untuned.stderr
+    cells = bakeoff.Study(**small_study()).cells()
+    assert f"{len(cells)} cells" in plain.stdout and f"{len(cells)} cells" in untuned.stdout

@@ -246,8 +246,10 @@ def test_binary_parquet_columns_are_categories(tmp_path: Path) -> None:
     )
     path = tmp_path / "binary.parquet"
     pq.write_table(table, path)
-    # Two distinct byte strings: a two-valued (boolean) feature, one-hot encoded.
-    assert datasets.load_file(path, target="y").feature_kinds["code"] == "boolean"
+    # Two distinct byte strings: a two-valued (boolean) feature, one-hot encoded; 0xff is
+    # not UTF-8, so the column is read as Latin-1 text, with a warning.
+    with pytest.warns(BakeoffWarning, match="'code' hold bytes that are not UTF-8"):
+        assert datasets.load_file(path, target="y").feature_kinds["code"] == "boolean"
 
 
 def test_time_zone_aware_datetimes_are_read_as_utc(tmp_path: Path) -> None:
@@ -301,3 +303,18 @@ def test_datetimes_whose_offset_changes_within_a_csv_column_become_utc(tmp_path:
     loaded = pd.DatetimeIndex(dataset.X["when"])
     # The same instants, as naive UTC (how zone-aware columns are kept).
     assert (loaded == instants.tz_convert("UTC").tz_localize(None)).all()
+
+
+def test_a_binary_target_that_is_not_utf8_is_read_as_latin1(tmp_path: Path) -> None:
+    # Found by the generated-input test: a binary target with the byte 0x80 was a crash
+    # ("bug in bakeoff": UnicodeDecodeError) where the labels were hashed.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "labels.parquet"
+    labels = [b"caf\xc3\xa9", b"\x80"] * 20  # UTF-8 "café", then a byte that is not UTF-8
+    pq.write_table(pa.table({"x": np.arange(40.0), "y": pa.array(labels, pa.binary())}), path)
+    with pytest.warns(BakeoffWarning, match="binary column 'y' hold bytes that are not UTF-8"):
+        dataset = datasets.load_file(path, target="y")
+    assert sorted(dataset.classes) == sorted(["café", "\x80"])
+    assert isinstance(dataset.fingerprint, str)

@@ -94,3 +94,13 @@ def test_an_estimator_registered_by_import_path_builds_when_first_used() -> None
 def test_an_import_path_without_a_task_is_refused() -> None:
     with pytest.raises(ValueError, match="needs task="):
         models.register_estimator("knn_no_task", "sklearn.neighbors:KNeighborsClassifier")
+
+
+def test_a_model_file_saved_before_the_estimators_moved_still_loads() -> None:
+    # Artifacts pickled by earlier releases name bakeoff.models._sklearn's class.
+    import pickle
+
+    from bakeoff.models._estimators import PenaltyLogisticRegression
+
+    old = b"cbakeoff.models._sklearn\n_PenaltyLogisticRegression\n."  # a GLOBAL opcode
+    assert pickle.loads(old) is PenaltyLogisticRegression

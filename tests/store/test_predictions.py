@@ -107,7 +107,7 @@ def test_a_store_at_schema_0005_keeps_its_predictions_exactly(store_url: str) ->
         )
     engine.dispose()
     store = Store(store_url)  # opening upgrades
-    assert schema_revision(store.engine)[0] == "0006"
+    assert schema_revision(store.engine)[0] == "0007"
     assert "bakeoff_predictions" not in sa.inspect(store.engine).get_table_names()
     frame = store.predictions_frame("old")
     expected = sorted(old_rows, key=lambda r: (r[0], r[1]))

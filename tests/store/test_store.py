@@ -34,7 +34,7 @@ def test_migrated_schema_equals_the_table_definitions(any_store_url: str) -> Non
     # the code writes to agree.
     assert differences == []
     current, head = schema_revision(store.engine)
-    assert current == head == "0006"
+    assert current == head == "0007"
 
 
 def test_every_table_is_prefixed_so_optuna_can_share_the_database(any_store_url: str) -> None:
@@ -234,7 +234,7 @@ def test_a_store_at_the_first_schema_is_upgraded_and_keeps_its_rows(store_url: s
         )
     engine.dispose()
     store = Store(store_url)  # opening upgrades
-    assert schema_revision(store.engine)[0] == "0006"
+    assert schema_revision(store.engine)[0] == "0007"
     assert store.study_names() == ["old"]
     columns = {c["name"] for c in sa.inspect(store.engine).get_columns("bakeoff_study_datasets")}
     assert "meta_json" in columns
@@ -259,7 +259,7 @@ def test_a_disk_that_fills_during_the_first_migration_leaves_no_tables(tmp_path:
     # room, creates the store instead of tripping on a half-made one.
     assert sa.inspect(create_engine(url)).get_table_names() == []
     store = Store(url)
-    assert schema_revision(store.engine) == ("0006", "0006")
+    assert schema_revision(store.engine) == ("0007", "0007")
 
 
 def test_runners_creating_one_store_at_once_migrate_it_once(tmp_path: Path) -> None:
@@ -275,7 +275,7 @@ def test_runners_creating_one_store_at_once_migrate_it_once(tmp_path: Path) -> N
     for process in processes:
         _, stderr = process.communicate(timeout=120)
         assert process.returncode == 0, stderr
-    assert schema_revision(Store(url).engine) == ("0006", "0006")
+    assert schema_revision(Store(url).engine) == ("0007", "0007")
 
 
 def test_a_store_at_the_second_schema_is_upgraded_with_its_provenance_as_a_run(
@@ -304,7 +304,7 @@ def test_a_store_at_the_second_schema_is_upgraded_with_its_provenance_as_a_run(
     with pytest.warns(bakeoff.exceptions.BakeoffWarning, match=r"bakeoff 0\.0\.9 -> "):
         assert bakeoff.Study(**spec).run(storage=store_url).exit_code == 0
     store = Store(store_url)
-    assert schema_revision(store.engine)[0] == "0006"
+    assert schema_revision(store.engine)[0] == "0007"
     assert len(store.runs_frame("tiny")) == 1
 
 

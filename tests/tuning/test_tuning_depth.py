@@ -4,10 +4,12 @@ each on real Optuna searches stored in a real SQLite file."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import optuna
 import pandas as pd
 import pytest
 
@@ -355,15 +357,114 @@ def test_parallel_batches_of_a_history_free_sampler_equal_one_at_a_time(method: 
             replayed=[],
             on_trials=batches.append,
         )
-        assert [len(b) for b in batches] == [parallel] * (7 // parallel) + (
-            [7 % parallel] if 7 % parallel else []
-        )
+        # Each trial is stored as it is told, in number order.
+        assert [[r.number for r in b] for b in batches] == [[n] for n in range(7)]
         return [
             (r.number, r.state, r.params, r.values, r.intermediate, r.user_attrs)
             for r in outcome.records
         ]
 
     assert records(3) == records(1)
+
+
+def test_trial_n_is_asked_when_trial_n_minus_k_is_told() -> None:
+    # The sliding window's rule (docs/tuning.md): with k cores the window is w = 2k;
+    # when trial n is asked, trials 0..n-w are finished and the w-1 before n are
+    # running, whatever the children's speeds.
+    from bakeoff.protocol import SearchSettings, tune
+    from bakeoff.tuning import SearchSpace
+
+    space = SearchSpace({"x": {"type": "float", "low": 0.0, "high": 1.0}})
+
+    def objective(params: dict[str, Any], trial: Any) -> list[float]:
+        # The child holds the study as it was when it forked, right after its ask.
+        seen = trial._trial.study.get_trials(deepcopy=False)
+        states = [t.state.name for t in seen if t.number < trial._trial.number]
+        trial.set_user_attr("finished", states.count("COMPLETE"))
+        trial.set_user_attr("running", states.count("RUNNING"))
+        time.sleep(0.05 * (trial._trial.number % 3 == 0))  # uneven speeds
+        return [params["x"]]
+
+    k, w = 2, 4
+    settings = SearchSettings(
+        directions=("minimize",), method="tpe", n_trials=9, cell_seed=1, parallel=k
+    )
+    outcome = tune(
+        space=space, objective=objective, settings=settings, replayed=[], on_trials=lambda _: None
+    )
+    seen = [(r.user_attrs["finished"], r.user_attrs["running"]) for r in outcome.records]
+    assert seen == [(max(0, n - w + 1), min(n, w - 1)) for n in range(9)]
+
+
+@pytest.mark.parametrize(
+    ("method", "pruning"), [("tpe", "median"), ("tpe", "asha"), ("qmc", None), ("nsga2", None)]
+)
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_a_cell_resumed_after_any_trial_asks_what_an_uninterrupted_one_did(
+    method: str, pruning: str | None, parallel: int
+) -> None:
+    # Staged replay: resuming from every stored prefix (the trials still running at the
+    # kill are lost) must give the very trials of the run that was never stopped,
+    # including samplers that keep state in the study (QMC's counter, NSGA-II).
+    from bakeoff.protocol import SearchSettings, tune
+    from bakeoff.tuning import SearchSpace
+
+    space = SearchSpace(
+        {
+            "x": {"type": "float", "low": -2.0, "high": 2.0},
+            "y": {"type": "int", "low": 0, "high": 4},
+        }
+    )
+    pruner = {
+        "median": optuna.pruners.MedianPruner(n_startup_trials=2),
+        "asha": optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=2),
+    }.get(pruning or "")
+
+    def objective(params: dict[str, Any], trial: Any) -> list[float]:
+        for step in range(3):
+            trial.report((params["x"] - 0.3) ** 2 + step * params["y"], step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        trial.set_user_attr("y", params["y"])
+        values = [(params["x"] - 0.3) ** 2 + params["y"]]
+        return [*values, abs(params["x"])] if method == "nsga2" else values
+
+    directions = ("minimize", "minimize") if method == "nsga2" else ("minimize",)
+    options = {"population_size": 4} if method == "nsga2" else {}
+    if method == "tpe":
+        options = {"n_startup_trials": 3}
+    settings = SearchSettings(
+        directions=directions,
+        method=method,
+        n_trials=16,
+        cell_seed=3,
+        parallel=parallel,
+        sampler_options=options,
+        pruner=pruner,
+    )
+
+    def run_from(replayed: list[Any]) -> list[tuple[Any, ...]]:
+        outcome = tune(
+            space=space,
+            objective=objective,
+            settings=settings,
+            replayed=replayed,
+            on_trials=lambda _: None,
+        )
+        return [
+            (r.number, r.state, r.params, r.values, r.intermediate, r.user_attrs)
+            for r in outcome.records
+        ]
+
+    whole = tune(
+        space=space, objective=objective, settings=settings, replayed=[], on_trials=lambda _: None
+    ).records
+    expected = run_from([])
+    assert len({json.dumps(p[2], sort_keys=True) for p in expected}) > 5
+    if pruner is not None:  # pruning happens, in the children too (ASHA's rungs)
+        assert any(p[1] == "PRUNED" for p in expected)
+    for cut in (1, 2, 4, 7, 11):
+        assert run_from(whole[:cut]) == expected, f"resumed after {cut} trials"
 
 
 def test_pruning_with_parallel_trials_is_deterministic(tmp_path: Path) -> None:
@@ -417,7 +518,7 @@ def test_warm_start_begins_with_the_smaller_budgets_best_and_ignores_timing(
 
 def test_xgboost_reports_boosting_rounds_and_is_pruned_inside_a_fold(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'rounds.db'}"
-    spec = lr_study(url, method="random", n_trials=10, cv=3, pruner="median")
+    spec = lr_study(url, method="random", n_trials=16, cv=3, pruner="median")
     spec["tuning"]["pruner_options"] = {"n_startup_trials": 3}
     spec["datasets"] = ["breast_cancer"]
     spec["models"] = [
@@ -442,6 +543,60 @@ def test_xgboost_reports_boosting_rounds_and_is_pruned_inside_a_fold(tmp_path: P
     # The objective is still the mean inner-fold accuracy of the finished fits.
     means = complete["fold_scores"].map(lambda f: float(np.mean(json.loads(f))))
     assert np.allclose(means, complete["value"], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_a_forest_grown_in_checkpoints_equals_one_grown_at_once(task: str) -> None:
+    # The hook's contract: after fit_steps the pipeline is what pipeline.fit leaves
+    # (scikit-learn seeds warm-started trees as one fit would).
+    from sklearn.datasets import load_breast_cancer, load_diabetes
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = (load_breast_cancer if task == "classification" else load_diabetes)(
+        return_X_y=True, as_frame=True
+    )
+    model = bakeoff.models.get("random_forest")
+    assert model.resource == "trees"
+
+    def pipeline() -> Pipeline:
+        forest = model.build({"n_estimators": 23, "n_jobs": 1}, task=task, random_state=4)
+        return Pipeline([("pass", FunctionTransformer()), ("model", forest)])
+
+    seen: list[Any] = []
+    stepped = pipeline()
+    model.fit_steps(
+        stepped, X[:300], y[:300], X_val=X[300:], on_step=lambda p, q: seen.append((p, q))
+    )
+    whole = pipeline().fit(X[:300], y[:300])
+    assert len(seen) == model.steps_per_fit
+    assert len(stepped[-1].estimators_) == 23 and not stepped[-1].warm_start
+    np.testing.assert_array_equal(stepped.predict(X[300:]), whole.predict(X[300:]))
+    np.testing.assert_array_equal(seen[-1][0], whole.predict(X[300:]))
+    if task == "classification":
+        np.testing.assert_array_equal(stepped.predict_proba(X[300:]), whole.predict_proba(X[300:]))
+
+
+def test_a_random_forest_is_pruned_while_its_trees_grow(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'trees.db'}"
+    spec = lr_study(url, method="random", n_trials=10, cv=3, pruner="median")
+    spec["tuning"]["pruner_options"] = {"n_startup_trials": 3}
+    spec["datasets"] = ["breast_cancer"]
+    spec["models"] = [
+        {
+            "name": "random_forest",
+            "params": {"n_estimators": 10},
+            "search_space": {"max_depth": {"type": "int", "low": 1, "high": 8}},
+        }
+    ]
+    assert run(spec).exit_code == 0
+    trials = bakeoff.trials("depth", storage=url)
+    per_fit = bakeoff.models.get("random_forest").steps_per_fit
+    complete = trials[trials["state"] == "COMPLETE"]
+    pruned = trials[trials["state"] == "PRUNED"]
+    assert (complete["steps"] == 3 * per_fit).all()
+    assert len(pruned), "stumps must be pruned beside deeper trees"
+    assert (pruned["steps"] % per_fit != 0).any() or (pruned["steps"] < per_fit).any()
 
 
 def test_warm_start_from_earlier_seeds(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from bakeoff.analysis._optimization import (
     Optimization,
     optimization,
 )
+from bakeoff.analysis._overfitting import OVERFITTING_COLUMNS, overfitting
 from bakeoff.analysis._paired import (
     EFFECT_SIZE_BOUND,
     RELATIVE_TOLERANCE,
@@ -57,6 +58,7 @@ from bakeoff.analysis._ranks import (
     nemenyi_critical_difference,
 )
 from bakeoff.analysis._scores import Scores, dataset_properties
+from bakeoff.analysis._tuning_gain import TUNING_GAIN_COLUMNS, default_pairs, tuning_gain
 from bakeoff.analysis._within import (
     compare_pairs,
     decide_pairs,
@@ -70,8 +72,10 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "EFFECT_SIZE_BOUND",
     "MIN_TRIALS",
+    "OVERFITTING_COLUMNS",
     "RELATIVE_TOLERANCE",
     "TRIAL_COLUMNS",
+    "TUNING_GAIN_COLUMNS",
     "AcrossDatasets",
     "Analysis",
     "Finding",
@@ -94,6 +98,7 @@ __all__ = [
     "decide_across",
     "decide_pairs",
     "decision_level",
+    "default_pairs",
     "default_rope",
     "describe_models",
     "fit_learning_curve",
@@ -103,6 +108,7 @@ __all__ = [
     "mean_interval",
     "nemenyi_critical_difference",
     "optimization",
+    "overfitting",
     "paired_t_test",
     "seeds_needed",
     "sign_test",
@@ -110,5 +116,6 @@ __all__ = [
     "signed_rank_samples",
     "signed_rank_sums",
     "t_test_power",
+    "tuning_gain",
     "wilcoxon_test",
 ]

@@ -251,16 +251,32 @@ def validate(
         help="Also show how each dataset is read: task, target, each column's kind and "
         "why, the columns left out.",
     ),
+    tune: bool | None = typer.Option(
+        None, "--tune-hyperparameters/--no-tune-hyperparameters", help=TUNE_HELP
+    ),
+    tuning_method: str | None = typer.Option(
+        None, "--tuning-method", help="As for `bakeoff run`: overrides tuning.method."
+    ),
+    tuning_trials: int | None = typer.Option(
+        None, "--tuning-trials", help="As for `bakeoff run`: overrides tuning.n_trials."
+    ),
+    tuning_timeout: float | None = typer.Option(
+        None, "--tuning-timeout", help="As for `bakeoff run`: overrides tuning.timeout."
+    ),
+    pruner: str | None = typer.Option(
+        None, "--pruner", help="As for `bakeoff run`: overrides tuning.pruner."
+    ),
 ) -> int:
     """Check a study file (names, search spaces, data, budgets) without running it.
 
     Reports every problem it finds, not only the first, and warns about columns that
-    look like identifiers or leak the target.
+    look like identifiers or leak the target. The --tuning-* options are checked as
+    `bakeoff run` would apply them.
     """
-    from bakeoff._study import Study
     from bakeoff.cli._datasets import print_report
 
-    study = Study.from_yaml(study_file)
+    flags = TuningFlags(tune, tuning_method, tuning_trials, tuning_timeout, pruner)
+    study = _study_with_flags(study_file, flags)
     resolution = study.resolve()
     if verbose:
         for dataset in resolution.datasets.values():

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bakeoff._lazy import lazy_attributes
 from bakeoff.datasets import _shipped  # noqa: F401  (registers the shipped datasets)
+from bakeoff.datasets._readers import FileReader, get_reader, list_readers, register_reader
 from bakeoff.datasets._registry import (
     DatasetInfo,
     get_info,
@@ -56,6 +57,7 @@ __all__ = [
     "DatasetInfo",
     "DatasetReport",
     "FeatureKind",
+    "FileReader",
     "Suite",
     "TaskKind",
     "cache_dir",
@@ -64,11 +66,13 @@ __all__ = [
     "find_collection",
     "fingerprint_frame",
     "get_info",
+    "get_reader",
     "get_suite",
     "infer_feature_kind",
     "infer_task",
     "list_collections",
     "list_datasets",
+    "list_readers",
     "list_suites",
     "load",
     "load_file",
@@ -77,6 +81,7 @@ __all__ = [
     "register_collection",
     "register_dataset",
     "register_frame",
+    "register_reader",
     "register_suite",
     "report",
     "suite_members",

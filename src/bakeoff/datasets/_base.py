@@ -119,6 +119,7 @@ class Dataset:
             )
         dropped = dict.fromkeys(self.drop, "listed in drop")
         frame = _numpy_missing(self.frame.drop(columns=self.drop))
+        frame = _bytes_as_text(frame, where)
         _refuse_nested(frame, where)
         frame = _wide_integers_as_floats(frame, self.target)
         missing_target = frame[self.target].isna()
@@ -287,6 +288,46 @@ def _to_datetime(values: pd.Series) -> pd.Series:
         if "timezone" not in str(exc).lower() and "offset" not in str(exc).lower():
             raise
         return pd.to_datetime(values, format="mixed", utc=True)
+
+
+def _bytes_as_text(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Binary values (Parquet ``binary`` columns) as text: UTF-8, else Latin-1.
+
+    As for a CSV file, bytes that are not UTF-8 are read as Latin-1 (every byte is a
+    character there), with a warning naming the columns, instead of failing later where
+    the values are compared or hashed.
+    """
+    latin: list[object] = []
+    binary = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object and frame[c].map(lambda v: isinstance(v, bytes)).any()
+    ]
+    if not binary:
+        return frame
+
+    def decode(value: object, column: object) -> object:
+        if not isinstance(value, bytes):
+            return value
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            if column not in latin:
+                latin.append(column)
+            return value.decode("latin-1")
+
+    frame = frame.copy()
+    for column in binary:
+        frame[column] = frame[column].map(lambda v, c=column: decode(v, c))
+    if latin:
+        warnings.warn(
+            f"{where}: binary column{'s' if len(latin) > 1 else ''} "
+            f"{', '.join(map(repr, map(str, latin)))} hold bytes that are not UTF-8; read as "
+            f"Latin-1 text.",
+            BakeoffWarning,
+            stacklevel=4,
+        )
+    return frame
 
 
 def _refuse_nested(frame: pd.DataFrame, where: str) -> None:

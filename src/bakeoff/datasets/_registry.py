@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bakeoff._registry import Registry
 from bakeoff.exceptions import MissingExtraError
@@ -275,12 +275,15 @@ def load_file(
     description: str = "",
     license: str = "",
     citation: str = "",
+    reader: str | None = None,
+    reader_options: Mapping[str, Any] | None = None,
 ) -> Dataset:
     """Load a CSV or Parquet file as a dataset.
 
     Args:
-        path: A ``.csv``, ``.tsv``, ``.txt``, ``.parquet`` or ``.pq`` file.
-        target: The target column.
+        path: A ``.csv``, ``.tsv``, ``.txt``, ``.parquet`` or ``.pq`` file, or a file
+            in the layout a registered ``reader`` knows.
+        target: The target column (empty: the reader's).
         name: Name in results; defaults to the file's stem.
         task: Task kind; inferred from the target when ``None``.
         drop: Columns to leave out.
@@ -288,6 +291,8 @@ def load_file(
         description: One line about the data.
         license: The data's licence.
         citation: How to cite the data.
+        reader: A registered file reader (see :func:`register_reader`).
+        reader_options: Keyword arguments for the reader.
 
     Raises:
         DatasetError: If the file is missing, unreadable or not a table with ``target``.
@@ -297,9 +302,20 @@ def load_file(
 
     path = Path(path)
     label = name or path.stem
+    if reader is not None:
+        from bakeoff.datasets._readers import get_reader, read_with
+
+        known = get_reader(reader)
+        frame = read_with(known, path, reader_options or {})
+        target = target or known.target
+        description = description or known.description
+        license = license or known.license
+        citation = citation or known.citation
+    else:
+        frame = read_table(path, label)
     return Dataset(
         name=label,
-        frame=read_table(path, label),
+        frame=frame,
         target=target,
         task=task,
         description=description,

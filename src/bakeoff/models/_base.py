@@ -131,6 +131,10 @@ class Model:
         return f"{type(self).__name__}(name={self.name!r})"
 
 
+#: ``(model, pipeline, X, y, X_val=, on_step=)``: an :class:`EstimatorModel`'s pruning hook.
+StepFitter = Callable[..., None]
+
+
 class EstimatorModel(Model):
     """A model made from scikit-learn estimator classes.
 
@@ -144,6 +148,10 @@ class EstimatorModel(Model):
         fixed_params: Parameters passed to every build.
         needs_scaling: Standardise numeric features first.
         description: One line for listings.
+        resource: The finer resource ``fit_steps`` reports (see :attr:`Model.resource`).
+        steps_per_fit: Checkpoints per fit when ``resource`` is set.
+        fit_steps: ``(model, pipeline, X, y, X_val=, on_step=)``, the pruning hook
+            (:meth:`Model.fit_steps`), when ``resource`` is set.
     """
 
     def __init__(
@@ -155,7 +163,15 @@ class EstimatorModel(Model):
         fixed_params: Mapping[str, Any] | None = None,
         needs_scaling: bool = False,
         description: str = "",
+        resource: str | None = None,
+        steps_per_fit: int = 10,
+        fit_steps: StepFitter | None = None,
     ) -> None:
+        if (resource is None) != (fit_steps is None):
+            raise ValueError(f"model '{name}': give both resource= and fit_steps=, or neither")
+        self.resource = resource
+        self.steps_per_fit = steps_per_fit
+        self._fit_steps = fit_steps
         self.name = name
         self.estimators = dict(estimators)
         self.tasks = tuple(sorted(self.estimators))
@@ -171,6 +187,20 @@ class EstimatorModel(Model):
 
     def search_space(self) -> SearchSpace:
         return self._space
+
+    def fit_steps(
+        self,
+        pipeline: Any,
+        X: Any,
+        y: Any,
+        *,
+        X_val: Any,
+        on_step: Callable[[Any, Any], None],
+    ) -> None:
+        if self._fit_steps is None:
+            super().fit_steps(pipeline, X, y, X_val=X_val, on_step=on_step)
+            return
+        self._fit_steps(self, pipeline, X, y, X_val=X_val, on_step=on_step)
 
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
         estimator = self.estimator_class(task)(**params)

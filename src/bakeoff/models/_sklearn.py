@@ -6,7 +6,8 @@ import path and loaded when a cell builds one, so ``bakeoff models list`` starts
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bakeoff.models._base import EstimatorModel, Model, register_model
@@ -63,6 +64,47 @@ class LogisticRegressionModel(Model):
 
 register_model(LogisticRegressionModel())
 
+
+def _grow_forest(
+    model: Model,
+    pipeline: Any,
+    X: Any,
+    y: Any,
+    *,
+    X_val: Any,
+    on_step: Callable[[Any, Any], None],
+) -> None:
+    """Grow a random forest in ``model.steps_per_fit`` parts (scikit-learn's
+    ``warm_start``), predicting ``X_val`` after each.
+
+    scikit-learn draws the seeds of the trees added by a warm start as a single fit
+    would have, so the grown forest equals ``pipeline.fit(X, y)``'s.
+    """
+    preprocess, forest = pipeline[:-1], pipeline[-1]
+    X_fit = preprocess.fit_transform(X, y)
+    X_check = preprocess.transform(X_val)
+    trees = int(forest.get_params()["n_estimators"])
+    parts = model.steps_per_fit
+    checkpoints = sorted({max(1, math.ceil(trees * (i + 1) / parts)) for i in range(parts)})
+    # Fewer trees than checkpoints: the last size is reported for the steps left.
+    repeats = [1] * (len(checkpoints) - 1) + [parts - len(checkpoints) + 1]
+    forest.set_params(warm_start=True)
+    try:
+        for size, repeat in zip(checkpoints, repeats, strict=True):
+            forest.set_params(n_estimators=size)
+            forest.fit(X_fit, y)
+            proba = forest.predict_proba(X_check) if hasattr(forest, "classes_") else None
+            y_pred = (
+                forest.classes_.take(proba.argmax(axis=1))
+                if proba is not None
+                else forest.predict(X_check)
+            )
+            for _ in range(repeat):
+                on_step(y_pred, proba)
+    finally:
+        forest.set_params(warm_start=False, n_estimators=trees)
+
+
 register_model(
     EstimatorModel(
         "random_forest",
@@ -72,6 +114,11 @@ register_model(
         },
         fixed_params={"n_jobs": 1},
         description="Random forest (scikit-learn), classification and regression",
+        # Five checkpoints: each predicts the validation rows with the trees so far,
+        # which costs little beside growing a fifth of the forest.
+        resource="trees",
+        steps_per_fit=5,
+        fit_steps=_grow_forest,
         search_space={
             "n_estimators": {
                 "type": "int",

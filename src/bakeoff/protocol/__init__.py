@@ -6,8 +6,10 @@ from bakeoff.protocol._split import (
     budget_order,
     budget_rows,
     data_seeds,
+    dirichlet_resamples,
     inner_folds,
     outer_split,
+    train_test_rows,
 )
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import STOP_REASONS, SearchSettings, TuningOutcome, tune
@@ -23,9 +25,11 @@ __all__ = [
     "budget_order",
     "budget_rows",
     "data_seeds",
+    "dirichlet_resamples",
     "inner_folds",
     "make_pipeline",
     "outer_split",
     "run_cell",
+    "train_test_rows",
     "tune",
 ]

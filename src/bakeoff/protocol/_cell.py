@@ -22,7 +22,13 @@ from bakeoff.datasets._preprocess import pipeline_for
 from bakeoff.exceptions import LeaseLostError
 from bakeoff.protocol._isolation import TrialLimits
 from bakeoff.protocol._objectives import FIT_SECONDS, objective_direction
-from bakeoff.protocol._split import budget_rows, data_seeds, inner_folds, outer_split
+from bakeoff.protocol._split import (
+    budget_rows,
+    data_seeds,
+    dirichlet_resamples,
+    inner_folds,
+    train_test_rows,
+)
 from bakeoff.protocol._task import CellTask
 from bakeoff.protocol._tuner import SearchSettings, TuningOutcome, cpu_seconds, tune
 from bakeoff.store import CellPredictions, CellResult, CellStatus, Store, TrialRecord
@@ -57,6 +63,7 @@ def _seeds(task: CellTask) -> dict[str, int]:
     return {
         **data_seeds(*data),
         "inner": derive_seed(*data, "inner-cv", task.budget),
+        "dirichlet": derive_seed(*data, "dirichlet", task.dataset),
         "cell": derive_seed(task.study_seed, task.cell_key),
         "model": derive_seed(task.study_seed, task.cell_key, "model"),
     }
@@ -127,8 +134,12 @@ def _run_cell(
     y_all = dataset.y.to_numpy()
     X_all = dataset.X
     try:
-        train, test = outer_split(
-            y_all, test_size=task.test_size, seed=seeds["outer"], stratify=classification
+        train, test = train_test_rows(
+            y_all,
+            test_size=task.test_size,
+            seed=seeds["outer"],
+            stratify=classification,
+            test_rows=task.test_rows,
         )
         rows = budget_rows(train, y_all, task.budget, seed=seeds["budget"], stratify=classification)
         X_train, y_train = X_all.iloc[rows], y_all[rows]
@@ -308,7 +319,7 @@ def _run_cell(
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
     try:
         result, predicted = _refit_and_score(
-            task, dataset, best, outcome, X_all, y_all, rows, test, labels, seeds["model"]
+            task, dataset, best, outcome, X_all, y_all, rows, test, labels, seeds
         )
         result.search = search
     except KeyboardInterrupt:
@@ -437,23 +448,29 @@ def _refit_and_score(
     rows: np.ndarray,
     test: np.ndarray,
     labels: list[Any] | None,
-    model_seed: int,
+    seeds: dict[str, int],
 ) -> tuple[CellResult, CellPredictions]:
     clock = time.perf_counter()
-    pipeline = _pipeline(task, dataset, best.params, model_seed)
+    pipeline = _pipeline(task, dataset, best.params, seeds["model"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pipeline.fit(X_all.iloc[rows], y_all[rows])
         y_pred, proba = _predict(pipeline, X_all.iloc[test], labels, need_proba=True)
     refit_seconds = time.perf_counter() - clock
     y_test = y_all[test]
-    scores: dict[str, float] = {}
-    for name in task.metrics:
-        metric = metric_registry.get(name)
-        if metric.needs_proba and proba is None:
-            scores[name] = float("nan")
-            continue
-        scores[name] = metric(y_test, y_pred, proba, labels=labels)
+    scores = _scores(task.metrics, y_test, y_pred, proba, labels)
+    # Overfitting: the refitted model on its own training rows, beside its inner-CV and
+    # test scores (the gap shows in bakeoff.analysis.overfitting).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit_pred, fit_proba = _predict(pipeline, X_all.iloc[rows], labels, need_proba=True)
+    diagnostics: dict[str, Any] = {
+        "train_scores": _scores(task.metrics, y_all[rows], fit_pred, fit_proba, labels)
+    }
+    if task.dirichlet_draws and labels is not None:
+        scores, diagnostics["test_resampling"] = _resampled_scores(
+            task, scores, y_test, y_pred, proba, labels, seeds["dirichlet"]
+        )
     artifact = None
     if task.artifacts_dir is not None:
         folder = Path(task.artifacts_dir)
@@ -477,5 +494,56 @@ def _refit_and_score(
         tune_seconds=sum(r.duration for r in outcome.records),
         refit_seconds=refit_seconds,
         artifact_path=artifact,
+        diagnostics=diagnostics,
     )
     return result, predicted
+
+
+def _scores(
+    names: tuple[str, ...], y_true: Any, y_pred: Any, proba: Any, labels: list[Any] | None
+) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for name in names:
+        metric = metric_registry.get(name)
+        if metric.needs_proba and proba is None:
+            scores[name] = float("nan")
+            continue
+        scores[name] = metric(y_true, y_pred, proba, labels=labels)
+    return scores
+
+
+def _resampled_scores(
+    task: CellTask,
+    plain: dict[str, float],
+    y_test: np.ndarray,
+    y_pred: np.ndarray,
+    proba: np.ndarray | None,
+    labels: list[Any],
+    seed: int,
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """Mean scores over Dirichlet re-samples of the test rows, and their spread.
+
+    The draws depend on the data and the repetition only, so every model of a seed is
+    scored on the same re-samples (paired comparisons stay paired).
+    """
+    draws = dirichlet_resamples(
+        y_test, draws=task.dirichlet_draws, alpha=task.dirichlet_alpha, seed=seed
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a draw may hold no row of a class
+        per_draw = [
+            _scores(
+                task.metrics, y_test[d], y_pred[d], proba[d] if proba is not None else None, labels
+            )
+            for d in draws
+        ]
+    means = {k: float(np.mean([s[k] for s in per_draw])) for k in task.metrics}
+    spread = {k: float(np.std([s[k] for s in per_draw], ddof=1)) for k in task.metrics}
+    account = {
+        "method": "dirichlet",
+        "draws": task.dirichlet_draws,
+        "alpha": task.dirichlet_alpha,
+        "sd": spread,
+        "unresampled": plain,
+    }
+    return means, account

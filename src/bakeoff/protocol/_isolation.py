@@ -73,6 +73,16 @@ class _RecordingTrial:
     def should_prune(self) -> bool:
         return bool(self._trial is not None and self._trial.should_prune())
 
+    def system_attrs(self) -> dict[str, Any]:
+        """What the pruner wrote on the trial here (ASHA's rung values), for the parent."""
+        if self._trial is None or not hasattr(self._trial, "study"):
+            return {}
+        storage = self._trial.study._storage
+        trial_id = storage.get_trial_id_from_study_id_trial_number(
+            self._trial.study._study_id, self._trial.number
+        )
+        return dict(storage.get_trial_system_attrs(trial_id))
+
 
 def exit_reason(exitcode: int | None) -> str:
     """``'was killed by signal 11 (SIGSEGV)'`` or ``'exited with status 3'``."""
@@ -125,6 +135,7 @@ def _child(
     trial: Any,
     limits: TrialLimits,
     connection: Any,
+    go: Any,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     if sys.platform.startswith("linux"):
@@ -136,10 +147,21 @@ def _child(
         with contextlib.suppress(OSError, ValueError):
             limit = _virtual_memory_bytes() + allowance
             resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
+    if go is not None:
+        try:
+            go.recv_bytes()  # forked when asked, run when the parent has a core for it
+        except EOFError:
+            os._exit(0)
     recorder = _RecordingTrial(trial)
     try:
         value = objective(params, recorder)
-        message: tuple[Any, ...] = ("ok", value, recorder.reports, recorder.user_attrs)
+        message: tuple[Any, ...] = (
+            "ok",
+            value,
+            recorder.reports,
+            recorder.user_attrs,
+            recorder.system_attrs(),
+        )
     except MemoryError:
         message = (
             "error",
@@ -149,7 +171,7 @@ def _child(
     except BaseException as exc:  # everything the objective raises is the trial's failure
         pruned = type(exc).__name__ == "TrialPruned"
         message = (
-            ("pruned", None, recorder.reports, recorder.user_attrs)
+            ("pruned", None, recorder.reports, recorder.user_attrs, recorder.system_attrs())
             if pruned
             else ("error", traceback.format_exc())
         )
@@ -160,10 +182,12 @@ def _child(
 
 
 class IsolatedTrial:
-    """One trial running in a forked child; :meth:`result` waits for it.
+    """One trial in a forked child; :meth:`result` waits for it.
 
-    Several may run at once (``tuning.parallel_trials``); each child's time limit runs
-    from its own start.
+    The child is forked at once, so it holds the study as it is now; with
+    ``start=False`` it waits for :meth:`start` before running the objective (the parent
+    forks trials when it asks them and starts them when a core is free). Several may run
+    at once (``tuning.parallel_trials``); each child's time limit runs from its start.
     """
 
     def __init__(
@@ -172,29 +196,88 @@ class IsolatedTrial:
         params: dict[str, Any],
         trial: Any,
         limits: TrialLimits,
+        *,
+        start: bool = True,
     ) -> None:
         self._trial = trial
         self._limits = limits
+        self._message: tuple[Any, ...] | None = None
+        self._timed_out = False
+        self.done = False
+        self.started = False
+        #: The child's trial system attributes (pruner state), once :meth:`result` ran.
+        self.system_attrs: dict[str, Any] = {}
         _single_threaded_native_pools()
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
+        go_receiver, self._go = context.Pipe(duplex=False)
         with warnings.catch_warnings():
             # Forking with threads alive (a lease renewer, a progress display) is safe
             # here: the child touches none of their locks and leaves with os._exit.
             warnings.simplefilter("ignore", DeprecationWarning)
             self._process = context.Process(
-                target=_child, args=(objective, params, trial, limits, sender)
+                target=_child, args=(objective, params, trial, limits, sender, go_receiver)
             )
             self._started = time.monotonic()
             self._process.start()
         sender.close()
+        go_receiver.close()
+        if start:
+            self.start()
+
+    @property
+    def connection(self) -> Any:
+        """What to wait on (``multiprocessing.connection.wait``) for the child's end."""
+        return self._receiver
+
+    def start(self) -> None:
+        """Let the child run the objective; its time limit runs from now."""
+        self._started = time.monotonic()
+        self.started = True
+        with contextlib.suppress(OSError):
+            self._go.send_bytes(b"go")
+
+    def seconds_left(self) -> float | None:
+        """Wall time left before the limit (``None`` without one)."""
+        if self._limits.seconds is None:
+            return None
+        return max(0.0, self._limits.seconds - (time.monotonic() - self._started))
 
     def cancel(self) -> None:
-        """Stop the child (Ctrl-C in the parent, or a batch given up)."""
+        """Stop the child (Ctrl-C in the parent, or a trial given up)."""
         with contextlib.suppress(Exception):
             self._process.kill()
             self._process.join()
             self._receiver.close()
+            self._go.close()
+
+    def collect(self, wait: float | None) -> bool:
+        """Take the child's message if it has ended, waiting at most ``wait`` seconds
+        (``None``: until it ends or its time is up); whether it has ended."""
+        if self.done:
+            return True
+        left = self.seconds_left()
+        timeout = left if wait is None else (wait if left is None else min(wait, left))
+        try:
+            ready = self._receiver.poll(timeout)
+            if ready:
+                self._message = self._receiver.recv()
+        except EOFError:  # the child ended without a word: it died
+            ready = True
+        except BaseException:
+            self.cancel()
+            raise
+        if not ready:
+            still = self.seconds_left()
+            if still is None or still > 0:
+                return False
+            self._timed_out = True
+            self._process.kill()
+        self._process.join()
+        self._receiver.close()
+        self._go.close()
+        self.done = True
+        return True
 
     def result(self) -> Any:
         """The objective's value, once the child sends it.
@@ -206,26 +289,12 @@ class IsolatedTrial:
                 replayed onto the trial first).
             RuntimeError: With the child's traceback, if the objective raised.
         """
-        limits, process, receiver = self._limits, self._process, self._receiver
-        wait = None
-        if limits.seconds is not None:
-            wait = max(0.0, limits.seconds - (time.monotonic() - self._started))
-        ready = False
-        try:
-            ready = receiver.poll(wait)
-            message = receiver.recv() if ready else None
-        except EOFError:  # the child ended without a word: it died
-            message = None
-        except BaseException:
-            self.cancel()
-            raise
-        finally:
-            receiver.close()
+        if not self.started:
+            self.start()
+        self.collect(None)
+        limits, message = self._limits, self._message
         if message is None:
-            if not ready:
-                process.kill()
-            process.join()
-            if not ready:
+            if self._timed_out:
                 raise TrialLimitError(
                     f"the trial ran past tuning.trial_timeout = {limits.seconds:g} s (wall "
                     f"time) and was stopped"
@@ -236,13 +305,12 @@ class IsolatedTrial:
                 else ""
             )
             raise TrialLimitError(
-                f"the trial's process {exit_reason(process.exitcode)}{hint}; it is kept as "
-                f"failed and not run again"
+                f"the trial's process {exit_reason(self._process.exitcode)}{hint}; it is "
+                f"kept as failed and not run again"
             )
-        process.join()
         if message[0] == "error":
             raise RuntimeError(f"the trial failed in its process:\n{message[1]}")
-        kind, value, reports, user_attrs = message
+        kind, value, reports, user_attrs, self.system_attrs = message
         for reported, step in reports:
             self._trial.report(reported, step)
         for key, attr in user_attrs.items():

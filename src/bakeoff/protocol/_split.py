@@ -7,7 +7,15 @@ from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 from bakeoff._seeding import derive_seed
 
-__all__ = ["budget_order", "budget_rows", "data_seeds", "inner_folds", "outer_split"]
+__all__ = [
+    "budget_order",
+    "budget_rows",
+    "data_seeds",
+    "dirichlet_resamples",
+    "inner_folds",
+    "outer_split",
+    "train_test_rows",
+]
 
 
 def outer_split(
@@ -24,6 +32,49 @@ def outer_split(
         positions, test_size=test_size, random_state=seed, stratify=stratify_by
     )
     return np.sort(train), np.sort(test)
+
+
+def train_test_rows(
+    y: np.ndarray,
+    *,
+    test_size: float,
+    seed: int,
+    stratify: bool,
+    test_rows: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) positions: the given test rows and all others, or a seeded hold-out."""
+    if test_rows is None:
+        return outer_split(y, test_size=test_size, seed=seed, stratify=stratify)
+    test = np.sort(np.asarray(test_rows, dtype=int))
+    return np.setdiff1d(np.arange(len(y)), test), test
+
+
+def dirichlet_resamples(
+    y_test: np.ndarray, *, draws: int, alpha: float, seed: int
+) -> list[np.ndarray]:
+    """Positions into ``y_test`` for ``draws`` re-sampled test sets (PHMRC's protocol).
+
+    Each draw takes a class composition from a Dirichlet(``alpha``, …) over the classes
+    present in ``y_test``, then ``len(y_test)`` rows: the class counts from a
+    multinomial with that composition, the rows of each class drawn with replacement
+    (Murray et al., 2011, Population Health Metrics 9:27). A score over many draws no
+    longer rewards a model for echoing the test split's own composition. Written by
+    hand: scikit-learn's ``resample`` keeps the composition it is given.
+    """
+    rng = np.random.default_rng(seed)
+    classes = _unique(y_test)
+    members = [np.flatnonzero(y_test == c) for c in classes]
+    samples = []
+    for _ in range(draws):
+        composition = rng.dirichlet(np.full(len(classes), alpha))
+        counts = rng.multinomial(len(y_test), composition)
+        parts = [
+            rng.choice(rows, size=n, replace=True)
+            for rows, n in zip(members, counts, strict=True)
+            if n
+        ]
+        samples.append(np.concatenate(parts))
+    return samples
 
 
 def budget_rows(

@@ -32,6 +32,9 @@ class CellTask:
         n_trials: Trials to run (the grid size, if smaller).
         cv: Inner folds.
         test_size: Outer hold-out share.
+        test_rows: Fixed test positions (leave-one-group-out), or None for the hold-out.
+        dirichlet_draws: Test re-samples with a Dirichlet-drawn composition (0: none).
+        dirichlet_alpha: The Dirichlet's concentration.
         timeout: Seconds of tuning per cell, or ``None``.
         trial_timeout: Seconds of wall time per trial, or ``None``.
         trial_memory: Megabytes one trial may allocate, or ``None``.
@@ -93,6 +96,9 @@ class CellTask:
     warm_from: tuple[int, ...] = ()
     cpu_seconds_left: float | None = None
     max_cpu_seconds: float | None = None
+    test_rows: Any = None
+    dirichlet_draws: int = 0
+    dirichlet_alpha: float = 1.0
 
     @property
     def objective(self) -> str:

@@ -1,19 +1,28 @@
 """The trial loop of one cell: replay stored trials, then ask, evaluate, tell, store.
 
-Trials are asked in batches of ``parallel`` (1 unless ``tuning.parallel_trials`` says
-otherwise): every trial of a batch is asked, in number order, before any is evaluated;
-they then run at once, each in a forked child, and are told and stored in number order,
-one transaction per batch. What the sampler and the pruner see therefore depends on the
-batch size but never on which child finished first, and a batch interrupted half-way is
-run again whole: a resumed cell asks exactly what an uninterrupted one would have.
+Up to ``k = parallel`` trials run at once (1 unless ``tuning.parallel_trials`` says
+otherwise), each in a child forked when the trial is asked, over a sliding window of
+``w = 2k`` trials: trial ``n`` is asked right after trial ``n - w`` is told, trials are
+told and stored in number order, and the children run in number order as cores free
+up. What the sampler and the pruner see when trial ``n`` is asked (and its child
+forks) is therefore fixed: trials ``0 .. n-w`` finished, the ``w - 1`` before ``n``
+running, whatever the order in which the children finish. Asking ``w = 2k`` ahead
+rather than ``k`` lets the other cores go on while one trial is slower than its
+neighbours (``bench/parallel_trials.py``).
+
+A resumed cell stages its replay the same way: the stored trials that were still running
+when the first missing trial was asked are put back as running and told from the store
+in their turn, so it asks exactly what an uninterrupted run would have.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import multiprocessing.connection
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -59,7 +68,7 @@ class SearchSettings:
         pruner: The Optuna pruner (``NopPruner`` for none).
         patience: Stop after this many trials without an improvement.
         min_delta: What counts as an improvement (one objective).
-        parallel: Trials evaluated at once (batch size).
+        parallel: Trials evaluated at once (each in a child process).
         limits: Per-trial limits; trials run in a child process when any is set.
         warm_configs: Configurations enqueued as the first trials (warm start).
         cpu_seconds_left: Stop when the process tree has used this much CPU time more.
@@ -111,15 +120,7 @@ class TuningOutcome:
         return min(completed, key=lambda r: (sign * (r.values or [math.nan])[0], r.number))
 
 
-def _replay(
-    study: optuna.Study, storage: optuna.storages.BaseStorage, records: list[TrialRecord]
-) -> None:
-    study_attrs = next(
-        (r.study_attrs for r in reversed(records) if r.study_attrs is not None), None
-    )
-    study_id = storage.get_study_id_from_name(study.study_name)
-    for key, value in (study_attrs or {}).items():
-        storage.set_study_system_attr(study_id, key, value)
+def _replay(study: optuna.Study, records: list[TrialRecord]) -> None:
     for record in records:
         study.add_trial(
             optuna.trial.create_trial(
@@ -189,17 +190,18 @@ def tune(
 ) -> TuningOutcome:
     """Run trials ``len(replayed) .. n_trials-1`` of a cell, after replaying the others.
 
-    Each trial's sampler is seeded from the cell seed and the trial number, so a cell
-    resumed after any interruption asks for exactly the configurations an uninterrupted
-    run would have.
+    Each trial's sampler is seeded from the cell seed and the trial number, and trial
+    ``n`` is asked right after trial ``n - w`` is told (a sliding window of
+    ``w = 2 * parallel`` trials, see the module's docstring), so a cell resumed after
+    any interruption asks for exactly the configurations an uninterrupted run would have.
 
     Args:
         space: The search space.
         objective: ``(params, trial) -> values``; may raise ``optuna.TrialPruned``.
         settings: Method, budget, pruning, stopping and parallelism.
         replayed: Trials stored by earlier runs, in order.
-        on_trials: Called with each batch's records once all of them ended (the store
-            commits them there, together).
+        on_trials: Called with each trial's record once it is told, in number order (the
+            store commits it there).
         on_start: Called with (number, params, encoded distributions) once a trial's
             configuration is sampled, before it is evaluated (one trial at a time only).
     """
@@ -217,92 +219,209 @@ def tune(
         pruner=settings.pruner or optuna.pruners.NopPruner(),
     )
     study_id = storage.get_study_id_from_name(study.study_name)
-    _replay(study, storage, replayed)
+    cores = max(1, settings.parallel)
+    # Trials asked ahead of the oldest one not yet told: twice the cores, so that a
+    # trial slower than its neighbours holds up no core (the others run the next ones,
+    # forked and waiting); docs/tuning.md states what the sampler sees.
+    window = 2 * cores if cores > 1 else 1
+    # Staged replay: trials that were still running when trial len(replayed) was asked
+    # are put back as running, and told (from the store) in their turn.
+    n_told = max(0, len(replayed) - window + 1)
+    _replay(study, replayed[:n_told])
+    pending: deque[_Asked] = deque(_restage(study, storage, record) for record in replayed[n_told:])
+    _restore_study_attrs(storage, study_id, replayed)
     grid = _grid_order(space, settings.cell_seed) if settings.method == "grid" else None
     records = list(replayed)
     patience = _Patience(settings.directions, settings.min_delta)
-    for record in replayed:
+    for record in replayed[:n_told]:
         patience.see(record)
-    spent = sum(r.duration for r in replayed)
+    spent_before = sum(r.duration for r in replayed)
+    clock_start = time.perf_counter()
     cpu_start = cpu_seconds()
     last_study_attrs: dict[str, Any] = dict(storage.get_study_system_attrs(study_id))
     encode = _DistributionEncoder(space)
-    isolate = settings.parallel > 1 or settings.limits.active
+    isolate = cores > 1 or settings.limits.active
     number = len(replayed)
     stop_reason = "grid_exhausted" if settings.grid_exhausted else "n_trials"
-    while number < settings.n_trials:
+    stopping = False
+
+    def why_stop() -> str | None:
         if settings.patience is not None and patience.since >= settings.patience:
-            stop_reason = "patience"
-            break
+            return "patience"
+        spent = spent_before + time.perf_counter() - clock_start
         if settings.timeout is not None and spent >= settings.timeout:
-            stop_reason = "timeout"
-            break
+            return "timeout"
         if (
             settings.cpu_seconds_left is not None
-            and records  # a cell that started runs at least one batch
+            and records  # a cell that started runs at least one trial
             and cpu_seconds() - cpu_start >= settings.cpu_seconds_left
         ):
-            stop_reason = "cpu_budget"
-            break
-        batch = range(number, min(number + settings.parallel, settings.n_trials))
-        clock = time.perf_counter()
-        asked = []
-        for n in batch:
-            study.sampler = factory(n)
-            if n < len(settings.warm_configs):
-                study.enqueue_trial(settings.warm_configs[n], skip_if_exists=False)
-            elif grid is not None:
-                study.enqueue_trial(grid[n])
-            item = _Asked(study.ask(), datetime.now(timezone.utc), time.perf_counter())
-            asked.append(item)
+            return "cpu_budget"
+        return None
+
+    def ask(n: int) -> _Asked:
+        nonlocal last_study_attrs
+        study.sampler = factory(n)
+        if n < len(settings.warm_configs):
+            study.enqueue_trial(settings.warm_configs[n], skip_if_exists=False)
+        elif grid is not None:
+            study.enqueue_trial(grid[n])
+        item = _Asked(study.ask(), datetime.now(timezone.utc), time.perf_counter())
+        try:
+            # Now, with this trial's sampler: parameters are drawn as they are
+            # suggested, not when the trial is asked.
+            item.params = space.suggest(item.trial)
+        except Exception:
+            item.error = traceback.format_exc()
+        # What the sampler wrote into the study while asking (QMC's sample counter,
+        # NSGA-II's population) is recorded with the trial, for the staged replay.
+        study_attrs = dict(storage.get_study_system_attrs(study_id))
+        if study_attrs != last_study_attrs:
+            item.study_attrs = study_attrs
+        last_study_attrs = study_attrs
+        if item.error is None and isolate:
             try:
-                # Now, with this trial's sampler: parameters are drawn as they are
-                # suggested, not when the trial is asked.
-                item.params = space.suggest(item.trial)
+                item.child = IsolatedTrial(
+                    objective, item.params, item.trial, settings.limits, start=cores == 1
+                )
             except Exception:
                 item.error = traceback.format_exc()
-        for item in asked:
-            if item.error is not None:
+        return item
+
+    try:
+        while True:
+            while not stopping and len(pending) < window and number < settings.n_trials:
+                reason = why_stop()
+                if reason is not None:
+                    stop_reason, stopping = reason, True
+                    break
+                pending.append(ask(number))
+                number += 1
+            if not pending:
+                break
+            if isolate and cores > 1:
+                _run_until_ended(pending, cores)
+            item = pending.popleft()
+            if item.stored is not None:
+                _tell_stored(study, storage, study_id, item)
+                patience.see(item.stored)
                 continue
-            if isolate:
-                try:
-                    item.child = IsolatedTrial(objective, item.params, item.trial, settings.limits)
-                except Exception:
-                    item.error = traceback.format_exc()
-        batch_records = []
-        try:
-            for item in asked:
-                if item.error is None and not isolate and on_start is not None:
-                    distributions = encode.encode(item.trial.distributions)
-                    on_start(item.trial.number, item.params, distributions)
-                state, values, error = _evaluate(item, objective)
-                frozen = tell(study, storage, study_id, item.trial, state, values)
-                study_attrs = dict(storage.get_study_system_attrs(study_id))
-                changed = study_attrs if study_attrs != last_study_attrs else None
-                last_study_attrs = study_attrs
-                batch_records.append(
-                    _record(
-                        frozen,
-                        state.name,
-                        item.started,
-                        item.clock,
-                        error or item.error,
-                        encode,
-                        changed,
-                    )
-                )
-        except KeyboardInterrupt:
-            for item in asked:
-                if item.child is not None:
-                    item.child.cancel()
-            return TuningOutcome(records, interrupted=True)
-        spent += time.perf_counter() - clock if isolate else sum(r.duration for r in batch_records)
-        records += batch_records
-        for record in batch_records:
+            if item.error is None and not isolate and on_start is not None:
+                distributions = encode.encode(item.trial.distributions)
+                on_start(item.trial.number, item.params, distributions)
+            state, values, error = _evaluate(item, objective)
+            if item.child is not None:
+                _set_system_attrs(storage, study_id, item.trial.number, item.child.system_attrs)
+            frozen = tell(study, storage, study_id, item.trial, state, values)
+            record = _record(
+                frozen,
+                state.name,
+                item.started,
+                item.clock,
+                error or item.error,
+                encode,
+                item.study_attrs,
+            )
+            records.append(record)
             patience.see(record)
-        on_trials(batch_records)
-        number = batch.stop
+            on_trials([record])
+    except KeyboardInterrupt:
+        for item in pending:
+            if item.child is not None:
+                item.child.cancel()
+        return TuningOutcome(records, interrupted=True)
     return TuningOutcome(records, stop_reason=stop_reason)
+
+
+def _run_until_ended(pending: deque[_Asked], cores: int) -> None:
+    """Keep ``cores`` children running, in trial order, until the oldest has ended."""
+    head = pending[0]
+    while True:
+        running = 0
+        for item in pending:
+            child = item.child
+            if child is None or child.done:
+                continue
+            if not child.started and running < cores:
+                child.start()
+            running += child.started
+        if head.child is None or head.child.done:
+            return
+        children = [i.child for i in pending if i.child and i.child.started and not i.child.done]
+        limits = [c.seconds_left() for c in children]
+        known = [left for left in limits if left is not None]
+        multiprocessing.connection.wait(
+            [c.connection for c in children], timeout=min(known) if known else None
+        )
+        for child in children:
+            child.collect(0)
+
+
+def _set_system_attrs(
+    storage: optuna.storages.BaseStorage, study_id: int, number: int, attrs: dict[str, Any]
+) -> None:
+    trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, number)
+    for key, value in attrs.items():
+        storage.set_trial_system_attr(trial_id, key, value)
+
+
+#: Trial system attributes that pruners write while a trial runs (Successive Halving's
+#: rung values, which ASHA and Hyperband compare across trials): a trial put back as
+#: running must not show them before it is told, as it did not in the first run.
+_PRUNER_ATTR_PREFIXES = ("completed_rung_",)
+
+
+def _restage(
+    study: optuna.Study, storage: optuna.storages.BaseStorage, record: TrialRecord
+) -> _Asked:
+    """Put a stored trial back as running, as it was when later trials were asked.
+
+    Its parameters and the sampler's marks are there; what the objective reported
+    arrives only when it is told, as it did from its child process.
+    """
+    study.add_trial(
+        optuna.trial.create_trial(
+            state=TrialState.RUNNING,
+            params=record.params,
+            distributions={k: json_to_distribution(v) for k, v in record.distributions.items()},
+            system_attrs={
+                key: value
+                for key, value in record.system_attrs.items()
+                if not key.startswith(_PRUNER_ATTR_PREFIXES)
+            },
+        )
+    )
+    trial_id = storage.get_trial_id_from_study_id_trial_number(
+        storage.get_study_id_from_name(study.study_name), record.number
+    )
+    item = _Asked(optuna.Trial(study, trial_id), record.started_at, 0.0, dict(record.params))
+    item.stored = record
+    return item
+
+
+def _tell_stored(
+    study: optuna.Study, storage: optuna.storages.BaseStorage, study_id: int, item: _Asked
+) -> None:
+    record = item.stored
+    assert record is not None
+    for step, value in sorted(record.intermediate.items()):
+        item.trial.report(value, step)
+    for key, attr in record.user_attrs.items():
+        item.trial.set_user_attr(key, attr)
+    _set_system_attrs(storage, study_id, record.number, record.system_attrs)
+    values = record.values if record.state == "COMPLETE" else None
+    tell(study, storage, study_id, item.trial, TrialState[record.state], values)
+
+
+def _restore_study_attrs(
+    storage: optuna.storages.BaseStorage, study_id: int, records: list[TrialRecord]
+) -> None:
+    """The study's attributes as they were after the last stored trial was asked."""
+    study_attrs = next(
+        (r.study_attrs for r in reversed(records) if r.study_attrs is not None), None
+    )
+    for key, value in (study_attrs or {}).items():
+        storage.set_study_system_attr(study_id, key, value)
 
 
 @dataclass
@@ -313,6 +432,8 @@ class _Asked:
     params: dict[str, Any] = field(default_factory=dict)
     child: IsolatedTrial | None = None
     error: str | None = None
+    study_attrs: dict[str, Any] | None = None
+    stored: TrialRecord | None = None
 
 
 def _evaluate(

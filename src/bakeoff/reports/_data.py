@@ -30,6 +30,10 @@ class ReportData:
             or ``None`` for a scores table.
         optimization: The account of the study's searches (``bakeoff optimization``),
             or ``None`` for a scores table or a study without a search.
+        tuning_gain: Tuned versus default per model and metric
+            (:func:`bakeoff.analysis.tuning_gain`), empty without such pairs.
+        overfitting: The train − validation gap per model and budget
+            (:func:`bakeoff.analysis.overfitting`), empty without training scores.
     """
 
     analysis: Analysis
@@ -42,6 +46,8 @@ class ReportData:
     source: str = ""
     pareto: pd.DataFrame | None = None
     optimization: Optimization | None = None
+    tuning_gain: pd.DataFrame = field(default_factory=pd.DataFrame)
+    overfitting: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def partial(self) -> bool:
@@ -74,7 +80,7 @@ def collect_from_store(
     import json
 
     import bakeoff
-    from bakeoff.analysis import optimization
+    from bakeoff.analysis import optimization, overfitting, tuning_gain
     from bakeoff.store import Store
 
     results = bakeoff.results(study, storage=storage)
@@ -111,6 +117,8 @@ def collect_from_store(
         source=f"study '{study}'",
         pareto=bakeoff.pareto(study, storage=storage),
         optimization=optimization(study, storage=storage) if searched else None,
+        tuning_gain=tuning_gain(study, storage=storage, level=1 - analysis.settings["alpha"]),
+        overfitting=overfitting(results, metric=scores.metric),
     )
 
 

@@ -91,6 +91,10 @@ def write_report(
     (analysis_dir / "insights.md").write_text(f"# Findings\n\n{insights}\n", encoding="utf-8")
     if data.optimization is not None:
         data.optimization.write_json(analysis_dir)
+    if not data.tuning_gain.empty:
+        data.tuning_gain.to_csv(analysis_dir / "tuning_gain.csv", index=False)
+    if not data.overfitting.empty:
+        data.overfitting.to_csv(analysis_dir / "overfitting.csv", index=False)
     written += sorted(analysis_dir.iterdir())
     figures, report.skipped_figures = write_figures(data, folder / "figures")
     written += sorted((folder / "figures").iterdir())

@@ -54,9 +54,62 @@ def write_markdown(data: ReportData, folder: Path, *, figures: list[str]) -> Pat
                 f"| {row.model} | {row.mean:.4f} | {row.ci95_low:.4f} – {row.ci95_high:.4f} | "
                 f"{'' if rank is None else f'{rank:.2f}'} |"
             )
+    lines += _tuning_gain_lines(data) + _overfitting_lines(data)
     if figures:
         lines += ["", "## Figures", ""]
         lines += [f"![{name}](figures/{name}.png)" for name in figures]
     path = folder / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _tuning_gain_lines(data: ReportData) -> list[str]:
+    gain = data.tuning_gain
+    if gain.empty:
+        return []
+    pooled = gain[gain["budget"] == "all"]
+    lines = [
+        "",
+        "## Tuned versus default",
+        "",
+        "Paired over (dataset, budget, seed) cells; difference tuned − default (positive: "
+        "tuning helped); decision from the paired t-test.",
+        "",
+        "| model | metric | pairs | tuned | default | relative gain | difference [95% CI] "
+        "| t-test p | Wilcoxon p | decision |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|---|",
+    ]
+    for row in pooled.itertuples():
+        lines.append(
+            f"| {row.model} | {row.metric} | {row.n_pairs} | {row.mean_tuned:.4f} | "
+            f"{row.mean_default:.4f} | {row.relative_gain:+.1%} | {row.mean_difference:+.4f} "
+            f"[{row.ci_low:+.4f}, {row.ci_high:+.4f}] | {row.t_p_value:.2g} | "
+            f"{row.wilcoxon_p_value:.2g} | {row.decision} |"
+        )
+    return lines
+
+
+def _overfitting_lines(data: ReportData) -> list[str]:
+    gaps = data.overfitting
+    if gaps.empty:
+        return []
+    lines = [
+        "",
+        f"## Overfitting ({gaps['metric'].iloc[0]})",
+        "",
+        "The refitted model on its own training rows minus its inner-CV score (gap to "
+        "validation) and minus its test score; mean over cells with a 95% t-interval.",
+        "",
+        "| model | budget | cells | train | inner CV | test | train − CV [95% CI] "
+        "| train − test [95% CI] |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for row in gaps.itertuples():
+        budget = "full" if row.budget == float("inf") else f"{row.budget:g}"
+        lines.append(
+            f"| {row.model} | {budget} | {row.n_cells} | {row.train:.4f} | {row.cv:.4f} | "
+            f"{row.test:.4f} | {row.gap_cv:+.4f} [{row.gap_cv_low:+.4f}, "
+            f"{row.gap_cv_high:+.4f}] | {row.gap_test:+.4f} [{row.gap_test_low:+.4f}, "
+            f"{row.gap_test_high:+.4f}] |"
+        )
+    return lines

@@ -76,6 +76,15 @@ class DatasetSpec(_Strict):
     description: str = ""
     license: str = ""
     citation: str = ""
+    reader: str | None = Field(
+        None,
+        pattern=NAME_PATTERN,
+        description="a registered file reader for a file in a domain's own layout "
+        "(e.g. phmrc); the target defaults to the reader's",
+    )
+    reader_options: dict[str, Any] = Field(
+        default_factory=dict, description="keyword arguments for the reader"
+    )
     suite: str | None = None
     collection: str | None = None
     exclude: list[str] = Field(
@@ -89,7 +98,7 @@ class DatasetSpec(_Strict):
             raise ValueError("give `suite` or `collection`, not both, in one entry")
         if group is not None:
             kind = "suite" if self.suite is not None else "collection"
-            extra = [k for k in (*_ONE_DATASET_KEYS, "drop", "types") if getattr(self, k)]
+            extra = [k for k in (*_ONE_DATASET_KEYS, "drop", "types", "reader") if getattr(self, k)]
             if extra:
                 raise ValueError(
                     f"`{kind}: {group}` names a group of datasets; `{extra[0]}` applies to "
@@ -103,7 +112,15 @@ class DatasetSpec(_Strict):
                 "a dataset entry needs `name` (a registered dataset, or a name for a file "
                 "with `path` and `target`), or `suite` or `collection`"
             )
-        if self.path is not None and self.target is None:
+        if self.reader is not None and self.path is None:
+            raise ValueError(
+                f"dataset '{self.name}': `reader: {self.reader}` reads a file; add `path: <file>`"
+            )
+        if self.reader_options and self.reader is None:
+            raise ValueError(
+                f"dataset '{self.name}': `reader_options` need a `reader`; add one or remove them"
+            )
+        if self.path is not None and self.target is None and self.reader is None:
             raise ValueError(
                 f"dataset '{self.name}' reads '{self.path}' but names no target; "
                 f"add `target: <column>`"
@@ -149,9 +166,45 @@ class ModelSpec(_Strict):
 
 
 class SplitSpec(_Strict):
-    """The outer hold-out split, the same for every model and budget of a seed."""
+    """How each cell's test rows are chosen, the same for every model and budget of a seed.
 
+    ``holdout`` (the default) keeps a seeded, stratified ``test_size`` share of the rows
+    for testing. ``leave_one_group_out`` makes one dataset per value of the ``group``
+    column (``site``): its test rows are that group's, and it trains on the others (the
+    column itself is not a feature). ``dirichlet_draws`` (classification) scores each
+    test split on that many re-samples whose class composition is drawn from a
+    Dirichlet(``dirichlet_alpha``) distribution, as in the PHMRC validation protocol.
+    """
+
+    kind: Literal["holdout", "leave_one_group_out"] = "holdout"
     test_size: float = Field(0.25, gt=0, lt=1)
+    group: str | None = Field(None, min_length=1)
+    dirichlet_draws: int = Field(
+        0,
+        ge=0,
+        le=100_000,
+        description="test re-samples with a Dirichlet-drawn class composition (0: none)",
+    )
+    dirichlet_alpha: float = Field(1.0, gt=0, le=1e6)
+
+    @model_validator(mode="after")
+    def _group_with_its_kind(self) -> SplitSpec:
+        if self.kind == "leave_one_group_out" and self.group is None:
+            raise ValueError(
+                "kind: leave_one_group_out needs `group`, the column whose values are "
+                "held out one at a time (e.g. group: site)"
+            )
+        if self.kind == "holdout" and self.group is not None:
+            raise ValueError(
+                f"`group: {self.group}` is used by kind: leave_one_group_out only; add "
+                f"`kind: leave_one_group_out` or remove `group`"
+            )
+        if self.kind == "leave_one_group_out" and "test_size" in self.model_fields_set:
+            raise ValueError(
+                "`test_size` is for kind: holdout; with leave_one_group_out the test rows "
+                "are the held-out group's. Remove `test_size`"
+            )
+        return self
 
 
 class TuningSpec(_Strict):

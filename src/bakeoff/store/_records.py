@@ -56,3 +56,6 @@ class CellResult:
     refit_seconds: float
     artifact_path: str | None = None
     search: dict[str, Any] | None = None
+    #: Scores beside the test scores: ``train_scores`` (the refitted model on its own
+    #: training rows) and ``test_resampling`` (Dirichlet re-samples: draws, spread).
+    diagnostics: dict[str, Any] | None = None

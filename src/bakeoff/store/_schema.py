@@ -123,6 +123,9 @@ cells = sa.Table(
     # How the search went (schema 0005): the method used, why it stopped, the Pareto
     # front and which member was refitted and why; NULL for cells stored before.
     sa.Column("search_json", sa.Text),
+    # Scores beside the test scores (schema 0007): the refitted model's training scores
+    # and the Dirichlet re-sampling's spread; NULL for cells stored before.
+    sa.Column("diagnostics_json", sa.Text),
     sa.UniqueConstraint("study_id", "cell_key", name=f"{PREFIX}uq_study_cell"),
     sa.Index(f"{PREFIX}ix_cells_study_status", "study_id", "status"),
 )

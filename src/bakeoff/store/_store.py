@@ -107,6 +107,7 @@ _RESULT_COLUMNS = (
     "refit_seconds",
     "artifact_path",
     "search_json",
+    "diagnostics_json",
     "finished_at",
     "run_id",
 )
@@ -541,6 +542,9 @@ class Store:
                     "v_refit_seconds": result.refit_seconds,
                     "v_artifact_path": result.artifact_path,
                     "v_search_json": _dumps(result.search) if result.search is not None else None,
+                    "v_diagnostics_json": (
+                        _dumps(result.diagnostics) if result.diagnostics is not None else None
+                    ),
                     "v_finished_at": _now(),
                     "v_run_id": run_id,
                 },

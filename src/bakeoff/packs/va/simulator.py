@@ -3,7 +3,8 @@
 Written by hand: no package simulates VA interviews. It follows the structure the
 PHMRC gold-standard data show (Murray et al. 2011, Population Health Metrics 9:27):
 
-- **Causes** have a study-wide distribution (Dirichlet(1) over the cause list) and each
+- **Causes** have a study-wide distribution (a symmetric Dirichlet with
+  ``cause_concentration`` over the cause list: no cause vanishes) and each
   site its own, drawn around it (Dirichlet with ``site_concentration`` × the study-wide
   fractions): sites differ in what people die of.
 - **Symptoms** are yes/no answers. Each has a base rate shared by all causes
@@ -79,6 +80,8 @@ class VASimulation:
         signature_symptoms: Symptoms strongly tied to each cause.
         signal: Mean log-odds effect of a signature symptom.
         site_effect: Standard deviation of a site's shift of each symptom's log-odds.
+        cause_concentration: How even the study-wide cause distribution is (a
+            symmetric Dirichlet's parameter; larger: more even, no vanishing causes).
         site_concentration: How closely sites' cause distributions follow the
             study-wide one (larger: closer).
         missing_rate: Probability that an answer is missing.
@@ -92,7 +95,8 @@ class VASimulation:
     signature_symptoms: int = 5
     signal: float = 2.0
     site_effect: float = 0.4
-    site_concentration: float = 20.0
+    cause_concentration: float = 6.0
+    site_concentration: float = 50.0
     missing_rate: float = 0.05
     seed: int = 2011
 
@@ -106,7 +110,7 @@ def simulate_va(settings: VASimulation | None = None) -> pd.DataFrame:
     s = settings or VASimulation()
     rng = np.random.default_rng(s.seed)
     n_causes, n_symptoms = len(s.causes), s.n_symptoms
-    overall = rng.dirichlet(np.ones(n_causes))
+    overall = rng.dirichlet(np.full(n_causes, s.cause_concentration))
     base = rng.beta(1.0, 4.0, size=n_symptoms)
     effects = rng.normal(0.0, 0.3, size=(n_causes, n_symptoms))
     for c in range(n_causes):

@@ -1,0 +1,112 @@
+"""Overfitting: how far a refitted model's training score is above its validation scores.
+
+Each finished cell stores three scores of the configuration it chose, on the tuning
+metric: ``train_<metric>`` (the refitted model on its own training rows),
+``cv_<metric>`` (its inner cross-validation score) and ``test_<metric>``. The gap
+train − cv is what the model learned about its training rows that did not carry over
+to rows it had not seen; train − test adds what did not carry over to the test split
+(another site, with ``split.kind: leave_one_group_out``). Both are summarised per model
+and budget with a Student-t interval over the cells (datasets × seeds).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from bakeoff.analysis._paired import mean_interval
+
+__all__ = ["OVERFITTING_COLUMNS", "overfitting"]
+
+#: Columns of :func:`overfitting`'s table.
+OVERFITTING_COLUMNS = [
+    "model",
+    "budget",
+    "metric",
+    "n_cells",
+    "train",
+    "cv",
+    "test",
+    "gap_cv",
+    "gap_cv_low",
+    "gap_cv_high",
+    "gap_test",
+    "gap_test_low",
+    "gap_test_high",
+]
+
+
+def overfitting(
+    source: str | pd.DataFrame,
+    *,
+    storage: str | None = None,
+    metric: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """The train − validation gap per model and budget.
+
+    Args:
+        source: A study name, or a frame from :func:`bakeoff.results`.
+        storage: Where the study is stored (with a study name).
+        metric: The metric; by default the tuning metric (the one with a ``cv_`` column).
+        level: Confidence level of the intervals.
+
+    Returns:
+        One row per (model, budget) with :data:`OVERFITTING_COLUMNS`: the mean train,
+        inner-CV and test scores, and the gaps train − cv and train − test with their
+        t-intervals (signed so that a positive gap means a better score on the training
+        rows, whatever the metric's direction). Empty when no cell stored a training
+        score (cells run before bakeoff recorded them).
+
+    Raises:
+        ValueError: If ``metric`` has no ``train_`` and ``cv_`` columns.
+    """
+    from bakeoff import metrics as metric_registry
+
+    if isinstance(source, str):
+        from bakeoff import results
+
+        frame = results(source, storage=storage)
+    else:
+        frame = source
+    if frame.empty:
+        return pd.DataFrame(columns=OVERFITTING_COLUMNS)
+    if metric is None:
+        cv_columns = [c for c in frame.columns if c.startswith("cv_")]
+        metric = cv_columns[0][3:] if cv_columns else ""
+    needed = [f"train_{metric}", f"cv_{metric}", f"test_{metric}"]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing and f"cv_{metric}" in frame.columns and f"train_{metric}" in missing:
+        return pd.DataFrame(columns=OVERFITTING_COLUMNS)
+    if missing:
+        known = sorted(c[3:] for c in frame.columns if c.startswith("cv_"))
+        raise ValueError(
+            f"metric '{metric}' has no {missing[0]} column; the gap needs the tuning "
+            f"metric's inner-CV score: one of {known}"
+        )
+    sign = 1.0 if metric_registry.get(metric).direction == "maximize" else -1.0
+    done = frame[frame["status"] == "complete"].dropna(subset=needed)
+    rows = []
+    for (model, budget), cells in done.groupby(["model", "budget"], sort=True):
+        train, cv, test = (cells[c].to_numpy(dtype=float) for c in needed)
+        row = {
+            "model": model,
+            "budget": budget,
+            "metric": metric,
+            "n_cells": len(cells),
+            "train": float(train.mean()),
+            "cv": float(cv.mean()),
+            "test": float(test.mean()),
+        }
+        for name, other in (("gap_cv", cv), ("gap_test", test)):
+            gap = sign * (train - other)
+            row[name] = float(gap.mean())
+            if len(gap) > 1 and np.ptp(gap) > 0:
+                low, high = mean_interval(gap, level)
+                row[f"{name}_low"], row[f"{name}_high"] = float(low), float(high)
+            else:
+                row[f"{name}_low"] = row[f"{name}_high"] = math.nan
+        rows.append(row)
+    return pd.DataFrame(rows, columns=OVERFITTING_COLUMNS)
