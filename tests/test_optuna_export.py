@@ -72,3 +72,37 @@ def test_exporting_again_replaces_the_studies(exported) -> None:
     assert again.returncode == 0, again.stderr
     for name in optuna.get_all_study_names(storage=to):
         assert len(optuna.load_study(study_name=name, storage=to).trials) == 4
+
+
+def test_a_study_with_several_objectives_exports_as_multi_objective_studies(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    # Found by a new-user review: the export made single-objective studies and crashed
+    # on trials with two values.
+    url = f"sqlite:///{tmp_path / 'mo.db'}"
+    spec = tiny_study(
+        study="mo",
+        models=["logistic_regression"],
+        budgets=["full"],
+        seeds=1,
+        metrics=["accuracy", "f1_macro"],
+        tuning={
+            "method": "random",
+            "n_trials": 3,
+            "cv": 2,
+            "objectives": ["accuracy", "fit_seconds"],
+        },
+        storage=url,
+    )
+    assert bakeoff.Study(**spec).run(progress=False).exit_code == 0
+    to = f"sqlite:///{tmp_path / 'optuna.db'}"
+    completed = run_cli("export", "optuna", "mo", "--storage", url, "--to", to)
+    assert completed.returncode == 0, completed.stderr
+    (summary,) = optuna.get_all_study_summaries(to)
+    loaded = optuna.load_study(study_name=summary.study_name, storage=to)
+    assert [d.name for d in loaded.directions] == ["MAXIMIZE", "MINIMIZE"]
+    trials = bakeoff.trials("mo", storage=url)
+    stored = [json.loads(v) for v in trials.sort_values("number")["params"]]
+    assert [t.params for t in loaded.trials] == stored
+    assert all(len(t.values) == 2 for t in loaded.trials)
+    assert loaded.user_attrs["objectives"] == ["accuracy", "fit_seconds"]

@@ -72,14 +72,14 @@ def export_optuna(study: str, *, to: str, storage: str | None = None) -> list[st
         if rows is None:
             continue  # not started: nothing to show
         objective = json.loads(cell.definition_json)["metrics"][0]
+        # A search with several objectives is a multi-objective Optuna study.
+        search = json.loads(cell.search_json) if isinstance(cell.search_json, str) else {}
+        objectives = search.get("objectives") or [objective]
+        directions = search.get("directions") or [metric_registry.get(objective).direction]
         name = cell_study_name(study, cell.model, cell.dataset, cell.budget, cell.seed)
         if name in existing:
             optuna.delete_study(study_name=name, storage=target)
-        optuna_study = optuna.create_study(
-            study_name=name,
-            storage=target,
-            direction=metric_registry.get(objective).direction,
-        )
+        optuna_study = optuna.create_study(study_name=name, storage=target, directions=directions)
         for key, value in {
             "bakeoff_study": study,
             "model": cell.model,
@@ -87,7 +87,8 @@ def export_optuna(study: str, *, to: str, storage: str | None = None) -> list[st
             "budget": budget_label(cell.budget),
             "seed": int(cell.seed),
             "cell_key": cell.cell_key,
-            "objective": objective,
+            "objective": objectives[0],
+            "objectives": objectives,
         }.items():
             optuna_study.set_user_attr(key, value)
         optuna_study.add_trials(

@@ -318,6 +318,12 @@ def _with_params(
 def _check_sampler(spec: StudySpec) -> None:
     """Build the sampler once, so that bad ``sampler_options`` fail here, not in a cell."""
     tuning = spec.tuning
+    if tuning.method == "cmaes" and len(tuning.objectives or []) > 1:
+        raise SpecError(
+            f"tuning.method: cmaes cannot search several objectives ({tuning.objectives}): "
+            f"Optuna's CmaEsSampler is single-objective. Use method: nsga2 or tpe, or keep "
+            f"one objective"
+        )
     if tuning.method == "auto":
         if tuning.sampler_options:
             raise SpecError(

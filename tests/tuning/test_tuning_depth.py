@@ -623,6 +623,10 @@ def test_warm_start_from_earlier_seeds(tmp_path: Path) -> None:
         ({"objectives": ["fit_seconds"]}, "fit_seconds alone"),
         ({"method": "auto", "sampler_options": {"seed": 1}}, "method auto picks the sampler"),
         ({"parallel_trials": 0}, "parallel_trials"),
+        (
+            {"method": "cmaes", "objectives": ["accuracy", "f1_macro"]},
+            "cmaes cannot search several objectives",
+        ),
     ],
 )
 def test_bad_tuning_settings_are_one_clear_message(

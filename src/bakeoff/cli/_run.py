@@ -60,7 +60,7 @@ def run(
     tuning_method: str | None = typer.Option(
         None,
         "--tuning-method",
-        help="Overrides tuning.method: grid, random, tpe, gp, cmaes, qmc or none.",
+        help="Overrides tuning.method: grid, random, tpe, gp, cmaes, qmc, nsga2, auto or none.",
     ),
     tuning_trials: int | None = typer.Option(
         None, "--tuning-trials", help="Overrides tuning.n_trials (trials per cell)."
