@@ -80,7 +80,9 @@ def tuning_gain(
     Returns:
         One row per (model, metric, budget), ``budget`` ``"all"`` pooling the budgets,
         with :data:`TUNING_GAIN_COLUMNS`. Differences are tuned − default, signed so that
-        a positive one is better whatever the metric's direction; ``decision`` is
+        a positive one is better whatever the metric's direction; ``relative_gain`` is
+        the difference of the means over the default mean's absolute value, signed the
+        same way; ``decision`` is
         ``"tuned better"``, ``"default better"`` or ``"no difference"`` from the paired
         t-test at ``1 - level``. Empty when the study has no tuned/default pair.
     """
@@ -150,7 +152,11 @@ def _compare(
         "n_pairs": len(d),
         "mean_tuned": mean_tuned,
         "mean_default": mean_default,
-        "relative_gain": mean_tuned / mean_default - 1 if mean_default else math.nan,
+        # Signed like the difference (positive: tuning helped) and relative to the
+        # default's size, so a negative default score (cccsmf_accuracy) keeps the sign.
+        "relative_gain": sign * (mean_tuned - mean_default) / abs(mean_default)
+        if mean_default
+        else math.nan,
         "mean_difference": float(d.mean()) if len(d) else math.nan,
         "ci_low": math.nan,
         "ci_high": math.nan,

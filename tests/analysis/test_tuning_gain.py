@@ -1,0 +1,44 @@
+"""bakeoff.analysis.tuning_gain on hand-made results."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import bakeoff
+
+
+def frame(metric: str, tuned: list[float], default: list[float]) -> pd.DataFrame:
+    rows = []
+    for model, scores in (("m", tuned), ("m_default", default)):
+        for seed, score in enumerate(scores):
+            rows.append(
+                {"model": model, "dataset": "d", "budget": np.inf, "seed": seed,
+                 "status": "complete", f"test_{metric}": score}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_negative_default_keeps_the_gains_sign() -> None:
+    # Found by a new-user review: tuned -0.07 against default -0.01 read "+427 %".
+    tuned, default = [-0.08, -0.06, -0.07, -0.075], [-0.01, -0.015, -0.012, -0.016]
+    (row,) = (
+        bakeoff.analysis.tuning_gain(frame("cccsmf_accuracy", tuned, default))
+        .query("budget == 'all'")
+        .itertuples()
+    )
+    d = np.subtract(tuned, default)
+    assert row.relative_gain == pytest.approx(d.mean() / abs(np.mean(default)))
+    assert row.relative_gain < 0 and row.decision == "default better"
+    assert row.t_p_value == pytest.approx(stats.ttest_rel(tuned, default).pvalue)
+
+
+def test_a_lower_is_better_metric_counts_a_drop_as_a_gain() -> None:
+    tuned, default = [50.0, 52.0, 49.0, 51.0], [60.0, 61.0, 58.0, 62.0]
+    gain = bakeoff.analysis.tuning_gain(frame("rmse", tuned, default))
+    row = gain[gain["budget"] == "all"].iloc[0]
+    assert row["relative_gain"] == pytest.approx((60.25 - 50.5) / 60.25)
+    assert row["mean_difference"] == pytest.approx(60.25 - 50.5)
+    assert row["decision"] == "tuned better"
