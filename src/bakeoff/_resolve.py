@@ -6,6 +6,7 @@ Everything that can be wrong with a study is found here, before the store is tou
 from __future__ import annotations
 
 import importlib
+import re
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -400,8 +401,6 @@ def _groups_held_out(
 
 
 def _name_part(value: Any) -> str:
-    import re
-
     text = re.sub(r"[^A-Za-z0-9_.\-]+", "_", str(value)).strip("_.-")
     return text or "group"
 

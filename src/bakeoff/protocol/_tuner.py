@@ -228,7 +228,9 @@ def tune(
     # are put back as running, and told (from the store) in their turn.
     n_told = max(0, len(replayed) - window + 1)
     _replay(study, replayed[:n_told])
-    pending: deque[_Asked] = deque(_restage(study, storage, record) for record in replayed[n_told:])
+    pending: deque[_Asked] = deque(
+        _restage(study, storage, study_id, record) for record in replayed[n_told:]
+    )
     _restore_study_attrs(storage, study_id, replayed)
     grid = _grid_order(space, settings.cell_seed) if settings.method == "grid" else None
     records = list(replayed)
@@ -372,7 +374,10 @@ _PRUNER_ATTR_PREFIXES = ("completed_rung_",)
 
 
 def _restage(
-    study: optuna.Study, storage: optuna.storages.BaseStorage, record: TrialRecord
+    study: optuna.Study,
+    storage: optuna.storages.BaseStorage,
+    study_id: int,
+    record: TrialRecord,
 ) -> _Asked:
     """Put a stored trial back as running, as it was when later trials were asked.
 
@@ -391,9 +396,7 @@ def _restage(
             },
         )
     )
-    trial_id = storage.get_trial_id_from_study_id_trial_number(
-        storage.get_study_id_from_name(study.study_name), record.number
-    )
+    trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, record.number)
     item = _Asked(optuna.Trial(study, trial_id), record.started_at, 0.0, dict(record.params))
     item.stored = record
     return item
