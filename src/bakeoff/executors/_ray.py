@@ -173,14 +173,16 @@ class RayExecutor(Executor):
         needed = {t.dataset for t in tasks}
         refs = {name: ray.put(datasets[name]) for name in sorted(needed)}
         sink = EventSink.remote()  # type: ignore[attr-defined]
-        remote = run_cell_task.options(
-            num_cpus=self.num_cpus_per_cell,
-            num_gpus=self.num_gpus_per_cell,
-            max_retries=self.max_retries,
-        )
 
         def submit(task: CellTask) -> Any:
             payload = pickle.dumps(task)
+            # A Ray Tune cell only drives its search: its trials, Ray actors of their
+            # own, take the CPUs (holding one here could leave none for them).
+            remote = run_cell_task.options(
+                num_cpus=0 if task.method == "ray_tune" else self.num_cpus_per_cell,
+                num_gpus=self.num_gpus_per_cell,
+                max_retries=self.max_retries,
+            )
             return remote.remote(payload, refs[task.dataset], storage, list(imports), sink)
 
         store = Store(storage, migrate_schema=False)
