@@ -216,3 +216,19 @@ def test_without_ray_ray_tune_names_the_extra(tmp_path: Path) -> None:
     text = run_refused(tmp_path, ray_tune_study({}), sys.executable, "-c", WITHOUT_RAY)
     assert "tuning.method: ray_tune needs the Python package 'ray" in text, text
     assert 'pip install "bakeoff[ray]"' in text
+
+
+@pytest.mark.slow
+def test_one_trial_at_a_time_gives_the_same_trials_twice(tmp_path: Path) -> None:
+    # One trial at a time, ASHA's rungs and TPE see the same history on every run, so
+    # the same spec gives the same trials (docs/tuning.md: not so with several at once).
+    spec = ray_tune_study({"scheduler": "asha", "n_trials": 6})
+    runs = []
+    for name in ("first", "second"):
+        folder = tmp_path / name
+        folder.mkdir()
+        url, listed = run_study(folder, spec)
+        scores = bakeoff.results("rt", storage=url)[["cv_accuracy", "test_accuracy"]]
+        runs.append((listed[["number", "state", "steps", "value", "params"]], scores))
+    pd.testing.assert_frame_equal(runs[0][0], runs[1][0])
+    pd.testing.assert_frame_equal(runs[0][1], runs[1][1])
