@@ -237,11 +237,12 @@ class TuningSpec(_Strict):
     pruner_options: dict[str, Any] = Field(
         default_factory=dict, description="keyword arguments for the Optuna pruner"
     )
-    scheduler: Literal["asha", "hyperband", "pbt"] | None = Field(
+    scheduler: Literal["asha", "hyperband", "pbt", "fifo"] | None = Field(
         None,
         description="Ray Tune's trial scheduler (method: ray_tune only; default asha): "
         "asha or hyperband stop hopeless trials at rungs of the model's resource, pbt "
-        "perturbs the parameters of running trials; options go in scheduler_options",
+        "perturbs the parameters of running trials, fifo runs every trial to its end; "
+        "options go in scheduler_options",
     )
     scheduler_options: dict[str, Any] = Field(
         default_factory=dict,

@@ -26,6 +26,8 @@ SCHEDULERS: dict[str, str] = {
     "hyperband": "asynchronous HyperBand: successive halving over several brackets "
     "(ray.tune.schedulers.AsyncHyperBandScheduler, brackets=3 unless given)",
     "pbt": "population-based training (ray.tune.schedulers.PopulationBasedTraining)",
+    "fifo": "no early stopping: every trial runs to its end (ray.tune.schedulers."
+    "FIFOScheduler), its trials still spread over the cluster",
 }
 
 #: The result key the schedulers count the model's resource in: the number of steps
@@ -88,6 +90,8 @@ def make_scheduler(
             "log_config": False,
         }
         return schedulers.PopulationBasedTraining(**(common | defaults | dict(options)))
+    if name == "fifo":
+        return schedulers.FIFOScheduler(**dict(options))  # type: ignore[no-untyped-call]
     raise ValueError(f"unknown Ray Tune scheduler {name!r}; choose one of {sorted(SCHEDULERS)}")
 
 
