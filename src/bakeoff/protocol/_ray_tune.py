@@ -176,6 +176,8 @@ def tune_with_ray(
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     # Without its result files, Ray Tune's analysis at the end warns that it found none.
     logging.getLogger("ray.tune.analysis.experiment_analysis").setLevel(logging.ERROR)
+    # Nor where it wrote its (temporary) experiment state.
+    logging.getLogger("ray.tune.tune").setLevel(logging.WARNING)
     _ensure_runtime(ray)
     records = list(replayed)
     left = settings.n_trials - len(replayed)
