@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +233,70 @@ def test_one_trial_at_a_time_gives_the_same_trials_twice(tmp_path: Path) -> None
         runs.append((listed[["number", "state", "steps", "value", "params"]], scores))
     pd.testing.assert_frame_equal(runs[0][0], runs[1][0])
     pd.testing.assert_frame_equal(runs[0][1], runs[1][1])
+
+
+@pytest.fixture(scope="module")
+def ray_runtime() -> Iterator[None]:
+    """A private Ray runtime in this process for the module (stopped after it: the
+    executor tests start their own)."""
+    import os
+
+    import ray
+
+    path = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        runtime_env={"env_vars": {"PYTHONPATH": path}},
+    )
+    yield
+    ray.shutdown()
+
+
+@pytest.mark.slow
+def test_a_resumed_search_keeps_its_stored_trials_and_runs_the_rest(ray_runtime) -> None:
+    from bakeoff.protocol._ray_tune import RayTuneSettings, tune_with_ray
+    from bakeoff.tuning import SearchSpace
+
+    space = SearchSpace({"x": {"type": "float", "low": 0.0, "high": 1.0}})
+
+    def objective(params: dict[str, Any], trial: Any) -> list[float]:
+        for step in range(4):
+            trial.report(params["x"] * (step + 1) / 4, step)
+        trial.set_user_attr("fold_scores", [params["x"]])
+        return [params["x"]]
+
+    def settings(n_trials: int) -> RayTuneSettings:
+        return RayTuneSettings(
+            direction="maximize",
+            n_trials=n_trials,
+            cell_seed=7,
+            scheduler="fifo",
+            n_steps=4,
+            steps_per_fit=2,
+        )
+
+    stored: list[Any] = []
+    first = tune_with_ray(
+        space=space, objective=objective, settings=settings(3), replayed=[], on_trials=stored.extend
+    )
+    assert [r.number for r in first.records] == [0, 1, 2] == sorted(r.number for r in stored)
+    # Each trial's value is what its objective returned, its steps what it reported.
+    for record in first.records:
+        assert record.state == "COMPLETE"
+        assert record.values == [record.params["x"]]
+        assert record.intermediate == {s: record.params["x"] * (s + 1) / 4 for s in range(4)}
+    # An interrupted cell's next run: the stored trials are kept, the rest numbered after.
+    more: list[Any] = []
+    resumed = tune_with_ray(
+        space=space,
+        objective=objective,
+        settings=settings(5),
+        replayed=list(first.records),
+        on_trials=more.extend,
+    )
+    assert sorted(r.number for r in more) == [3, 4]
+    assert [r.number for r in resumed.records[:3]] == [0, 1, 2]
+    assert sorted(r.number for r in resumed.records) == [0, 1, 2, 3, 4]
+    assert resumed.records[:3] == first.records
