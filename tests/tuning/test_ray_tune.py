@@ -191,6 +191,10 @@ def run_refused(tmp_path: Path, spec: dict[str, Any], *prefix: str) -> str:
             "method: ray_tune stops trials with its scheduler",
         ),
         (
+            {"tuning": {"method": "ray_tune", "warm_start": "seeds"}},
+            "warm_start: seeds is not supported with method: ray_tune",
+        ),
+        (
             {"tuning": {"method": "ray_tune", "scheduler_options": {"grace": 2}}},
             "tuning.scheduler_options: Ray Tune's 'asha' scheduler refuses them (grace)",
         ),

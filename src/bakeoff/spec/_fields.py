@@ -364,6 +364,11 @@ class TuningSpec(_Strict):
                     f"{name} is not supported with method: ray_tune (Ray Tune runs the "
                     f"trials). Remove {name}"
                 )
+        if self.warm_start != "none":
+            raise ValueError(
+                f"warm_start: {self.warm_start} is not supported with method: ray_tune "
+                f"(Ray Tune's searcher starts from its own configurations). Remove warm_start"
+            )
         if self.scheduler is None:
             self.scheduler = "asha"
         return self
