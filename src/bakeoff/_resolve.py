@@ -597,24 +597,20 @@ def _resolve_metrics(
 ) -> dict[str, list[str]]:
     if spec.metrics is None:
         return {task: DEFAULT_METRICS[task] for task in tasks}
+    entries: dict[str, list[str | dict[str, str]]]
     if isinstance(spec.metrics, dict):
-        per_task: dict[str, list[str]] = {
-            str(task): list(names) for task, names in spec.metrics.items()
-        }
-        for task in tasks:
-            if task not in per_task:
-                per_task[task] = DEFAULT_METRICS[task]
+        entries = {str(task): list(names) for task, names in spec.metrics.items()}
     else:
-        per_task = {task: list(spec.metrics) for task in tasks}
-    for task, names in per_task.items():
-        if not names:
+        entries = {task: list(spec.metrics) for task in tasks}
+    per_task: dict[str, list[str]] = {}
+    for task, listed in entries.items():
+        if not listed:
             raise SpecError(f"metrics.{task}: list at least one metric")
-        for i, name in enumerate(names):
+        per_task[task] = []
+        for i, entry in enumerate(listed):
             field = f"metrics[{i}]" if isinstance(spec.metrics, list) else f"metrics.{task}[{i}]"
-            try:
-                metric = metric_registry.get(name)
-            except UnknownNameError as exc:
-                raise UnknownNameError(f"{field}: {exc}") from None
+            name = _metric_name(entry, field)
+            metric = metric_registry.get(name)
             if task in tasks and task not in metric.tasks:
                 example = next(d for d in datasets.values() if d.task == task)
                 raise SpecError(
@@ -622,4 +618,24 @@ def _resolve_metrics(
                     f"'{example.name}'). Give metrics per task, e.g. metrics: "
                     f"{{classification: [accuracy], regression: [rmse]}}"
                 )
+            per_task[task].append(name)
+    for task in tasks:
+        per_task.setdefault(task, DEFAULT_METRICS[task])
     return {task: per_task[task] for task in tasks}
+
+
+def _metric_name(entry: str | dict[str, str], field: str) -> str:
+    """The registered name a metrics entry stands for (its options pick a variant)."""
+    if isinstance(entry, str):
+        name, options = entry, {}
+    else:
+        options = {k: v for k, v in entry.items() if k != "name"}
+        name = entry["name"]
+    try:
+        metric = metric_registry.get(name)
+    except UnknownNameError as exc:
+        raise UnknownNameError(f"{field}: {exc}") from None
+    try:
+        return metric.variant(options)
+    except ValueError as exc:
+        raise SpecError(f"{field}: {exc}") from None

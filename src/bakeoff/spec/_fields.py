@@ -165,6 +165,10 @@ class ModelSpec(_Strict):
         return self
 
 
+#: A metric's name, or ``{name: ..., <option>: <value>}`` for a metric with variants.
+MetricEntry = str | dict[str, str]
+
+
 class SplitSpec(_Strict):
     """How each cell's test rows are chosen, the same for every model and budget of a seed.
 
@@ -438,7 +442,13 @@ class StudySpec(_Strict):
         default_factory=lambda: [0], min_length=1, max_length=MAX_SEEDS
     )
     split: SplitSpec = Field(default_factory=SplitSpec)
-    metrics: list[str] | dict[Literal["classification", "regression"], list[str]] | None = None
+    metrics: (
+        list[MetricEntry] | dict[Literal["classification", "regression"], list[MetricEntry]] | None
+    ) = Field(
+        None,
+        description="metric names, or entries with options such as "
+        "{name: csmf_accuracy, csmf_method: probabilities}; per task as a mapping",
+    )
     tuning: TuningSpec = Field(default_factory=TuningSpec)
     execution: ExecutionSpec = Field(default_factory=ExecutionSpec)
     storage: str | None = None
@@ -456,6 +466,14 @@ class StudySpec(_Strict):
     def _metrics_shape(cls, value: Any) -> Any:
         if isinstance(value, str):
             raise ValueError(f"must be a list of metric names, e.g. [{value}], but got {value!r}")
+        lists = value.values() if isinstance(value, dict) else [value]
+        for entries in lists:
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and not isinstance(entry.get("name"), str):
+                    raise ValueError(
+                        f"a metric entry with options needs its `name`, e.g. {{name: "
+                        f"csmf_accuracy, csmf_method: probabilities}}, but got {entry!r}"
+                    )
         return value
 
     @field_validator("imports")
