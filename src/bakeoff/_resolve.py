@@ -48,7 +48,7 @@ class Resolution:
     skipped_pairs: list[tuple[str, str]]
     #: Model label to (tuning method, why): ``auto`` resolved per model.
     methods: dict[str, tuple[str, str]] = field(default_factory=dict)
-    #: Dataset name to its fixed test positions (``split.kind: leave_one_group_out``).
+    #: Dataset name to its fixed test positions (``leave_one_group_out``, ``kfold``).
     test_rows: dict[str, Any] = field(default_factory=dict)
 
 
@@ -80,6 +80,9 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     if spec.split.kind == "leave_one_group_out":
         with problems.check():
             datasets, test_rows = _groups_held_out(spec, datasets)
+    elif spec.split.kind == "kfold":
+        with problems.check():
+            datasets, test_rows = _folds_held_out(spec, datasets)
     _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
     models: list[ResolvedModel] = []
@@ -350,6 +353,40 @@ def _split_key(spec: StudySpec) -> dict[str, Any]:
     split = spec.split.model_dump()
     defaults = type(spec.split)().model_dump()
     return {k: v for k, v in split.items() if k == "test_size" or v != defaults[k]}
+
+
+def _folds_held_out(
+    spec: StudySpec, datasets: dict[str, Dataset]
+) -> tuple[dict[str, Dataset], dict[str, Any]]:
+    """One dataset per outer fold: that fold's rows are its test rows."""
+    from bakeoff._seeding import derive_seed
+    from bakeoff.protocol import outer_folds
+
+    k = spec.split.folds
+    expanded: dict[str, Dataset] = {}
+    test_rows: dict[str, Any] = {}
+    for dataset in datasets.values():
+        if dataset.n_rows < k:
+            raise SpecError(
+                f"split.folds: dataset '{dataset.name}' has {dataset.n_rows} rows, fewer "
+                f"than {k} folds. Lower split.folds."
+            )
+        # Fixed by the study's seed and the data, so every cell seed meets the same folds.
+        folds = outer_folds(
+            dataset.y.to_numpy(),
+            n_splits=k,
+            seed=derive_seed(spec.seed, dataset.fingerprint, "outer-folds"),
+            stratify=dataset.task == "classification",
+        )
+        for i, rows in enumerate(folds, start=1):
+            name = f"{dataset.name}.fold{i}"
+            expanded[name] = replace_dataset(
+                dataset,
+                name=name,
+                description=f"{dataset.description} (test: fold {i} of {k})".strip(),
+            )
+            test_rows[name] = rows
+    return expanded, test_rows
 
 
 def _groups_held_out(

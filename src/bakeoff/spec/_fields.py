@@ -175,14 +175,17 @@ class SplitSpec(_Strict):
     ``holdout`` (the default) keeps a seeded, stratified ``test_size`` share of the rows
     for testing. ``leave_one_group_out`` makes one dataset per value of the ``group``
     column (``site``): its test rows are that group's, and it trains on the others (the
-    column itself is not a feature). ``dirichlet_draws`` (classification) scores each
+    column itself is not a feature). ``kfold`` makes one dataset per fold of an outer,
+    stratified ``folds``-fold partition (``<name>.fold1`` …), fixed by the study's
+    ``seed``: each row is tested exactly once. ``dirichlet_draws`` (classification) scores each
     test split on that many re-samples whose class composition is drawn from a
     Dirichlet(``dirichlet_alpha``) distribution, as in the PHMRC validation protocol.
     """
 
-    kind: Literal["holdout", "leave_one_group_out"] = "holdout"
+    kind: Literal["holdout", "leave_one_group_out", "kfold"] = "holdout"
     test_size: float = Field(0.25, gt=0, lt=1)
     group: str | None = Field(None, min_length=1)
+    folds: int = Field(5, ge=2, le=1000, description="outer folds of kind: kfold")
     dirichlet_draws: int = Field(
         0,
         ge=0,
@@ -198,15 +201,21 @@ class SplitSpec(_Strict):
                 "kind: leave_one_group_out needs `group`, the column whose values are "
                 "held out one at a time (e.g. group: site)"
             )
-        if self.kind == "holdout" and self.group is not None:
+        if self.kind != "leave_one_group_out" and self.group is not None:
             raise ValueError(
                 f"`group: {self.group}` is used by kind: leave_one_group_out only; add "
                 f"`kind: leave_one_group_out` or remove `group`"
             )
-        if self.kind == "leave_one_group_out" and "test_size" in self.model_fields_set:
+        if self.kind != "holdout" and "test_size" in self.model_fields_set:
             raise ValueError(
-                "`test_size` is for kind: holdout; with leave_one_group_out the test rows "
-                "are the held-out group's. Remove `test_size`"
+                f"`test_size` is for kind: holdout; with {self.kind} the test rows are "
+                f"the held-out {'group' if self.kind == 'leave_one_group_out' else 'fold'}"
+                f"'s. Remove `test_size`"
+            )
+        if self.kind != "kfold" and "folds" in self.model_fields_set:
+            raise ValueError(
+                f"`folds: {self.folds}` is for kind: kfold (outer folds; the inner CV is "
+                f"tuning.cv). Add `kind: kfold` or remove `folds`"
             )
         return self
 
