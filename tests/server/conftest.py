@@ -12,13 +12,13 @@ import bakeoff
 pytest.importorskip("fastapi", reason='the server tests need pip install "bakeoff[server]"')
 pytest.importorskip("httpx", reason="FastAPI's TestClient needs httpx (the dev extra)")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from bakeoff.server import ServerSettings, create_app  # noqa: E402
+from bakeoff.server import ServerSettings, create_app
 
 TOKEN = "s3cret-token-for-tests"
 
-#: Two models, two datasets, two budgets, three seeds: 24 cells of 3 trials each.
+#: Two models, two datasets, three budgets, three seeds: 36 cells of 3 trials each.
 STUDY = {
     "study": "served",
     "seed": 0,
@@ -31,7 +31,7 @@ STUDY = {
             "search_space": {"max_depth": {"type": "int", "low": 1, "high": 6}},
         },
     ],
-    "budgets": [40, "full"],
+    "budgets": [40, 80, "full"],
     "seeds": 3,
     "tuning": {"method": "random", "n_trials": 3, "cv": 2},
     "metrics": ["accuracy", "f1_macro"],

@@ -18,7 +18,7 @@ from scipy import stats
 import bakeoff
 from tests.server.conftest import STUDY
 
-N_CELLS = 2 * 2 * 2 * 3  # models × datasets × budgets × seeds
+N_CELLS = 2 * 2 * 3 * 3  # models × datasets × budgets × seeds
 N_TRIALS = STUDY["tuning"]["n_trials"]  # type: ignore[index]
 
 

@@ -216,7 +216,10 @@ def test_serve_without_fastapi_names_the_extra(stored: str) -> None:
 
 
 def test_importing_the_cli_does_not_import_the_server_libraries() -> None:
-    code = "import sys, bakeoff.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    code = (
+        "import sys, bakeoff.cli\n"
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'starlette') if m in sys.modules))"
+    )
     completed = subprocess.run(
         [sys.executable, "-c", code], env=cli_env(), capture_output=True, text=True, timeout=120
     )
