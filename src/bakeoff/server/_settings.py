@@ -37,6 +37,9 @@ class ServerSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     python: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "results_dir", Path(self.results_dir))
+
     @property
     def read_only(self) -> bool:
         """Whether writes are refused (no token configured)."""
