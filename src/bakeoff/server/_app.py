@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from bakeoff._version import __version__
 from bakeoff.server._errors import BodyLimit, install_error_handlers
 from bakeoff.server._queries import StoreReader
+from bakeoff.server._responses import ResponseCache
 from bakeoff.server._runs import RunManager
 from bakeoff.server._settings import ServerSettings
 from bakeoff.server._state import ServerState
@@ -60,7 +61,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.server = ServerState(settings, reader, StudyData(reader, settings.storage), runs)
+    app.state.server = ServerState(
+        settings, reader, StudyData(reader, settings.storage), runs, ResponseCache()
+    )
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(_routes_read.router)

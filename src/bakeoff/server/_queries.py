@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +21,12 @@ from bakeoff.store import Store
 from bakeoff.store._schema import cells, studies, trials
 from bakeoff.store._states import count_cell_states
 
-__all__ = ["CellFilter", "StoreReader", "clean"]
+__all__ = ["STAMP_SECONDS", "CellFilter", "StoreReader", "clean"]
+
+#: How long a study's stamp and id are reused before the store is asked again: the
+#: staleness a client may see (the dashboard polls every 2 s), and what lets many clients
+#: share one query instead of each making their own.
+STAMP_SECONDS = 1.0
 
 
 def clean(value: Any) -> Any:
@@ -76,12 +83,26 @@ _CELL_COLUMNS = (
 )
 
 
+def _scalar(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
 def _cell(row: Any) -> dict[str, Any]:
-    data = dict(row._mapping)
+    # The hot path of every cell list: flat columns and a flat dict of scores are
+    # cleaned directly; only the parameters (any JSON) go through ``clean``.
+    data = {key: _scalar(value) for key, value in row._mapping.items()}
     data.pop("id")
-    data["best_params"] = _decoded(data.pop("best_params_json"))
-    data["test_scores"] = _decoded(data.pop("test_scores_json")) or {}
-    return clean(data)  # type: ignore[no-any-return]
+    params = data.pop("best_params_json")
+    data["best_params"] = clean(json.loads(params)) if params else None
+    scores = data.pop("test_scores_json")
+    data["test_scores"] = (
+        {str(k): _scalar(v) for k, v in json.loads(scores).items()} if scores else {}
+    )
+    return data
 
 
 class StoreReader:
@@ -91,16 +112,31 @@ class StoreReader:
         store: The open store; the reader never writes to it.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, stamp_seconds: float = STAMP_SECONDS) -> None:
         self.store = store
         self.engine = store.engine
+        self.stamp_seconds = stamp_seconds
+        self._ids: dict[str, tuple[float, int]] = {}
+        self._stamps: dict[int, tuple[float, tuple[Any, ...]]] = {}
+        self._lock = threading.Lock()
 
     def study_id(self, name: str) -> int:
-        """The study's row id.
+        """The study's row id (asked again after ``stamp_seconds``: a study may be
+        deleted or renamed).
 
         Raises:
             StudyNotFoundError: With the closest name in the store (from the store).
         """
+        known = self._ids.get(name)
+        now = time.monotonic()
+        if known is not None and now - known[0] < self.stamp_seconds:
+            return known[1]
+        found = self._study_id(name)
+        with self._lock:
+            self._ids[name] = (now, found)
+        return found
+
+    def _study_id(self, name: str) -> int:
         with self.engine.connect() as connection:
             found = connection.execute(
                 sa.select(studies.c.id).where(studies.c.name == name)
@@ -161,18 +197,29 @@ class StoreReader:
         return listing
 
     def stamp(self, study_id: int) -> tuple[Any, ...]:
-        """What changes whenever a cell of the study starts, records trials or ends:
-        the key of every cached computation on the study."""
+        """What changes whenever a cell of the study starts or ends: the key of every
+        cached computation on the study (reused for ``stamp_seconds``)."""
+        known = self._stamps.get(study_id)
+        now = time.monotonic()
+        if known is not None and now - known[0] < self.stamp_seconds:
+            return known[1]
+        stamp = self._stamp(study_id)
+        with self._lock:
+            self._stamps[study_id] = (now, stamp)
+        return stamp
+
+    def _stamp(self, study_id: int) -> tuple[Any, ...]:
         with self.engine.connect() as connection:
             row = connection.execute(
                 sa.select(
                     sa.func.count(),
                     sa.func.sum(sa.case((cells.c.status == "complete", 1), else_=0)),
+                    sa.func.sum(sa.case((cells.c.status == "running", 1), else_=0)),
                     sa.func.max(cells.c.finished_at),
                     sa.func.coalesce(sa.func.sum(cells.c.n_trials), 0),
                 ).where(cells.c.study_id == study_id, cells.c.in_design.is_(True))
             ).one()
-        return tuple(str(v) for v in row)
+        return (study_id, *(str(v) for v in row))
 
     def cells_page(
         self, study_id: int, where: CellFilter, *, limit: int, offset: int

@@ -7,11 +7,13 @@ from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import JSONResponse
 
 from bakeoff._version import __version__
 from bakeoff.exceptions import SpecError
 from bakeoff.server._errors import ServerError
 from bakeoff.server._queries import CellFilter, clean
+from bakeoff.server._responses import json_response
 from bakeoff.server._state import ServerState, server_state
 
 __all__ = ["router"]
@@ -110,7 +112,10 @@ def get_study(name: StudyName, state: State) -> dict[str, Any]:
     return document
 
 
-@router.get("/studies/{name}/cells", summary="The study's cells, filtered and paged")
+_JSON: dict[str, Any] = {"response_class": JSONResponse, "response_model": None}
+
+
+@router.get("/studies/{name}/cells", summary="The study's cells, filtered and paged", **_JSON)
 def list_cells(
     name: StudyName,
     state: State,
@@ -123,11 +128,15 @@ def list_cells(
     status: CellState | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> Response:
     """Cells in design order: design, status, trials, CV and test scores, timings."""
-    study_id = state.reader.study_id(name)
+    reader = state.reader
+    study_id = reader.study_id(name)
     where = CellFilter(model, dataset, budget, seed, status.value if status else None)
-    return state.reader.cells_page(study_id, where, limit=limit, offset=offset)
+    key = ("cells", reader.stamp(study_id), where, limit, offset)
+    return json_response(
+        state.pages.get(key, lambda: reader.cells_page(study_id, where, limit=limit, offset=offset))
+    )
 
 
 def _cell(state: ServerState, name: str, key: str) -> tuple[int, dict[str, Any]]:
@@ -156,15 +165,15 @@ def list_trials(
     return state.reader.trials_page(cell_id, limit=limit, offset=offset)
 
 
-@router.get("/studies/{name}/leaderboard", summary="Models ranked at the compared budget")
-def leaderboard(name: StudyName, state: State) -> dict[str, Any]:
+@router.get("/studies/{name}/leaderboard", summary="Models ranked at the compared budget", **_JSON)
+def leaderboard(name: StudyName, state: State) -> Response:
     """The report's leaderboard: per model, the mean score with its 95% interval and the
     average rank across datasets. ``fresh`` is false while a newer one is computed."""
     try:
         cached = state.data.leaderboard(name)
     except SpecError as exc:  # no complete cell yet: an empty board, with the reason
-        return {"study": name, "rows": [], "note": str(exc), "fresh": True}
-    return {**cached.value, **_stamped(cached)}
+        return json_response({"study": name, "rows": [], "note": str(exc), "fresh": True})
+    return json_response({**cached.value, **_stamped(cached)})
 
 
 @router.get("/studies/{name}/analysis", summary="The statistical analysis as JSON")

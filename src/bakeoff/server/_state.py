@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from bakeoff.server._queries import StoreReader
+from bakeoff.server._responses import ResponseCache
 from bakeoff.server._runs import RunManager
 from bakeoff.server._settings import ServerSettings
 from bakeoff.server._study_data import StudyData
@@ -22,9 +23,10 @@ class ServerState:
     reader: StoreReader
     data: StudyData
     runs: RunManager
+    pages: ResponseCache
 
 
-def server_state(request: Request) -> ServerState:
-    """A dependency: the app's shared objects."""
+async def server_state(request: Request) -> ServerState:
+    """A dependency: the app's shared objects (async: no thread hop to get them)."""
     state: ServerState = request.app.state.server
     return state
