@@ -43,6 +43,8 @@ def budget_problems(
 def _split_words(spec: StudySpec) -> str:
     if spec.split.kind == "leave_one_group_out":
         return f"outside its held-out {spec.split.group}"
+    if spec.split.kind == "kfold":
+        return f"outside its test fold ({spec.split.folds} folds)"
     return f"with test_size {spec.split.test_size}"
 
 

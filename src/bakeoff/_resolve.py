@@ -48,7 +48,7 @@ class Resolution:
     skipped_pairs: list[tuple[str, str]]
     #: Model label to (tuning method, why): ``auto`` resolved per model.
     methods: dict[str, tuple[str, str]] = field(default_factory=dict)
-    #: Dataset name to its fixed test positions (``split.kind: leave_one_group_out``).
+    #: Dataset name to its fixed test positions (``leave_one_group_out``, ``kfold``).
     test_rows: dict[str, Any] = field(default_factory=dict)
 
 
@@ -80,6 +80,9 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     if spec.split.kind == "leave_one_group_out":
         with problems.check():
             datasets, test_rows = _groups_held_out(spec, datasets)
+    elif spec.split.kind == "kfold":
+        with problems.check():
+            datasets, test_rows = _folds_held_out(spec, datasets)
     _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
     models: list[ResolvedModel] = []
@@ -352,6 +355,40 @@ def _split_key(spec: StudySpec) -> dict[str, Any]:
     return {k: v for k, v in split.items() if k == "test_size" or v != defaults[k]}
 
 
+def _folds_held_out(
+    spec: StudySpec, datasets: dict[str, Dataset]
+) -> tuple[dict[str, Dataset], dict[str, Any]]:
+    """One dataset per outer fold: that fold's rows are its test rows."""
+    from bakeoff._seeding import derive_seed
+    from bakeoff.protocol import outer_folds
+
+    k = spec.split.folds
+    expanded: dict[str, Dataset] = {}
+    test_rows: dict[str, Any] = {}
+    for dataset in datasets.values():
+        if dataset.n_rows < k:
+            raise SpecError(
+                f"split.folds: dataset '{dataset.name}' has {dataset.n_rows} rows, fewer "
+                f"than {k} folds. Lower split.folds."
+            )
+        # Fixed by the study's seed and the data, so every cell seed meets the same folds.
+        folds = outer_folds(
+            dataset.y.to_numpy(),
+            n_splits=k,
+            seed=derive_seed(spec.seed, dataset.fingerprint, "outer-folds"),
+            stratify=dataset.task == "classification",
+        )
+        for i, rows in enumerate(folds, start=1):
+            name = f"{dataset.name}.fold{i}"
+            expanded[name] = replace_dataset(
+                dataset,
+                name=name,
+                description=f"{dataset.description} (test: fold {i} of {k})".strip(),
+            )
+            test_rows[name] = rows
+    return expanded, test_rows
+
+
 def _groups_held_out(
     spec: StudySpec, datasets: dict[str, Dataset]
 ) -> tuple[dict[str, Dataset], dict[str, Any]]:
@@ -597,24 +634,20 @@ def _resolve_metrics(
 ) -> dict[str, list[str]]:
     if spec.metrics is None:
         return {task: DEFAULT_METRICS[task] for task in tasks}
+    entries: dict[str, list[str | dict[str, str]]]
     if isinstance(spec.metrics, dict):
-        per_task: dict[str, list[str]] = {
-            str(task): list(names) for task, names in spec.metrics.items()
-        }
-        for task in tasks:
-            if task not in per_task:
-                per_task[task] = DEFAULT_METRICS[task]
+        entries = {str(task): list(names) for task, names in spec.metrics.items()}
     else:
-        per_task = {task: list(spec.metrics) for task in tasks}
-    for task, names in per_task.items():
-        if not names:
+        entries = {task: list(spec.metrics) for task in tasks}
+    per_task: dict[str, list[str]] = {}
+    for task, listed in entries.items():
+        if not listed:
             raise SpecError(f"metrics.{task}: list at least one metric")
-        for i, name in enumerate(names):
+        per_task[task] = []
+        for i, entry in enumerate(listed):
             field = f"metrics[{i}]" if isinstance(spec.metrics, list) else f"metrics.{task}[{i}]"
-            try:
-                metric = metric_registry.get(name)
-            except UnknownNameError as exc:
-                raise UnknownNameError(f"{field}: {exc}") from None
+            name = _metric_name(entry, field)
+            metric = metric_registry.get(name)
             if task in tasks and task not in metric.tasks:
                 example = next(d for d in datasets.values() if d.task == task)
                 raise SpecError(
@@ -622,4 +655,24 @@ def _resolve_metrics(
                     f"'{example.name}'). Give metrics per task, e.g. metrics: "
                     f"{{classification: [accuracy], regression: [rmse]}}"
                 )
+            per_task[task].append(name)
+    for task in tasks:
+        per_task.setdefault(task, DEFAULT_METRICS[task])
     return {task: per_task[task] for task in tasks}
+
+
+def _metric_name(entry: str | dict[str, str], field: str) -> str:
+    """The registered name a metrics entry stands for (its options pick a variant)."""
+    if isinstance(entry, str):
+        name, options = entry, {}
+    else:
+        options = {k: v for k, v in entry.items() if k != "name"}
+        name = entry["name"]
+    try:
+        metric = metric_registry.get(name)
+    except UnknownNameError as exc:
+        raise UnknownNameError(f"{field}: {exc}") from None
+    try:
+        return metric.variant(options)
+    except ValueError as exc:
+        raise SpecError(f"{field}: {exc}") from None

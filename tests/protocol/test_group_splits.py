@@ -165,3 +165,53 @@ def test_default_split_settings_keep_the_cell_keys() -> None:
     assert sorted(c.key for c in bakeoff.Study(**spec).cells()) == plain
     spec["split"]["dirichlet_draws"] = 10
     assert not set(c.key for c in bakeoff.Study(**spec).cells()) & set(plain)
+
+
+def test_outer_kfold_tests_every_row_exactly_once_with_stratified_folds(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    spec = grouped_study(tmp_path)
+    spec["study"] = "kfold"
+    spec["split"] = {"kind": "kfold", "folds": 4}
+    assert bakeoff.Study(**spec).run(storage=url, progress=False).exit_code == 0
+    frame = pd.read_csv(tmp_path / "sites.csv")
+    results = bakeoff.results("kfold", storage=url)
+    assert sorted(results["dataset"].unique()) == [f"sites.fold{i}" for i in range(1, 5)]
+    predictions = bakeoff.predictions("kfold", storage=url)
+    tested = predictions.groupby("dataset")["row"].unique()
+    rows = np.concatenate(tested.to_numpy())
+    # Each of the 360 rows is in one fold's test rows, and in no other.
+    assert sorted(rows.tolist()) == list(range(len(frame)))
+    # Stratified: each fold's share of "yes" is within one row of the whole's.
+    overall = (frame["label"] == "yes").mean()
+    for fold_rows in tested:
+        assert abs((frame.loc[fold_rows, "label"] == "yes").mean() - overall) <= 1 / len(fold_rows)
+    # The folds do not move with the cell seed: both seeds test the same rows.
+    by_seed = predictions.groupby(["dataset", "seed"])["row"].apply(lambda r: sorted(r.unique()))
+    for dataset in tested.index:
+        assert by_seed[(dataset, 0)] == by_seed[(dataset, 1)]
+    full = results[results["budget"] == np.inf]
+    assert (full["n_train"] == 270).all()  # the three other folds
+
+
+@pytest.mark.parametrize(
+    ("split", "expected"),
+    [
+        ({"kind": "kfold", "folds": 1}, "folds"),
+        ({"kind": "kfold", "test_size": 0.3}, "`test_size` is for kind: holdout"),
+        ({"folds": 3}, "`folds: 3` is for kind: kfold"),
+        ({"kind": "kfold", "folds": 400}, "has 360 rows, fewer than 400 folds"),
+    ],
+)
+def test_a_wrong_kfold_split_is_exit_2_and_writes_nothing(
+    tmp_path: Path, split: dict[str, Any], expected: str
+) -> None:
+    import yaml
+
+    spec = grouped_study(tmp_path)
+    spec["split"] = split
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    done = run_cli("run", str(path), "--storage", f"sqlite:///{tmp_path / 'x.db'}")
+    assert done.returncode == 2, done.stderr
+    assert expected in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.db").exists()

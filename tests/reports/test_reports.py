@@ -519,3 +519,53 @@ def test_the_csv_tables_sort_budgets_by_their_rows(tmp_path: Path) -> None:
     for table in (summary_statistics(data), performance_vs_budget(data)):
         for _, group in table.groupby(["dataset", "model"]):
             assert [float(b) for b in group["budget"]] == [40.0, 80.0, 160.0]
+
+
+def test_tuned_versus_default_and_overfitting_reach_every_format(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gain.db'}"
+    spec = {
+        "study": "gain",
+        "datasets": ["iris", "wine"],
+        "models": [
+            {"name": "logistic_regression"},
+            {"name": "logistic_regression", "label": "lr_default", "tune": False},
+        ],
+        "budgets": [40, "full"],
+        "seeds": 3,
+        "tuning": {"method": "random", "n_trials": 3, "cv": 2},
+        "metrics": ["accuracy"],
+    }
+    assert bakeoff.Study(**spec).run(storage=url, progress=False).exit_code == 0
+    out = tmp_path / "out"
+    write_report(collect_from_store("gain", storage=url, n_resamples=200), out)
+    gain = pd.read_csv(out / "analysis" / "tuning_gain.csv")
+    gaps = pd.read_csv(out / "analysis" / "overfitting.csv")
+    assert not gain.empty and not gaps.empty
+    # The HTML tables hold exactly the CSV's numbers.
+    tables = html_tables(out / "report.html")
+    page_gain = tables.frame("table-tuning-gain")
+    assert len(page_gain) == len(gain)
+    for column in ("mean_tuned", "mean_default", "mean_difference", "t_p_value"):
+        assert np.allclose(page_gain[column], gain[column], equal_nan=True), column
+    page_gaps = tables.frame("table-overfitting")
+    assert np.allclose(page_gaps["gap_cv"], gaps["gap_cv"])
+    # The LaTeX tables carry the pooled rows and every model and budget's gaps.
+    latex_gain = (out / "tables" / "tuning_gain.tex").read_text()
+    for row in gain[gain["budget"] == "all"].itertuples():
+        assert f"{row.mean_difference:+.4f} [{row.ci_low:+.4f}, {row.ci_high:+.4f}]" in latex_gain
+    latex_gaps = (out / "tables" / "overfitting.tex").read_text()
+    for row in gaps.itertuples():
+        assert f"{row.gap_test:+.4f} [{row.gap_test_low:+.4f}, {row.gap_test_high:+.4f}]" in (
+            latex_gaps
+        )
+    report_tex = (out / "report.tex").read_text()
+    assert "tables/tuning_gain.tex" in report_tex and "tables/overfitting.tex" in report_tex
+    if shutil.which("pdflatex"):
+        completed = subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
+            cwd=out,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert completed.returncode == 0, completed.stdout[-2000:]

@@ -103,7 +103,9 @@ def metrics_list(fmt: Format = FORMAT) -> None:
 
 @metrics_app.command("show")
 def metrics_show(name: str = typer.Argument(..., help="A metric name.")) -> None:
-    """A metric's direction, probability needs, tasks and description."""
+    """A metric's direction, probability needs, tasks, definition and options."""
+    import inspect
+
     from bakeoff import metrics as metric_registry
 
     metric = metric_registry.get(name)
@@ -113,3 +115,11 @@ def metrics_show(name: str = typer.Argument(..., help="A metric name.")) -> None
         f"needs_proba: {metric.needs_proba}; tasks: {', '.join(metric.tasks)}",
         highlight=False,
     )
+    # The definition (formula, source) is the rest of the function's docstring.
+    definition = inspect.getdoc(metric.func) or ""
+    details = definition.split("\n", 1)[1].strip() if "\n" in definition else ""
+    if details:
+        console.print(f"\n{escape(details)}", highlight=False)
+    for option, choices in metric.variants.items():
+        offered = ", ".join(f"{value} → {target}" for value, target in choices.items())
+        console.print(f"\noption {option}: {escape(offered)}", highlight=False)

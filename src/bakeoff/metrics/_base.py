@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,6 +34,10 @@ class Metric:
         tasks: Task kinds the metric applies to.
         func: The scoring function.
         description: One line for ``bakeoff metrics list``.
+        variants: Options a study may give with the metric, each value naming the
+            registered metric it selects: ``{"csmf_method": {"top1": "csmf_accuracy",
+            "probabilities": "csmf_accuracy_proba"}}`` lets a study write
+            ``{name: csmf_accuracy, csmf_method: probabilities}``.
     """
 
     name: str
@@ -43,6 +47,27 @@ class Metric:
     tasks: tuple[str, ...] = ("classification",)
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    variants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def variant(self, options: Mapping[str, Any]) -> str:
+        """The registered name that ``options`` (a study's metric entry) select.
+
+        Raises:
+            ValueError: An option this metric does not have, or a value it does not
+                offer; the message lists what it offers.
+        """
+        name = self.name
+        for option, value in options.items():
+            choices = self.variants.get(option)
+            if choices is None:
+                offered = ", ".join(sorted(self.variants)) or "none"
+                raise ValueError(
+                    f"metric '{self.name}' has no option '{option}' (its options: {offered})"
+                )
+            if str(value) not in choices:
+                raise ValueError(f"{option}: {value!r} is not one of {', '.join(sorted(choices))}")
+            name = choices[str(value)]
+        return name
 
     def __call__(
         self,
@@ -71,6 +96,7 @@ def register_metric(
     needs_proba: bool = False,
     tasks: tuple[str, ...] = ("classification",),
     description: str = "",
+    variants: Mapping[str, Mapping[str, str]] | None = None,
     replace: bool = False,
 ) -> Callable[[MetricFunction], MetricFunction]:
     """Register ``func(y_true, y_pred, y_proba, labels) -> float`` as a metric.
@@ -91,6 +117,7 @@ def register_metric(
             needs_proba=needs_proba,
             tasks=tasks,
             description=description or (func.__doc__ or "").strip().split("\n")[0],
+            variants=dict(variants or {}),
         )
         _REGISTRY.add(name, metric, replace=replace)
         return func

@@ -8,6 +8,7 @@ from bakeoff.protocol._split import (
     data_seeds,
     dirichlet_resamples,
     inner_folds,
+    outer_folds,
     outer_split,
     train_test_rows,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "dirichlet_resamples",
     "inner_folds",
     "make_pipeline",
+    "outer_folds",
     "outer_split",
     "run_cell",
     "train_test_rows",

@@ -13,6 +13,7 @@ __all__ = [
     "data_seeds",
     "dirichlet_resamples",
     "inner_folds",
+    "outer_folds",
     "outer_split",
     "train_test_rows",
 ]
@@ -47,6 +48,17 @@ def train_test_rows(
         return outer_split(y, test_size=test_size, seed=seed, stratify=stratify)
     test = np.sort(np.asarray(test_rows, dtype=int))
     return np.setdiff1d(np.arange(len(y)), test), test
+
+
+def outer_folds(y: np.ndarray, *, n_splits: int, seed: int, stratify: bool) -> list[np.ndarray]:
+    """The test positions of each outer fold (``split.kind: kfold``), in fold order.
+
+    Stratified when every class has ``n_splits`` rows, shuffled with ``seed``; every
+    position is in exactly one fold.
+    """
+    return [
+        np.sort(test) for _, test in inner_folds(y, n_splits=n_splits, seed=seed, stratify=stratify)
+    ]
 
 
 def dirichlet_resamples(

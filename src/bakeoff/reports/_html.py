@@ -225,6 +225,7 @@ def write_html(data: ReportData, folder: Path, *, skipped: dict[str, str]) -> Pa
             ],
         )
     )
+    sections += _tuning_gain_and_overfitting(data)
     if not data.failed.empty:
         sections.append(
             _Section(
@@ -287,3 +288,32 @@ def write_html(data: ReportData, folder: Path, *, skipped: dict[str, str]) -> Pa
     path = folder / "report.html"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _tuning_gain_and_overfitting(data: ReportData) -> list[_Section]:
+    """The tuned-versus-default and overfitting tables of report.md, as sections."""
+    sections = []
+    if not data.tuning_gain.empty:
+        sections.append(
+            _Section(
+                "tuned-vs-default",
+                "Tuned versus default",
+                "Each model tuned against its tune: false copy, paired over (dataset, budget, "
+                "seed) cells; difference tuned − default (positive: tuning helped); the "
+                "decision is the paired t-test's, per budget and over all budgets ('all'). "
+                "Also in analysis/tuning_gain.csv.",
+                [html_table(data.tuning_gain, table_id="table-tuning-gain")],
+            )
+        )
+    if not data.overfitting.empty:
+        sections.append(
+            _Section(
+                "overfitting",
+                f"Overfitting ({html.escape(str(data.overfitting['metric'].iloc[0]))})",
+                "The refitted model's score on its own training rows minus its inner-CV "
+                "score (gap_cv) and minus its test score (gap_test), mean over cells with "
+                "95% t-intervals, per model and budget. Also in analysis/overfitting.csv.",
+                [html_table(data.overfitting, table_id="table-overfitting")],
+            )
+        )
+    return sections

@@ -136,6 +136,58 @@ def comparisons_table(data: ReportData) -> str:
     return "\n".join(lines)
 
 
+def tuning_gain_table(data: ReportData) -> str:
+    """Tuned versus default over all budgets: means, relative gain, CI, p, decision."""
+    pooled = data.tuning_gain[data.tuning_gain["budget"] == "all"]
+    lines = [
+        r"\begin{tabular}{llrrrrlrl}",
+        r"\toprule",
+        r"model & metric & pairs & tuned & default & gain & difference [95\% CI] & $p$ & "
+        r"decision \\",
+        r"\midrule",
+    ]
+    for row in pooled.itertuples():
+        cells = [
+            latex_escape(row.model),
+            latex_escape(row.metric),
+            f"{row.n_pairs}",
+            _number(row.mean_tuned),
+            _number(row.mean_default),
+            latex_escape(f"{row.relative_gain:+.1%}"),
+            f"{row.mean_difference:+.4f} [{row.ci_low:+.4f}, {row.ci_high:+.4f}]",
+            f"{row.t_p_value:.2g}",
+            latex_escape(row.decision),
+        ]
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    return "\n".join(lines)
+
+
+def overfitting_table(data: ReportData) -> str:
+    """Train − CV and train − test gaps per model and budget, with 95% t-intervals."""
+    lines = [
+        r"\begin{tabular}{llrrrrll}",
+        r"\toprule",
+        r"model & budget & cells & train & CV & test & train $-$ CV & train $-$ test \\",
+        r"\midrule",
+    ]
+    for row in data.overfitting.itertuples():
+        budget = "full" if row.budget == float("inf") else f"{row.budget:g}"
+        cells = [
+            latex_escape(row.model),
+            budget,
+            f"{row.n_cells}",
+            _number(row.train),
+            _number(row.cv),
+            _number(row.test),
+            f"{row.gap_cv:+.4f} [{row.gap_cv_low:+.4f}, {row.gap_cv_high:+.4f}]",
+            f"{row.gap_test:+.4f} [{row.gap_test_low:+.4f}, {row.gap_test_high:+.4f}]",
+        ]
+        lines.append(" & ".join(cells) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    return "\n".join(lines)
+
+
 def write_latex(data: ReportData, folder: Path, *, figures: list[str]) -> Path:
     """Write ``tables/*.tex`` and ``report.tex`` (figures included as PDF) into ``folder``."""
     tables = folder / "tables"
@@ -148,6 +200,8 @@ def write_latex(data: ReportData, folder: Path, *, figures: list[str]) -> Path:
         "means": means_table(data),
         "ranks": ranks_table(data) if analysis.across.average_ranks else None,
         "comparisons": comparisons_table(data) if analysis.across.pairwise else None,
+        "tuning_gain": None if data.tuning_gain.empty else tuning_gain_table(data),
+        "overfitting": None if data.overfitting.empty else overfitting_table(data),
     }
     for name, text in written.items():
         if text is not None:
@@ -199,6 +253,24 @@ def write_latex(data: ReportData, folder: Path, *, figures: list[str]) -> Path:
             rf"\caption{{Wilcoxon signed-rank tests over datasets, {latex_escape(correction)}"
             rf"-adjusted; `better' only where adjusted $p < {level:g}$.}}",
             r"\input{tables/comparisons.tex}",
+            r"\end{table}",
+        ]
+    if written["tuning_gain"]:
+        body += [
+            r"\begin{table}[h]\centering",
+            r"\caption{Tuned versus default (the model's \texttt{tune: false} copy), paired over "
+            r"(dataset, budget, seed) cells, all budgets; gain relative to $|$default$|$; "
+            r"decision from the paired $t$-test.}",
+            r"\resizebox{\textwidth}{!}{\input{tables/tuning_gain.tex}}",
+            r"\end{table}",
+        ]
+    if written["overfitting"]:
+        body += [
+            r"\begin{table}[h]\centering",
+            rf"\caption{{Overfitting ({latex_escape(data.overfitting['metric'].iloc[0])}): the "
+            r"refitted model on its training rows minus its inner-CV and its test score, "
+            r"mean [95\% $t$-interval] over cells.}",
+            r"\resizebox{\textwidth}{!}{\input{tables/overfitting.tex}}",
             r"\end{table}",
         ]
     for name in figures:

@@ -165,20 +165,27 @@ class ModelSpec(_Strict):
         return self
 
 
+#: A metric's name, or ``{name: ..., <option>: <value>}`` for a metric with variants.
+MetricEntry = str | dict[str, str]
+
+
 class SplitSpec(_Strict):
     """How each cell's test rows are chosen, the same for every model and budget of a seed.
 
     ``holdout`` (the default) keeps a seeded, stratified ``test_size`` share of the rows
     for testing. ``leave_one_group_out`` makes one dataset per value of the ``group``
     column (``site``): its test rows are that group's, and it trains on the others (the
-    column itself is not a feature). ``dirichlet_draws`` (classification) scores each
+    column itself is not a feature). ``kfold`` makes one dataset per fold of an outer,
+    stratified ``folds``-fold partition (``<name>.fold1`` …), fixed by the study's
+    ``seed``: each row is tested exactly once. ``dirichlet_draws`` (classification) scores each
     test split on that many re-samples whose class composition is drawn from a
     Dirichlet(``dirichlet_alpha``) distribution, as in the PHMRC validation protocol.
     """
 
-    kind: Literal["holdout", "leave_one_group_out"] = "holdout"
+    kind: Literal["holdout", "leave_one_group_out", "kfold"] = "holdout"
     test_size: float = Field(0.25, gt=0, lt=1)
     group: str | None = Field(None, min_length=1)
+    folds: int = Field(5, ge=2, le=1000, description="outer folds of kind: kfold")
     dirichlet_draws: int = Field(
         0,
         ge=0,
@@ -194,15 +201,21 @@ class SplitSpec(_Strict):
                 "kind: leave_one_group_out needs `group`, the column whose values are "
                 "held out one at a time (e.g. group: site)"
             )
-        if self.kind == "holdout" and self.group is not None:
+        if self.kind != "leave_one_group_out" and self.group is not None:
             raise ValueError(
                 f"`group: {self.group}` is used by kind: leave_one_group_out only; add "
                 f"`kind: leave_one_group_out` or remove `group`"
             )
-        if self.kind == "leave_one_group_out" and "test_size" in self.model_fields_set:
+        if self.kind != "holdout" and "test_size" in self.model_fields_set:
             raise ValueError(
-                "`test_size` is for kind: holdout; with leave_one_group_out the test rows "
-                "are the held-out group's. Remove `test_size`"
+                f"`test_size` is for kind: holdout; with {self.kind} the test rows are "
+                f"the held-out {'group' if self.kind == 'leave_one_group_out' else 'fold'}"
+                f"'s. Remove `test_size`"
+            )
+        if self.kind != "kfold" and "folds" in self.model_fields_set:
+            raise ValueError(
+                f"`folds: {self.folds}` is for kind: kfold (outer folds; the inner CV is "
+                f"tuning.cv). Add `kind: kfold` or remove `folds`"
             )
         return self
 
@@ -438,7 +451,13 @@ class StudySpec(_Strict):
         default_factory=lambda: [0], min_length=1, max_length=MAX_SEEDS
     )
     split: SplitSpec = Field(default_factory=SplitSpec)
-    metrics: list[str] | dict[Literal["classification", "regression"], list[str]] | None = None
+    metrics: (
+        list[MetricEntry] | dict[Literal["classification", "regression"], list[MetricEntry]] | None
+    ) = Field(
+        None,
+        description="metric names, or entries with options such as "
+        "{name: csmf_accuracy, csmf_method: probabilities}; per task as a mapping",
+    )
     tuning: TuningSpec = Field(default_factory=TuningSpec)
     execution: ExecutionSpec = Field(default_factory=ExecutionSpec)
     storage: str | None = None
@@ -456,6 +475,14 @@ class StudySpec(_Strict):
     def _metrics_shape(cls, value: Any) -> Any:
         if isinstance(value, str):
             raise ValueError(f"must be a list of metric names, e.g. [{value}], but got {value!r}")
+        lists = value.values() if isinstance(value, dict) else [value]
+        for entries in lists:
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and not isinstance(entry.get("name"), str):
+                    raise ValueError(
+                        f"a metric entry with options needs its `name`, e.g. {{name: "
+                        f"csmf_accuracy, csmf_method: probabilities}}, but got {entry!r}"
+                    )
         return value
 
     @field_validator("imports")

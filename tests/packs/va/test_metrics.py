@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
 import bakeoff.packs.va  # noqa: F401  (registers the metrics)
 from bakeoff import metrics
+from tests.conftest import run_cli, tiny_study
 
 
 def score(name: str, y_true, y_pred, proba=None, labels=None) -> float:  # type: ignore[no-untyped-def]
@@ -78,3 +82,60 @@ def test_csmf_accuracy_equals_an_independent_computation_on_random_data() -> Non
         pred = list(rng.choice(causes, size=60))
         expected = independent_csmf_accuracy(truth, pred, causes)
         assert score("csmf_accuracy", truth, pred, labels=causes) == pytest.approx(expected)
+
+
+def test_csmf_method_option_selects_the_probability_variant(tmp_path: Path) -> None:
+    import bakeoff
+
+    url = f"sqlite:///{tmp_path / 'csmf.db'}"
+    spec = tiny_study(
+        study="csmf_method",
+        models=[{"name": "logistic_regression", "tune": False}],
+        budgets=["full"],
+        seeds=1,
+        metrics=[
+            {"name": "csmf_accuracy", "csmf_method": "probabilities"},
+            {"name": "cccsmf_accuracy", "csmf_method": "probabilities"},
+            "csmf_accuracy",
+        ],
+        imports=["bakeoff.packs.va"],
+    )
+    summary = bakeoff.Study(**spec).run(storage=url, progress=False)
+    assert summary.exit_code == 0, summary.describe()
+    row = bakeoff.results("csmf_method", storage=url).iloc[0]
+    # Recomputed from the stored probabilities with the published formula.
+    predictions = bakeoff.predictions("csmf_method", storage=url)
+    proba_columns = [c for c in predictions.columns if c.startswith("proba_")]
+    labels = [c.removeprefix("proba_") for c in proba_columns]
+    mean = predictions[proba_columns].to_numpy(dtype=float).mean(axis=0)
+    true = predictions["y_true"].astype(str).value_counts(normalize=True).reindex(labels).fillna(0)
+    expected = 1 - np.abs(true.to_numpy() - mean / mean.sum()).sum() / (2 * (1 - true.min()))
+    assert row["test_csmf_accuracy_proba"] == pytest.approx(expected)
+    assert row["test_cccsmf_accuracy_proba"] == pytest.approx((expected - 0.632) / 0.368)
+    assert "test_csmf_accuracy" in row.index  # the top-1 variant beside it
+
+
+def test_an_unknown_csmf_method_is_one_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    spec = tiny_study(
+        storage=f"sqlite:///{tmp_path / 'bad.db'}",
+        metrics=[{"name": "csmf_accuracy", "csmf_method": "softmax"}],
+        imports=["bakeoff.packs.va"],
+    )
+    path.write_text(yaml.safe_dump(spec))
+    result = run_cli("run", str(path))
+    assert result.returncode == 2
+    assert "metrics[0]" in result.stderr and "'softmax'" in result.stderr
+    assert "probabilities" in result.stderr and "top1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "bad.db").exists()
+
+
+def test_metrics_show_gives_the_formula_its_source_and_the_csmf_method_option() -> None:
+    result = run_cli("metrics", "show", "csmf_accuracy")
+    assert result.returncode == 0, result.stderr
+    assert "(2 (1 − min_j CSMF_true_j))" in result.stdout
+    assert "Population Health Metrics 9:28" in result.stdout
+    assert "csmf_method: top1 → csmf_accuracy, probabilities → csmf_accuracy_proba" in (
+        result.stdout
+    )
