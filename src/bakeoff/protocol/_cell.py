@@ -140,10 +140,17 @@ def _run_cell(
             seed=seeds["outer"],
             stratify=classification,
             test_rows=task.test_rows,
+            groups=task.groups,
         )
         rows = budget_rows(train, y_all, task.budget, seed=seeds["budget"], stratify=classification)
         X_train, y_train = X_all.iloc[rows], y_all[rows]
-        folds = inner_folds(y_train, n_splits=task.cv, seed=seeds["inner"], stratify=classification)
+        folds = inner_folds(
+            y_train,
+            n_splits=task.cv,
+            seed=seeds["inner"],
+            stratify=classification,
+            groups=None if task.groups is None else np.asarray(task.groups)[rows],
+        )
     except Exception:
         # Validation checks the splits; what still fails here fails this cell only.
         reason = f"the data could not be split for this cell:\n{traceback.format_exc()}"
