@@ -424,11 +424,16 @@ def _grouped(
             )
         kept[dataset.name] = replace_dataset(
             dataset,
-            drop=[*dataset.drop, group],
+            drop=_still_there(dataset, [*dataset.drop, group]),
             types={k: v for k, v in dataset.types.items() if k != group},
         )
         codes[dataset.name] = pd.factorize(values, sort=True)[0]
     return kept, codes
+
+
+def _still_there(dataset: Dataset, columns: list[str]) -> list[str]:
+    """The columns a rebuilt dataset may drop: its frame lost its earlier drops already."""
+    return [c for c in columns if c in dataset.frame.columns]
 
 
 def _group_column(dataset: Dataset, group: str) -> Any:
@@ -473,7 +478,7 @@ def _groups_held_out(
                 dataset,
                 name=name,
                 description=f"{dataset.description} (test: {group} {level})".strip(),
-                drop=[*dataset.drop, group],
+                drop=_still_there(dataset, [*dataset.drop, group]),
                 types={k: v for k, v in dataset.types.items() if k != group},
             )
             rows = np.flatnonzero((values == level).to_numpy())
@@ -549,13 +554,13 @@ def _load_entry(field: str, entry: DatasetSpec, base_dir: Path) -> list[Dataset]
             raise type(exc)(f"{field}.collection: {exc}") from None
         return [d for d in loaded if d.name not in entry.exclude]
     assert entry.name is not None  # the spec's validator guarantees it
+    if entry.path is None:  # _load_named names the field in its errors
+        return [
+            _load_named(
+                field, entry.name, drop=entry.drop, types=entry.types, options=entry.options
+            )
+        ]
     try:
-        if entry.path is None:
-            return [
-                _load_named(
-                    field, entry.name, drop=entry.drop, types=entry.types, options=entry.options
-                )
-            ]
         path = Path(entry.path)
         if not path.is_absolute():
             path = base_dir / path
@@ -707,6 +712,18 @@ def _resolve_metrics(
                     f"'{example.name}'). Give metrics per task, e.g. metrics: "
                     f"{{classification: [accuracy], regression: [rmse]}}"
                 )
+            for dataset in datasets.values():
+                if dataset.task != task:
+                    continue
+                missing = [c for c in metric.columns if c not in dataset.X.columns]
+                if missing:
+                    raise SpecError(
+                        f"{field}: metric '{name}' reads the feature(s) "
+                        f"{', '.join(missing)}, which dataset '{dataset.name}' does not have "
+                        f"(its features: {', '.join(map(str, list(dataset.X.columns)[:10]))}"
+                        f"{', …' if dataset.X.shape[1] > 10 else ''}). Remove the metric or "
+                        f"give metrics per task"
+                    )
             per_task[task].append(name)
     for task in tasks:
         per_task.setdefault(task, DEFAULT_METRICS[task])
