@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -175,12 +176,16 @@ def patch_columns(config: SABRDataConfig) -> list[str]:
 
 
 def parameter_sets(config: SABRDataConfig) -> np.ndarray:
-    """The (α, β, ρ, ν) of each surface: a scrambled Sobol sequence over the ranges."""
+    """The (α, β, ρ, ν) of each surface: a scrambled Sobol sequence over the ranges
+    (``n_parameter_sets`` a power of two covers them best)."""
     import numpy as np
     from scipy.stats import qmc
 
     sobol = qmc.Sobol(d=4, scramble=True, seed=config.seed)
-    unit = sobol.random(config.n_parameter_sets)
+    # The first n points of the 2^m-point sequence (SciPy warns on other counts: only
+    # powers of two are balanced; use one for the best coverage).
+    m = max(1, math.ceil(math.log2(config.n_parameter_sets)))
+    unit = sobol.random_base2(m)[: config.n_parameter_sets]
     low = np.array([config.alpha[0], config.beta[0], config.rho[0], config.nu[0]])
     high = np.array([config.alpha[1], config.beta[1], config.rho[1], config.nu[1]])
     return np.asarray(qmc.scale(unit, low, high) if np.any(high > low) else low + 0 * unit)

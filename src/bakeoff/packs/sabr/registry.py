@@ -44,12 +44,15 @@ def _sabr_surfaces(
     beta: list[float] = list(_DEFAULT.beta),  # noqa: B006
     rho: list[float] = list(_DEFAULT.rho),  # noqa: B006
     nu: list[float] = list(_DEFAULT.nu),  # noqa: B006
-    patch_size: int = _DEFAULT.patch_size,
     patch_step_moneyness: float = _DEFAULT.patch_step_moneyness,
     patch_step_maturity: float = _DEFAULT.patch_step_maturity,
     seed: int = _DEFAULT.seed,
 ) -> pd.DataFrame:
-    """The surfaces of :class:`SABRDataConfig` for these settings, from the cache."""
+    """The surfaces of :class:`SABRDataConfig` for these settings, from the cache.
+
+    The patch is 9 × 9 here (its columns are declared); other sizes are for
+    :func:`bakeoff.packs.sabr.load_surfaces` and a dataset registered from it.
+    """
     settings: dict[str, Any] = dict(locals())
     from bakeoff.packs.sabr.data import load_surfaces
 
