@@ -73,6 +73,14 @@ class DatasetInfo:
     citation: str = ""
 
     @property
+    def takes_options(self) -> bool:
+        """Whether the dataset is generated from settings a study gives (``options:``)."""
+        return any(
+            p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            for p in inspect.signature(self.loader).parameters.values()
+        )
+
+    @property
     def available(self) -> bool:
         """Whether the package that ships the data is installed."""
         return self.package is None or importlib.util.find_spec(_module(self.package)) is not None

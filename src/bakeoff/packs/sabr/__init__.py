@@ -7,9 +7,9 @@ it at start-up through the ``bakeoff.plugins`` entry point. Its functions load N
 SciPy and PyTorch on first use only. See docs/packs/sabr.md.
 """
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from bakeoff._lazy import lazy_attributes
 from bakeoff.packs.sabr import registry  # noqa: F401  (registers the pack's names)
 
 if TYPE_CHECKING:
@@ -35,17 +35,23 @@ __all__ = [
     "sabr_monte_carlo_grid",
 ]
 
-__getattr__, __dir__ = lazy_attributes(
-    __name__,
-    {
-        "MonteCarloSurface": "bakeoff.packs.sabr.monte_carlo:MonteCarloSurface",
-        "SABRDataConfig": "bakeoff.packs.sabr.data:SABRDataConfig",
-        "black_call": "bakeoff.packs.sabr.monte_carlo:black_call",
-        "generate_surfaces": "bakeoff.packs.sabr.data:generate_surfaces",
-        "hagan_lognormal_vol": "bakeoff.packs.sabr.hagan:hagan_lognormal_vol",
-        "implied_black_vol": "bakeoff.packs.sabr.monte_carlo:implied_black_vol",
-        "load_surfaces": "bakeoff.packs.sabr.data:load_surfaces",
-        "sabr_monte_carlo": "bakeoff.packs.sabr.monte_carlo:sabr_monte_carlo",
-        "sabr_monte_carlo_grid": "bakeoff.packs.sabr.monte_carlo:sabr_monte_carlo_grid",
-    },
-)
+_MODULES = {
+    "MonteCarloSurface": "monte_carlo",
+    "SABRDataConfig": "data",
+    "black_call": "monte_carlo",
+    "generate_surfaces": "data",
+    "hagan_lognormal_vol": "hagan",
+    "implied_black_vol": "monte_carlo",
+    "load_surfaces": "data",
+    "sabr_monte_carlo": "monte_carlo",
+    "sabr_monte_carlo_grid": "monte_carlo",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # NumPy and SciPy load with the function that needs them, not with the plug-in.
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
+    globals()[name] = value
+    return value

@@ -140,7 +140,7 @@ class SABRDataConfig:
 
 def cache_path(config: SABRDataConfig) -> Path:
     """Where the table for ``config`` is (or will be) cached."""
-    from bakeoff.datasets._cache import cache_dir
+    from bakeoff.datasets import cache_dir
 
     return cache_dir() / "sabr" / f"surfaces-{config.digest()}.parquet"
 
@@ -196,7 +196,6 @@ def generate_surfaces(config: SABRDataConfig, *, progress: bool = True) -> pd.Da
     import numpy as np
     import pandas as pd
 
-    from bakeoff._seeding import derive_seed
     from bakeoff.packs.sabr.hagan import hagan_lognormal_vol
     from bakeoff.packs.sabr.monte_carlo import sabr_monte_carlo_grid
 
@@ -221,7 +220,7 @@ def generate_surfaces(config: SABRDataConfig, *, progress: bool = True) -> pd.Da
                 nu,
                 n_paths=config.mc_paths,
                 steps_per_year=config.steps_per_year,
-                seed=derive_seed(config.seed, "sabr-surface", index),
+                seed=_surface_seed(config.seed, index),
             )
             # The patch around each grid point: maturities down the rows, log-moneyness
             # across the columns; shape (maturities, strikes, patch, patch).
@@ -270,6 +269,13 @@ def generate_surfaces(config: SABRDataConfig, *, progress: bool = True) -> pd.Da
             file=sys.stderr,
         )
     return frame
+
+
+def _surface_seed(seed: int, index: int) -> int:
+    """An independent stream per surface, from NumPy's ``SeedSequence``."""
+    import numpy as np
+
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
 
 
 class _Progress:
