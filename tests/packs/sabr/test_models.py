@@ -64,7 +64,7 @@ def test_early_stopping_keeps_the_best_validation_epoch(data: tuple) -> None:
     X_val = np.asarray(X, dtype=float)[validation]
     scaled = (network.predict(X_val) - network.y_mean_) / network.y_scale_
     target = (y[validation] - network.y_mean_) / network.y_scale_
-    assert np.mean((scaled - target) ** 2) == pytest.approx(network.best_validation_loss_, rel=1e-9)
+    assert np.mean((scaled - target) ** 2) == pytest.approx(network.best_validation_loss_, rel=1e-4)
 
 
 def test_epoch_checkpoints_leave_the_network_a_plain_fit_would(data: tuple) -> None:

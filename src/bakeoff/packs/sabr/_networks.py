@@ -8,7 +8,8 @@ volatility at the point, then the ``p × p`` patch.
 - ``direct_mlp``: the point's features → the HF volatility.
 - ``residual_mlp``: the point's features and Hagan's value → the correction HF − LF,
   added back to Hagan's value.
-- ``cnn_only``: the LF patch (a CNN, then a dense head) → the HF volatility.
+- ``cnn_only``: the LF patch (a CNN: 3 × 3 convolutions, each halving the image while it
+  is 4 pixels or more, then global average pooling; then a dense head) → the HF volatility.
 - ``mda_cnn``: multi-fidelity data aggregation: a CNN over the LF patch joined to an MLP
   over the point's features and Hagan's value, predicting the HF volatility as a linear
   function of Hagan's value plus that network's nonlinear part (the linear-plus-nonlinear
@@ -17,7 +18,7 @@ volatility at the point, then the ``p × p`` patch.
 Inputs and target are standardised with the training rows' statistics (the patch with
 one mean and scale for all its pixels, so it stays an image). Early stopping watches a
 validation share carved (seeded) from the training rows and keeps the best epoch's
-weights. On the CPU, training runs on ``num_threads`` threads (1 by default) with a
+weights. Training is in float32. On the CPU, training runs on ``num_threads`` threads (1 by default) with a
 seeded generator for the weights, dropout and batch order: the same seed gives the same
 numbers, whatever else runs.
 """
@@ -60,12 +61,15 @@ def _mlp(inputs: int, widths: list[int], dropout: float) -> tuple[nn.Sequential,
     return nn.Sequential(*layers), inputs
 
 
-def _cnn(filters: list[int], dropout: float) -> tuple[nn.Sequential, int]:
+def _cnn(filters: list[int], dropout: float, patch: int) -> tuple[nn.Sequential, int]:
     layers: list[nn.Module] = []
-    channels = 1
+    channels, side = 1, patch
     for count in filters:
         layers += [nn.Conv2d(channels, count, kernel_size=3, padding=1), nn.ReLU()]
         channels = count
+        if side >= 4:  # halve the image while it is large: most of the cost is here
+            layers.append(nn.MaxPool2d(2))
+            side //= 2
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout)]
     return nn.Sequential(*layers), channels
 
@@ -84,7 +88,7 @@ class _Network(nn.Module):
             self.mlp, width = _mlp(_N_POINT + int(uses_lf), widths, dropout)
             features += width
         if architecture in ("cnn_only", "mda_cnn"):
-            self.cnn, channels = _cnn(filters, dropout)
+            self.cnn, channels = _cnn(filters, dropout, patch)
             features += channels
         if architecture in ("cnn_only", "mda_cnn"):
             head, width = _mlp(features, widths[-1:], dropout)
@@ -222,7 +226,7 @@ class SurfaceRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
             _widths(self.cnn_filters, "cnn_filters"),
             _widths(self.mlp_widths, "mlp_widths"),
             float(self.dropout),
-        ).to(self.device_, dtype=torch.float64)
+        ).to(self.device_, dtype=torch.float32)
         optimiser = torch.optim.Adam(
             self.network_.parameters(), lr=float(self.learning_rate), weight_decay=self.weight_decay
         )
@@ -293,13 +297,13 @@ class SurfaceRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         lf = (X[:, _N_POINT : _N_POINT + 1] - self.lf_mean_) / self.lf_scale_
         patch = (X[:, _N_POINT + 1 :] - self.patch_mean_) / self.patch_scale_
         return tuple(  # type: ignore[return-value]
-            torch.as_tensor(a, dtype=torch.float64, device=self.device_) for a in (point, lf, patch)
+            torch.as_tensor(a, dtype=torch.float32, device=self.device_) for a in (point, lf, patch)
         )
 
     def _target(self, X: np.ndarray, y: np.ndarray) -> torch.Tensor:
         target = y - X[:, _N_POINT] if self.architecture == "residual_mlp" else y
         scaled = (target - self.y_mean_) / self.y_scale_
-        return torch.as_tensor(scaled[:, None], dtype=torch.float64, device=self.device_)
+        return torch.as_tensor(scaled[:, None], dtype=torch.float32, device=self.device_)
 
 
 def _scale(sd: np.ndarray) -> np.ndarray:
