@@ -24,6 +24,9 @@ FORBIDDEN = {
     "executors": {"cli", "analysis", "_study", "_resolve"},
     "analysis": {"protocol", "executors", "cli", "_study", "_resolve"},
     "reports": {"spec", "protocol", "executors", "cli", "_study", "_resolve"},
+    # The server checks specs as `bakeoff run` does and runs them through the CLI in a
+    # child process, so it never calls the protocol or an executor itself.
+    "server": {"protocol", "executors", "cli"},
 }
 
 

@@ -17,6 +17,7 @@ PACKAGES = [
     "bakeoff.models",
     "bakeoff.protocol",
     "bakeoff.reports",
+    "bakeoff.server",
     "bakeoff.spec",
     "bakeoff.store",
     "bakeoff.tuning",
@@ -50,6 +51,7 @@ def test_public_names_are_all_exported() -> None:
             "packs",
             "protocol",
             "reports",
+            "server",
             "spec",
             "store",
             "tuning",
@@ -77,6 +79,7 @@ COMMANDS = [
     "params export",
     "tune",
     "optimization",
+    "serve",
 ]
 
 

@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         _registries,
         _report,
         _run,
+        _serve,
         _studies,
         _tables,
         _tune,

@@ -1,0 +1,72 @@
+"""The FastAPI application: the API under ``/api/v1`` and the dashboard under ``/``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bakeoff._version import __version__
+from bakeoff.server._errors import BodyLimit, install_error_handlers
+from bakeoff.server._queries import StoreReader
+from bakeoff.server._responses import ResponseCache
+from bakeoff.server._runs import RunManager
+from bakeoff.server._settings import ServerSettings
+from bakeoff.server._state import ServerState
+from bakeoff.server._study_data import StudyData
+
+__all__ = ["create_app"]
+
+_DESCRIPTION = """Read a bakeoff store while studies run, and start or cancel studies.
+
+Reads need nothing. Writes (`POST`) need the server's token as
+`Authorization: Bearer TOKEN`; a server started without one is read-only. Every error is
+`{"error": {"type": ..., "message": ...}}` with a 4xx status.
+"""
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    """The application serving ``settings.storage``.
+
+    The store is opened once (it must exist, as for ``bakeoff results``; a server with
+    a token may create it, since it can run studies into it). No CORS headers are sent:
+    browsers let only pages from this server call it.
+
+    Example:
+        >>> from fastapi.testclient import TestClient  # doctest: +SKIP
+        >>> app = create_app(ServerSettings("sqlite:///bakeoff.db"))  # doctest: +SKIP
+        >>> TestClient(app).get("/api/v1/studies").json()  # doctest: +SKIP
+
+    Raises:
+        StoreError: If the store cannot be opened.
+    """
+    from bakeoff.server import _dashboard, _routes_read, _routes_write
+    from bakeoff.store import Store
+
+    store = Store(settings.storage, must_exist=settings.read_only)
+    reader = StoreReader(store)
+    runs = RunManager(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runs.close()
+        store.close()
+
+    app = FastAPI(
+        title="bakeoff",
+        version=__version__,
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.server = ServerState(
+        settings, reader, StudyData(reader, settings.storage), runs, ResponseCache()
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.include_router(_routes_read.router)
+    app.include_router(_routes_write.router)
+    app.include_router(_dashboard.router)
+    return app

@@ -1,0 +1,79 @@
+"""What a server is started with, and the checks made before it binds."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bakeoff.exceptions import SpecError
+
+__all__ = ["TOKEN_VARIABLE", "ServerSettings", "check_bind", "is_loopback"]
+
+#: Environment variable holding the bearer token that allows writes.
+TOKEN_VARIABLE = "BAKEOFF_TOKEN"
+
+#: Largest request body accepted (a study spec is at most 1 MB as YAML; JSON is wordier).
+MAX_BODY_BYTES = 2 * 2**20
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """The configuration of one ``bakeoff serve``.
+
+    Attributes:
+        storage: The store's URL (read by every route, written by submitted studies).
+        token: The bearer token that allows writes; ``None``: the server is read-only.
+        results_dir: The one folder the server writes files to (submitted specs and the
+            logs of the runs it started).
+        max_body_bytes: Larger request bodies are refused with 413.
+        python: The interpreter that runs submitted studies (this one by default).
+    """
+
+    storage: str
+    token: str | None = None
+    results_dir: Path = field(default_factory=lambda: Path("bakeoff-server"))
+    max_body_bytes: int = MAX_BODY_BYTES
+    python: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "results_dir", Path(self.results_dir))
+
+    @property
+    def read_only(self) -> bool:
+        """Whether writes are refused (no token configured)."""
+        return not self.token
+
+    @classmethod
+    def from_environment(
+        cls, storage: str, token: str | None = None, **kwargs: object
+    ) -> ServerSettings:
+        """Settings with the token from ``token`` or else ``$BAKEOFF_TOKEN``."""
+        chosen = token or os.environ.get(TOKEN_VARIABLE) or None
+        return cls(storage=storage, token=chosen, **kwargs)  # type: ignore[arg-type]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, *, token: str | None, insecure: bool) -> None:
+    """Refuse to listen beyond this machine without a token, unless told ``insecure``.
+
+    Raises:
+        SpecError: For a non-loopback ``host`` with neither a token nor ``insecure``.
+    """
+    if is_loopback(host) or token or insecure:
+        return
+    raise SpecError(
+        f"--host {host} accepts connections from other machines, and no token is set. "
+        f"Set one (--token or ${TOKEN_VARIABLE}), bind to 127.0.0.1, or pass --insecure to "
+        f"serve the store read-only to anyone who can reach this address"
+    )

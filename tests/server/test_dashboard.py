@@ -1,0 +1,69 @@
+"""The dashboard's pages, rendered by the app from the same data as the API."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import numpy as np
+from fastapi.testclient import TestClient
+from plotly.offline import get_plotlyjs
+
+import bakeoff
+
+
+def test_the_studies_page_lists_each_study_with_its_progress(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'data-study="served"' in page.text
+    assert '<td class="c-complete">36</td>' in page.text
+    assert "/api/v1/studies" in page.text  # what its script polls
+
+
+def test_the_study_page_has_every_section(client: TestClient) -> None:
+    page = client.get("/studies/served").text
+    for section in (
+        "leaderboard",
+        "findings",
+        "per-dataset-results",
+        "critical-difference",
+        "learning-curves",
+        "trials",
+    ):
+        assert f'id="{section}"' in page
+    leaders = re.findall(r'<tr class="leader"><td class="text">([^<]+)</td>', page)
+    board = client.get("/api/v1/studies/served/leaderboard").json()
+    assert leaders == [row["model"] for row in board["rows"]]
+    assert '<div class="figure" id="fig-critical_difference"><svg' in page
+    figures = json.loads(re.search(r"const figures = (\{.*?\});\n", page, re.S).group(1))  # type: ignore[union-attr]
+    for name in ("leaderboard", "scores_by_dataset", "learning_curves", "optimization_history"):
+        assert json.loads(figures[name])["data"], name
+    # Parallel coordinates: one line per complete trial of the model, its searched
+    # parameters then the value.
+    parallel = json.loads(figures["parallel_random_forest"])["data"][0]
+    labels = [d["label"] for d in parallel["dimensions"]]
+    trials = bakeoff.trials("served", storage=str(client.app.state.settings.storage))  # type: ignore[attr-defined]
+    forest = trials[(trials["model"] == "random_forest") & (trials["state"] == "COMPLETE")]
+    searched = set().union(*(json.loads(p) for p in forest["params"]))
+    assert "max_depth" in labels and labels[-1] == "value"
+    assert set(labels[:-1]) <= searched
+    values = parallel["dimensions"][-1]["values"]
+    if isinstance(values, dict):  # Plotly 6+ sends arrays as typed binary
+        values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    assert sorted(values) == sorted(forest["value"])
+
+
+def test_plotly_is_served_from_the_installed_package(client: TestClient) -> None:
+    reply = client.get("/static/plotly.js")
+    assert reply.status_code == 200
+    assert reply.text == get_plotlyjs()
+    page = client.get("/studies/served").text
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts == ["/static/plotly.js"]  # nothing from another host
+
+
+def test_an_unknown_study_page_is_a_404(client: TestClient) -> None:
+    reply = client.get("/studies/serve")
+    assert reply.status_code == 404
+    assert "Did you mean 'served'?" in reply.json()["error"]["message"]

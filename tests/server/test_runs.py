@@ -1,0 +1,108 @@
+"""Studies submitted over HTTP run for real, and a cancel interrupts them so that they
+resume like any interrupted run."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+import bakeoff
+from bakeoff.server import ServerSettings, create_app
+from tests.conftest import cli_env
+from tests.server.conftest import TOKEN
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+#: Three cells of four trials; each fit sleeps about a third of a second.
+SLOW = {
+    "study": "slow",
+    "imports": ["bakeoff_test_plugins"],
+    "datasets": ["iris"],
+    "models": [
+        {"name": "sleepy", "search_space": {"seconds": {"type": "float", "low": 0.3, "high": 0.4}}}
+    ],
+    "budgets": ["full"],
+    "seeds": 3,
+    "tuning": {"method": "random", "n_trials": 4, "cv": 2},
+    "metrics": ["accuracy"],
+}
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """A server with a token on a store that does not exist yet."""
+    monkeypatch.setenv("PYTHONPATH", cli_env()["PYTHONPATH"])  # the test plugins
+    settings = ServerSettings(
+        f"sqlite:///{tmp_path / 'runs.db'}", token=TOKEN, results_dir=tmp_path / "results"
+    )
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def wait_for(check: Callable[[], Any], *, timeout: float = 120.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting")
+
+
+def run_state(client: TestClient) -> dict[str, Any]:
+    runs = client.get("/api/v1/runs").json()["runs"]
+    return next(r for r in runs if r["study"] == "slow")
+
+
+@pytest.mark.slow
+def test_a_submitted_study_cancelled_mid_cell_resumes_with_its_trials(
+    fresh: TestClient, tmp_path: Path
+) -> None:
+    reply = fresh.post("/api/v1/studies", json={"spec": SLOW}, headers=AUTH)
+    assert reply.status_code == 202, reply.text
+    assert reply.json()["n_cells"] == 3
+    again = fresh.post("/api/v1/studies", json={"spec": SLOW}, headers=AUTH)
+    assert again.status_code == 409  # one run of a study at a time
+
+    def running_cell_with_a_trial() -> str | None:
+        page = fresh.get("/api/v1/studies/slow/cells?status=running").json()
+        for cell in page.get("items", []):
+            trials = fresh.get(f"/api/v1/studies/slow/cells/{cell['cell_key']}/trials").json()
+            if trials["total"] >= 1:
+                return str(cell["cell_key"])
+        return None
+
+    key = wait_for(running_cell_with_a_trial)
+    cancelled = fresh.post("/api/v1/studies/slow/cancel", headers=AUTH)
+    assert cancelled.status_code == 202
+    ended = wait_for(lambda: (r := run_state(fresh))["state"] != "running" and r)
+    assert ended["state"] == "cancelled"
+    assert ended["exit_status"] == 130  # the CLI's status for an interrupted run
+
+    cells = fresh.get("/api/v1/studies/slow").json()["cells"]
+    assert cells["running"] == 0
+    assert cells["interrupted"] >= 1
+    assert fresh.get(f"/api/v1/studies/slow/cells/{key}").json()["status"] == "interrupted"
+    kept = fresh.get(f"/api/v1/studies/slow/cells/{key}/trials").json()["items"]
+    assert kept  # finished trials stay stored
+
+    # Submitting it again resumes: the interrupted cell goes on from its stored trials.
+    assert fresh.post("/api/v1/studies", json={"spec": SLOW}, headers=AUTH).status_code == 202
+    done = wait_for(lambda: (r := run_state(fresh))["state"] != "running" and r, timeout=180)
+    assert done["exit_status"] == 0, done["log_tail"]
+    cells = fresh.get("/api/v1/studies/slow").json()["cells"]
+    assert cells["complete"] == 3
+    resumed = fresh.get(f"/api/v1/studies/slow/cells/{key}/trials").json()["items"]
+    assert len(resumed) == 4
+    before = {t["number"]: t["started_at"] for t in kept if t["state"] == "COMPLETE"}
+    assert before and all(resumed[n]["started_at"] == s for n, s in before.items())
+    # The spec and the log are kept in the results folder, and only there.
+    written = sorted(p.suffix for p in (tmp_path / "results" / "submitted").iterdir())
+    assert written == [".log", ".yaml"]
+    url = str(fresh.app.state.settings.storage)  # type: ignore[attr-defined]
+    assert bakeoff.results("slow", storage=url)["status"].tolist() == ["complete"] * 3
