@@ -18,9 +18,9 @@ volatility at the point, then the ``p × p`` patch.
 Inputs and target are standardised with the training rows' statistics (the patch with
 one mean and scale for all its pixels, so it stays an image). Early stopping watches a
 validation share carved (seeded) from the training rows and keeps the best epoch's
-weights. Training is in float32. On the CPU, training runs on ``num_threads`` threads (1 by default) with a
-seeded generator for the weights, dropout and batch order: the same seed gives the same
-numbers, whatever else runs.
+weights. Training is in float32. On the CPU, training runs on ``num_threads`` threads
+(1 by default) with a seeded generator for the weights, dropout and batch order: the
+same seed gives the same numbers, whatever else runs.
 """
 
 from __future__ import annotations
