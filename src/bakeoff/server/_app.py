@@ -16,7 +16,7 @@ from bakeoff.server._settings import ServerSettings
 from bakeoff.server._state import ServerState
 from bakeoff.server._study_data import StudyData
 
-__all__ = ["create_app"]
+__all__ = ["app_from_environment", "create_app"]
 
 _DESCRIPTION = """Read a bakeoff store while studies run, and start or cancel studies.
 
@@ -70,3 +70,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(_routes_write.router)
     app.include_router(_dashboard.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one worker process of ``bakeoff serve --workers N`` (uvicorn
+    calls this factory in each; the settings come from the environment)."""
+    from bakeoff.server._settings import settings_from_environment
+
+    return create_app(settings_from_environment())
