@@ -18,6 +18,7 @@ from bakeoff import models as model_registry
 from bakeoff._budget_checks import budget_problems
 from bakeoff._optional import require_optional
 from bakeoff._problems import Problems
+from bakeoff._ray_tune_checks import check_scheduler, ray_tune_model_problem
 from bakeoff._registry import suggest
 from bakeoff.datasets import Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
@@ -75,6 +76,9 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     if spec.execution.backend == "ray":
         with problems.check():
             require_optional("ray", extra="ray", purpose="execution.backend: ray")
+    if spec.tuning.method == "ray_tune":
+        with problems.check():
+            check_scheduler(spec.tuning.scheduler or "asha", spec.tuning.scheduler_options)
     datasets = _load_datasets(spec, base_dir, problems)
     test_rows: dict[str, Any] = {}
     if spec.split.kind == "leave_one_group_out":
@@ -92,6 +96,10 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         with problems.check():
             model = _resolve_model(i, entry, spec, tasks)
             methods[model.label] = _method_of(model, spec)
+            if methods[model.label][0] == "ray_tune":
+                ray_tune_model_problem(
+                    i, model.label, model.model, model.space, spec.tuning.scheduler or "asha"
+                )
             n_trials[model.label] = _trial_count(i, model, spec, methods[model.label][0])
             models.append(model)
     metrics: dict[str, list[str]] = {}
@@ -168,6 +176,8 @@ _LATER_TUNING_FIELDS: dict[str, Any] = {
     "min_delta": 0.0,
     "parallel_trials": 1,
     "warm_start": "none",
+    "scheduler": None,
+    "scheduler_options": {},
 }
 
 

@@ -116,8 +116,8 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
     Columns: the design, cell_key, number, state (COMPLETE, PRUNED or FAIL, as Optuna
     names them), steps (how many steps the trial reported: inner folds, or the model's
     finer resource), value (the first objective), value_<objective> for each objective
-    when there are several, params (JSON), fold_scores, duration, started_at,
-    finished_at, error.
+    when there are several, params (JSON), fold_scores, perturbations (PBT under
+    ``method: ray_tune``: JSON, else empty), duration, started_at, finished_at, error.
     """
     with _open(storage) as store:
         raw = store.trials_frame(name)
@@ -158,6 +158,7 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
             },
             "params": raw["params_json"],
             "fold_scores": raw["user_attrs_json"].map(_fold_scores),
+            "perturbations": raw["user_attrs_json"].map(_perturbations),
             "duration": raw["duration"],
             "started_at": raw["started_at"],
             "finished_at": raw["finished_at"],
@@ -165,6 +166,13 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
         }
     )
     return frame
+
+
+def _perturbations(user_attrs: Any) -> str | None:
+    """PBT's perturbations of a Ray Tune trial as JSON: at which step it cloned which
+    trial (``source``, a trial number), and its parameters before and after."""
+    found = _json(user_attrs, {}).get("perturbations")
+    return json.dumps(found, sort_keys=True) if found else None
 
 
 def _objectives(store: Store, name: str) -> list[str]:

@@ -459,6 +459,8 @@ class Study:
             test_rows=resolution.test_rows.get(cell.dataset),
             dirichlet_draws=self.spec.split.dirichlet_draws,
             dirichlet_alpha=self.spec.split.dirichlet_alpha,
+            scheduler=tuning.scheduler,
+            scheduler_options=tuning.scheduler_options,
         )
 
     def _artifacts_dir(self, url: str) -> str | None:

@@ -171,13 +171,15 @@ def execute(
     console.print(f"Store: {url}", highlight=False, markup=False, soft_wrap=True)
     from bakeoff.store import Store
 
-    with Store(url) as store:
-        names = store.study_names()
-        done = 0
-        if study.name in names:
-            frame = store.cells_frame(study.name)
-            keys = {c.key for c in resolution.cells}
-            done = int(((frame["status"] == "complete") & frame["cell_key"].isin(keys)).sum())
+    done = 0
+    # A new SQLite file is not created to count nothing: the run may still be refused
+    # before the store is touched (an executor whose nodes cannot reach it).
+    if not _new_sqlite_file(url):
+        with Store(url) as store:
+            if study.name in store.study_names():
+                frame = store.cells_frame(study.name)
+                keys = {c.key for c in resolution.cells}
+                done = int(((frame["status"] == "complete") & frame["cell_key"].isin(keys)).sum())
     with RunDisplay(console, total=n_cells, done=done, quiet=quiet) as display:
         summary = study.run(
             storage=url,
@@ -287,3 +289,17 @@ def validate(
         markup=False,
     )
     return 0
+
+
+def _new_sqlite_file(url: str) -> bool:
+    """Whether ``url`` is an SQLite file that does not exist yet."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return False  # the store reports a malformed URL itself
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return False
+    return not Path(database).expanduser().exists()

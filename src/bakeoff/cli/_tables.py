@@ -103,6 +103,8 @@ def trials(
                 console.print(Text(heading, style="bold") + Text(f" {row.params}\n{row.error}"))
             return
         frame = frame.drop(columns=["cell_key", "error", "started_at", "finished_at"])
+        if "perturbations" in frame and frame["perturbations"].isna().all():
+            frame = frame.drop(columns=["perturbations"])  # only PBT has any
     write_frame(frame, fmt, output, title=f"{study}: trials")
 
 

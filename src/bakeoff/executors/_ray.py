@@ -91,6 +91,7 @@ class RayExecutor(Executor):
     def prepare(self, storage: str) -> None:
         """Start or join Ray; refuse a store the cluster's nodes cannot reach, and cells
         that ask for more than any node of it has."""
+        _check_client_host(storage, self.address)
         ray = self._connect()
         nodes = [n for n in ray.nodes() if n.get("Alive")]
         _check_reachable(storage, nodes, ray.util.get_node_ip_address(), self.address)
@@ -126,10 +127,19 @@ class RayExecutor(Executor):
             with _private_runtime_quiet(self.address in (None, "local")):
                 ray.init(**options)
         except (ConnectionError, RuntimeError, ValueError) as exc:
+            # Ray Client sends the cluster's token only when told to: without it, a
+            # cluster with token authentication (Ray's default) looks like a timeout.
+            token = (
+                " A cluster with token authentication also needs RAY_AUTH_MODE=token and "
+                "its token (ray get-auth-token) on this machine."
+                if str(self.address).startswith("ray://")
+                else ""
+            )
             raise SpecError(
                 f"execution.address '{self.address}': no Ray cluster could be joined "
                 f"({type(exc).__name__}: {exc}). Start one (ray start --head), check the "
-                "address, or use address: local for a private runtime on this machine"
+                f"address, or use address: local for a private runtime on this machine."
+                f"{token}"
             ) from None
         self._started = True
         return ray
@@ -173,14 +183,16 @@ class RayExecutor(Executor):
         needed = {t.dataset for t in tasks}
         refs = {name: ray.put(datasets[name]) for name in sorted(needed)}
         sink = EventSink.remote()  # type: ignore[attr-defined]
-        remote = run_cell_task.options(
-            num_cpus=self.num_cpus_per_cell,
-            num_gpus=self.num_gpus_per_cell,
-            max_retries=self.max_retries,
-        )
 
         def submit(task: CellTask) -> Any:
             payload = pickle.dumps(task)
+            # A Ray Tune cell only drives its search: its trials, Ray actors of their
+            # own, take the CPUs (holding one here could leave none for them).
+            remote = run_cell_task.options(
+                num_cpus=0 if task.method == "ray_tune" else self.num_cpus_per_cell,
+                num_gpus=self.num_gpus_per_cell,
+                max_retries=self.max_retries,
+            )
             return remote.remote(payload, refs[task.dataset], storage, list(imports), sink)
 
         store = Store(storage, migrate_schema=False)
@@ -351,6 +363,48 @@ def _check_reachable(
             f"storage '{storage}' is an SQLite file on this machine, but the Ray cluster at "
             f"execution.address '{address}' has nodes on other machines "
             f"({', '.join(elsewhere[:3])}), which cannot reach it. Use a PostgreSQL store "
+            "every node can reach (storage: postgresql+psycopg://user@host/db, pip install "
+            '"bakeoff[postgres]"), or address: local'
+        )
+
+
+def _is_this_machine(host: str) -> bool:
+    """Whether ``host`` names this machine: loopback, its host name, or one of its
+    addresses."""
+    import ipaddress
+
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).is_loopback:
+            return True
+    names = {"localhost", socket.gethostname(), socket.getfqdn()}
+    if host in names:
+        return True
+    own: set[str] = set()
+    for name in names:
+        with contextlib.suppress(OSError):
+            own |= {str(info[4][0]) for info in socket.getaddrinfo(name, None)}
+    return host in own
+
+
+def _check_client_host(storage: str, address: str | None) -> None:
+    """Refuse an SQLite store with a Ray Client address of another machine, before
+    connecting: through Ray Client the cells (and the tasks' writes) run on the
+    cluster, which cannot open a file on this machine. (A Ray Client address of this
+    machine is checked like any cluster, node by node, once connected.)"""
+    if address is None or not address.startswith("ray://"):
+        return
+    from sqlalchemy.engine import make_url
+
+    try:
+        backend = make_url(storage).get_backend_name()
+    except Exception:
+        return  # the store reports a malformed URL itself
+    host = address.removeprefix("ray://").rsplit(":", 1)[0].strip("[]")
+    if backend == "sqlite" and not _is_this_machine(host):
+        raise StoreError(
+            f"storage '{storage}' is an SQLite file on this machine, but execution.address "
+            f"'{address}' is a Ray Client address of another machine ({host}): the cells "
+            "run on that cluster, which cannot reach the file. Use a PostgreSQL store "
             "every node can reach (storage: postgresql+psycopg://user@host/db, pip install "
             '"bakeoff[postgres]"), or address: local'
         )

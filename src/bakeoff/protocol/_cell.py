@@ -22,6 +22,7 @@ from bakeoff.datasets._preprocess import pipeline_for
 from bakeoff.exceptions import LeaseLostError
 from bakeoff.protocol._isolation import TrialLimits
 from bakeoff.protocol._objectives import FIT_SECONDS, objective_direction
+from bakeoff.protocol._ray_tune import RayTuneSettings, tune_with_ray
 from bakeoff.protocol._split import (
     budget_rows,
     data_seeds,
@@ -157,7 +158,8 @@ def _run_cell(
     directions = tuple(objective_direction(name) for name in objectives)
     scored = [metric_registry.get(n) for n in objectives if n != FIT_SECONDS]
     need_proba = any(m.needs_proba for m in scored)
-    prunable = len(objectives) == 1 and task.pruner != "none"
+    # Ray Tune's schedulers listen to every step, as a pruner does.
+    prunable = len(objectives) == 1 and (task.pruner != "none" or task.method == "ray_tune")
     # A model with a finer resource (boosting rounds, epochs) reports checkpoints inside
     # each fold while a pruner listens; step = fold × checkpoints + checkpoint.
     fine = prunable and task.model.resource is not None
@@ -289,14 +291,34 @@ def _run_cell(
             cpu_seconds_left=task.cpu_seconds_left,
             grid_exhausted=task.method == "grid" and task.n_trials == task.space.grid_size(),
         )
-        outcome = tune(
-            space=task.space,
-            objective=evaluate,
-            settings=settings,
-            replayed=replayed,
-            on_trials=on_trials,
-            on_start=on_start if task.parallel_trials == 1 else None,
-        )
+        if task.method == "ray_tune":
+            outcome = tune_with_ray(
+                space=task.space,
+                objective=evaluate,
+                settings=RayTuneSettings(
+                    direction=directions[0],
+                    n_trials=task.n_trials,
+                    cell_seed=seeds["cell"],
+                    scheduler=task.scheduler or "asha",
+                    scheduler_options=task.scheduler_options,
+                    n_steps=len(folds) * steps_per_fit,
+                    steps_per_fit=steps_per_fit,
+                    sampler_options=task.sampler_options,
+                    max_concurrent=task.parallel_trials,
+                    timeout=task.timeout,
+                ),
+                replayed=replayed,
+                on_trials=on_trials,
+            )
+        else:
+            outcome = tune(
+                space=task.space,
+                objective=evaluate,
+                settings=settings,
+                replayed=replayed,
+                on_trials=on_trials,
+                on_start=on_start if task.parallel_trials == 1 else None,
+            )
     except LeaseLostError:
         raise
     except KeyboardInterrupt:
@@ -369,6 +391,8 @@ def _search_account(
         "n_failed": outcome.n_failed,
         "n_warm_start": len(settings.warm_configs),
     }
+    if task.method == "ray_tune":
+        account["scheduler"] = task.scheduler
     completed = outcome.completed
     if len(objectives) > 1 and completed:
         values = np.array([r.values for r in completed], dtype=float)

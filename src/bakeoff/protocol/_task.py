@@ -49,6 +49,8 @@ class CellTask:
         method_reason: Why ``method`` was used (``auto`` resolves per cell).
         pruner: Pruner name (see :data:`bakeoff.tuning.PRUNERS`).
         pruner_options: Keyword arguments for the pruner.
+        scheduler: Ray Tune's scheduler (``method: ray_tune``): asha, hyperband or pbt.
+        scheduler_options: Keyword arguments for the scheduler.
         patience: Trials without an improvement before the search stops, or ``None``.
         min_delta: The smallest change that counts as an improvement.
         parallel_trials: Trials evaluated at once.
@@ -99,6 +101,8 @@ class CellTask:
     test_rows: Any = None
     dirichlet_draws: int = 0
     dirichlet_alpha: float = 1.0
+    scheduler: str | None = None
+    scheduler_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def objective(self) -> str:

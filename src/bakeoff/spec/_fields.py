@@ -250,6 +250,18 @@ class TuningSpec(_Strict):
     pruner_options: dict[str, Any] = Field(
         default_factory=dict, description="keyword arguments for the Optuna pruner"
     )
+    scheduler: Literal["asha", "hyperband", "pbt", "fifo"] | None = Field(
+        None,
+        description="Ray Tune's trial scheduler (method: ray_tune only; default asha): "
+        "asha or hyperband stop hopeless trials at rungs of the model's resource, pbt "
+        "perturbs the parameters of running trials, fifo runs every trial to its end; "
+        "options go in scheduler_options",
+    )
+    scheduler_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="keyword arguments for the Ray Tune scheduler (grace_period, "
+        "reduction_factor, perturbation_interval, ...)",
+    )
     objectives: list[str] | None = Field(
         None,
         min_length=1,
@@ -334,6 +346,44 @@ class TuningSpec(_Strict):
                 raise ValueError(
                     f"weights must be finite, non-negative and not all zero, but got {self.weights}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _ray_tune_settings(self) -> TuningSpec:
+        if self.method != "ray_tune":
+            given = "scheduler" if self.scheduler is not None else None
+            given = given or ("scheduler_options" if self.scheduler_options else None)
+            if given:
+                raise ValueError(
+                    f"{given} is a setting of Ray Tune, but method is '{self.method}'. Set "
+                    f"method: ray_tune, or remove {given}"
+                )
+            return self
+        n_objectives = len(self.objectives or [None])
+        if n_objectives > 1:
+            raise ValueError(
+                f"method: ray_tune searches one objective, but objectives has {n_objectives}. "
+                f"Keep one objective, or use method: tpe or nsga2"
+            )
+        if self.pruner != "none":
+            raise ValueError(
+                f"method: ray_tune stops trials with its scheduler, so pruner "
+                f"'{self.pruner}' cannot be used with it. Remove pruner (use scheduler: "
+                f"asha or hyperband)"
+            )
+        for name in ("trial_timeout", "trial_memory", "patience"):
+            if getattr(self, name) is not None:
+                raise ValueError(
+                    f"{name} is not supported with method: ray_tune (Ray Tune runs the "
+                    f"trials). Remove {name}"
+                )
+        if self.warm_start != "none":
+            raise ValueError(
+                f"warm_start: {self.warm_start} is not supported with method: ray_tune "
+                f"(Ray Tune's searcher starts from its own configurations). Remove warm_start"
+            )
+        if self.scheduler is None:
+            self.scheduler = "asha"
         return self
 
     @model_validator(mode="after")

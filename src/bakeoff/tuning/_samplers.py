@@ -38,6 +38,8 @@ METHODS: dict[str, str] = {
     "nsga2": "NSGA-II genetic algorithm (optuna NSGAIISampler), for several objectives",
     "auto": "Optuna's recommendation for the space and the objectives (see resolve_method)",
     "none": "no tuning: one trial with the model's default parameters",
+    "ray_tune": "Ray Tune's trial schedulers (asha, hyperband, pbt) with Optuna's TPE as "
+    "its searcher, trials spread over the Ray cluster (needs bakeoff[ray])",
 }
 
 SamplerFactory = Callable[[int], optuna.samplers.BaseSampler]
@@ -65,7 +67,8 @@ def make_sampler_factory(
 
     if method in ("random", "grid", "none"):
         return _Reseeded(optuna_samplers.RandomSampler(seed=seed_of(0)), seed_of)
-    if method == "tpe":
+    if method in ("tpe", "ray_tune"):
+        # ray_tune: the TPE sampler that Ray Tune's OptunaSearch asks.
         return _Reseeded(optuna_samplers.TPESampler(seed=seed_of(0), **options), seed_of)
     if method == "gp":
         import_optional("torch", extra="gp", purpose="tuning method 'gp'")

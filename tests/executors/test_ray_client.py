@@ -1,0 +1,140 @@
+"""Ray Client (`address: ray://host:port`): a real head node with a client server on this
+machine, a study run through it with the local executor's numbers, and the SQLite rule
+for a Ray Client address of another machine, end to end through `bakeoff run`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+import bakeoff
+from bakeoff.executors import LocalExecutor
+from tests.conftest import cli_env, run_cli, tiny_study
+from tests.helpers import assert_same_numbers, stored_numbers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def client_env() -> dict[str, str]:
+    # Ray's default is token authentication; Ray Client sends the token only when
+    # told to (docs/scale-out.md says so).
+    return {**cli_env(), "RAY_AUTH_MODE": "token"}
+
+
+@pytest.fixture(scope="module")
+def ray_client_address() -> Iterator[str]:
+    """`ray start --head --block` with a Ray Client server, in a temporary folder; the
+    head (and every process it started) is stopped by SIGTERM in teardown."""
+    # Short: Ray's socket paths live under it (107 characters at most).
+    temp = tempfile.mkdtemp(prefix="bkrc", dir="/tmp")
+    port = free_port()
+    command = [
+        *(sys.executable, "-c", "from ray.scripts.scripts import main; main()"),
+        *("start", "--head", "--block", "--port", str(free_port())),
+        *("--ray-client-server-port", str(port), "--num-cpus", "2"),
+        *("--include-dashboard", "false", "--disable-usage-stats", "--temp-dir", temp),
+    ]
+    head = subprocess.Popen(
+        command,
+        env=client_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if head.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Ray head did not start (exit {head.poll()})")
+            time.sleep(0.5)
+        yield f"ray://127.0.0.1:{port}"
+    finally:
+        head.terminate()  # `ray start --block` stops its processes on SIGTERM
+        try:
+            head.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)  # the group it leads, nothing else
+            head.wait()
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def run_through_client(tmp_path: Path, address: str, url: str) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(tiny_study()), encoding="utf-8")
+    completed = subprocess.run(
+        [
+            *(sys.executable, "-m", "bakeoff", "run", str(path), "--backend", "ray"),
+            *("--address", address, "--storage", url),
+        ],
+        env=client_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "8 cells: 8 complete" in completed.stdout, completed.stdout
+
+
+def local_numbers(tmp_path: Path) -> object:
+    url = f"sqlite:///{tmp_path / 'local.db'}"
+    summary = bakeoff.Study(**tiny_study()).run(
+        storage=url, executor=LocalExecutor(1), progress=False
+    )
+    assert summary.exit_code == 0, summary.describe()
+    return stored_numbers("tiny", url)
+
+
+@pytest.mark.slow
+def test_a_study_runs_through_ray_client_with_the_local_numbers(
+    tmp_path: Path, ray_client_address: str
+) -> None:
+    # The head is on this machine: an SQLite file here is reachable by its workers.
+    url = f"sqlite:///{tmp_path / 'client.db'}"
+    run_through_client(tmp_path, ray_client_address, url)
+    assert_same_numbers(local_numbers(tmp_path), stored_numbers("tiny", url))
+
+
+@pytest.mark.slow
+def test_ray_client_writes_into_postgresql_with_the_local_numbers(
+    tmp_path: Path, ray_client_address: str, postgres_url: str
+) -> None:
+    run_through_client(tmp_path, ray_client_address, postgres_url)
+    assert_same_numbers(local_numbers(tmp_path), stored_numbers("tiny", postgres_url))
+
+
+def test_sqlite_with_a_ray_client_address_of_another_machine_is_refused(
+    tmp_path: Path, write_study
+) -> None:
+    # 198.51.100.7 is a documentation address (TEST-NET-2), never this machine: the rule
+    # applies before connecting, so no cluster needs to answer there.
+    path = write_study(tiny_study())
+    db = tmp_path / "s.db"
+    completed = run_cli(
+        *("run", str(path), "--backend", "ray", "--address", "ray://198.51.100.7:10001"),
+        *("--storage", f"sqlite:///{db}"),
+        timeout=120,
+    )
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    text = " ".join(completed.stderr.split())
+    assert "is a Ray Client address of another machine (198.51.100.7)" in text, text
+    assert "PostgreSQL" in text and "address: local" in text
+    assert "Traceback" not in completed.stderr
+    assert not db.exists()
