@@ -127,3 +127,13 @@ def test_a_study_without_a_finished_cell_says_so(tmp_path) -> None:  # type: ign
         assert board["rows"] == [] and "no complete cell" in board["note"]
         (study,) = client.get("/api/v1/studies").json()["studies"]
         assert study["cells"]["pending"] == 1 and study["progress"] == 0.0
+
+
+def test_the_api_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)
+    assert assets and all(a.startswith("/static/swagger/") for a in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    assert "'/openapi.json'" in page.text or '"/openapi.json"' in page.text
