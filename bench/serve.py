@@ -60,7 +60,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(url: str, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(url: str, folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -74,6 +74,8 @@ def start_server(url: str, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
             str(port),
             "--results-dir",
             str(folder / "results"),
+            "--workers",
+            str(workers),
         ],
         stdout=subprocess.DEVNULL,
     )
@@ -90,12 +92,17 @@ def start_server(url: str, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux ``/proc``; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time so far of a process and its children (``--workers``),
+    from Linux ``/proc``; 0 elsewhere."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def cell_path(rng: random.Random, n_cells: int, i: int) -> str:
@@ -179,6 +186,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--workers", type=int, default=1, help="bakeoff serve --workers")
     args = parser.parse_args()
     if args.quick:
         args.trials, args.clients, args.requests, args.seconds = 10_000, 10, 400, 30.0
@@ -192,7 +200,7 @@ def main() -> None:
             f"{time.perf_counter() - start:.1f} s "
             f"({os.path.getsize(folder / 'bench.db') / 2**20:.0f} MB)"
         )
-        process, port = start_server(url, folder)
+        process, port = start_server(url, folder, args.workers)
         base = f"http://127.0.0.1:{port}"
         try:
             for kind, path in (

@@ -114,6 +114,10 @@ def test_the_dashboard_shows_results_and_live_progress(
         assert page.evaluate("document.querySelector('#fig-critical_difference svg') !== null")
         page.wait_until("document.querySelectorAll('.js-plotly-plot').length >= 4")
 
+        # The API's docs: Swagger UI from this server lists every operation.
+        page.open(f"{base}/docs")
+        page.wait_until("document.querySelectorAll('.opblock').length >= 13", timeout=60)
+
         # A running study: its progress advances on the studies page without a reload.
         page.open(f"{base}/")
         page.evaluate("window.notReloaded = true")

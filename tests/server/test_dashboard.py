@@ -67,3 +67,73 @@ def test_an_unknown_study_page_is_a_404(client: TestClient) -> None:
     reply = client.get("/studies/serve")
     assert reply.status_code == 404
     assert "Did you mean 'served'?" in reply.json()["error"]["message"]
+
+
+def test_a_study_with_several_objectives_shows_its_pareto_fronts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bakeoff.server import ServerSettings, create_app
+
+    url = f"sqlite:///{tmp_path / 'moo.db'}"
+    spec = {
+        "study": "moo",
+        "datasets": ["iris", "wine"],
+        "models": ["logistic_regression", {"name": "random_forest", "params": {"n_estimators": 5}}],
+        "metrics": ["accuracy", "f1_macro"],
+        "tuning": {
+            "method": "random",
+            "n_trials": 5,
+            "cv": 2,
+            "objectives": ["accuracy", "f1_macro"],
+        },
+    }
+    assert bakeoff.Study(**spec).run(storage=url, progress=False).exit_code == 0
+    with TestClient(create_app(ServerSettings(url, results_dir=tmp_path))) as client:
+        page = client.get("/studies/moo").text
+        assert 'id="pareto"' in page
+        figures = json.loads(re.search(r"const figures = (\{.*?\});\n", page, re.S).group(1))  # type: ignore[union-attr]
+        traces = json.loads(figures["pareto_front"])["data"]
+        fronts = [t for t in traces if t["name"].endswith(": fronts")]
+        members = bakeoff.pareto("moo", storage=url)
+        assert sorted(t["name"].split(":")[0] for t in fronts) == sorted(members["model"].unique())
+        # Each cell's front, as the API gives it, is the one bakeoff.pareto reads.
+        cells = client.get("/api/v1/studies/moo/cells").json()["items"]
+        for cell in cells:
+            front = client.get(f"/api/v1/studies/moo/cells/{cell['cell_key']}").json()
+            numbers = [m["number"] for m in front["search"]["pareto_front"]]
+            expected = members[members["cell_key"] == cell["cell_key"]]["number"].tolist()
+            assert numbers == expected
+
+
+def test_a_study_without_a_finished_cell_says_so(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bakeoff.server import ServerSettings, create_app
+    from bakeoff.store import CellDefinition, Store
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    with Store(url) as store:
+        store.prepare_study(
+            name="waiting",
+            spec_json="{}",
+            spec_hash="0" * 64,
+            seed=0,
+            bakeoff_version="test",
+            provenance={},
+            datasets=[],
+            cell_definitions=[
+                CellDefinition("a" * 64, "m", "d", "full", 0, {"metrics": ["accuracy"]})
+            ],
+        )
+    with TestClient(create_app(ServerSettings(url, results_dir=tmp_path))) as client:
+        assert 'id="waiting"' in client.get("/studies/waiting").text
+        board = client.get("/api/v1/studies/waiting/leaderboard").json()
+        assert board["rows"] == [] and "no complete cell" in board["note"]
+        (study,) = client.get("/api/v1/studies").json()["studies"]
+        assert study["cells"]["pending"] == 1 and study["progress"] == 0.0
+
+
+def test_the_api_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)
+    assert assets and all(a.startswith("/static/swagger/") for a in assets), assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    assert "'/openapi.json'" in page.text or '"/openapi.json"' in page.text

@@ -3,6 +3,7 @@ resume like any interrupted run."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,8 +102,28 @@ def test_a_submitted_study_cancelled_mid_cell_resumes_with_its_trials(
     assert len(resumed) == 4
     before = {t["number"]: t["started_at"] for t in kept if t["state"] == "COMPLETE"}
     assert before and all(resumed[n]["started_at"] == s for n, s in before.items())
-    # The spec and the log are kept in the results folder, and only there.
-    written = sorted(p.suffix for p in (tmp_path / "results" / "submitted").iterdir())
-    assert written == [".log", ".yaml"]
+    # The run's files are kept in the results folder, named by the study's hash.
+    stem = hashlib.sha256(b"slow").hexdigest()[:16]
+    written = {p.name for p in (tmp_path / "results" / "submitted").iterdir()}
+    assert written == {".lock", *(stem + s for s in (".yaml", ".log", ".run.json", ".exit"))}
+    assert (tmp_path / "results" / "submitted" / f"{stem}.exit").read_text() == "0"
     url = str(fresh.app.state.settings.storage)  # type: ignore[attr-defined]
     assert bakeoff.results("slow", storage=url)["status"].tolist() == ["complete"] * 3
+
+
+@pytest.mark.slow
+def test_another_server_process_sees_and_cancels_the_run(fresh: TestClient, tmp_path: Path) -> None:
+    # Two apps on the same store and results folder stand for two `--workers`: the run
+    # one started is reported and cancelled by the other.
+    submitted = fresh.post("/api/v1/studies", json={"spec": SLOW}, headers=AUTH)
+    assert submitted.status_code == 202
+    settings = fresh.app.state.settings  # type: ignore[attr-defined]
+    with TestClient(create_app(settings)) as other:
+        assert run_state(other)["state"] == "running"
+        assert other.post("/api/v1/studies", json={"spec": SLOW}, headers=AUTH).status_code == 409
+        # (The study is in the store once the run has prepared it.)
+        wait_for(lambda: other.get("/api/v1/studies/slow").json().get("cells", {}).get("running"))
+        assert other.post("/api/v1/studies/slow/cancel", headers=AUTH).status_code == 202
+        ended = wait_for(lambda: (r := run_state(other))["state"] != "running" and r)
+        assert ended["state"] == "cancelled" and ended["exit_status"] == 130
+    assert run_state(fresh)["exit_status"] == 130

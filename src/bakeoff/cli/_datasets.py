@@ -35,9 +35,11 @@ class Task(str, Enum):
 
 
 def _row(info: DatasetInfo) -> dict[str, object]:
-    """A listing row from the declared metadata; loads the data only when it is missing."""
+    """A listing row from the declared metadata; loads the data only when it is missing
+    (never a generated dataset's: its size follows the study's settings, and generating
+    its default may take minutes)."""
     counts = {"rows": info.rows, "n_numeric": info.n_numeric, "n_categorical": info.n_categorical}
-    if None in counts.values() and info.available:
+    if None in counts.values() and info.available and not info.takes_options:
         counts = _counts(info.load())
     return {
         "name": info.name,
@@ -255,6 +257,17 @@ def print_report(dataset: Dataset, info: DatasetInfo | None = None) -> None:
         f"citation: {dataset.citation or 'not stated'}",
         f"fingerprint: {dataset.fingerprint}",
     ]
+    if info is not None:
+        import inspect
+
+        parameters = inspect.signature(info.loader).parameters.values()
+        offered = [
+            f"{p.name}={p.default!r}" if p.default is not p.empty else p.name
+            for p in parameters
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ]
+        if offered:
+            lines.insert(5, "options (a study's `options:`): " + ", ".join(offered))
     declared = dict(info.types) if info is not None else dict(dataset.types)
     if declared:
         lines.append("declared kinds: " + ", ".join(f"{c}={k}" for c, k in declared.items()))

@@ -16,7 +16,7 @@ from bakeoff.server._settings import ServerSettings
 from bakeoff.server._state import ServerState
 from bakeoff.server._study_data import StudyData
 
-__all__ = ["create_app"]
+__all__ = ["app_from_environment", "create_app"]
 
 _DESCRIPTION = """Read a bakeoff store while studies run, and start or cancel studies.
 
@@ -59,6 +59,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
         version=__version__,
         description=_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served below from the installed Swagger UI, not from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.server = ServerState(
@@ -69,4 +71,36 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(_routes_read.router)
     app.include_router(_routes_write.router)
     app.include_router(_dashboard.router)
+    _offline_docs(app)
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from the installed ``swagger_ui_bundle`` package (the server
+    extra), so that the API's docs open with no network beyond this server."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    from bakeoff._optional import import_optional
+
+    bundle = import_optional("swagger_ui_bundle", extra="server", purpose="the API docs page")
+    app.mount("/static/swagger", StaticFiles(directory=bundle.swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="bakeoff API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one worker process of ``bakeoff serve --workers N`` (uvicorn
+    calls this factory in each; the settings come from the environment)."""
+    from bakeoff.server._settings import settings_from_environment
+
+    return create_app(settings_from_environment())

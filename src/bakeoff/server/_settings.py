@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bakeoff.exceptions import SpecError
 
-__all__ = ["TOKEN_VARIABLE", "ServerSettings", "check_bind", "is_loopback"]
+__all__ = ["SETTINGS_VARIABLE", "TOKEN_VARIABLE", "ServerSettings", "check_bind", "is_loopback"]
 
 #: Environment variable holding the bearer token that allows writes.
 TOKEN_VARIABLE = "BAKEOFF_TOKEN"
+#: Environment variable that hands the settings to each worker process (``--workers``).
+SETTINGS_VARIABLE = "BAKEOFF_SERVE_SETTINGS"
 
 #: Largest request body accepted (a study spec is at most 1 MB as YAML; JSON is wordier).
 MAX_BODY_BYTES = 2 * 2**20
@@ -52,6 +55,29 @@ class ServerSettings:
         """Settings with the token from ``token`` or else ``$BAKEOFF_TOKEN``."""
         chosen = token or os.environ.get(TOKEN_VARIABLE) or None
         return cls(storage=storage, token=chosen, **kwargs)  # type: ignore[arg-type]
+
+
+def settings_to_environment(settings: ServerSettings) -> None:
+    """Put ``settings`` where worker processes started by uvicorn find them."""
+    os.environ[SETTINGS_VARIABLE] = json.dumps(
+        {
+            "storage": settings.storage,
+            "token": settings.token,
+            "results_dir": str(settings.results_dir.resolve()),
+            "max_body_bytes": settings.max_body_bytes,
+        }
+    )
+
+
+def settings_from_environment() -> ServerSettings:
+    """The settings :func:`settings_to_environment` stored."""
+    data = json.loads(os.environ[SETTINGS_VARIABLE])
+    return ServerSettings(
+        storage=data["storage"],
+        token=data["token"],
+        results_dir=Path(data["results_dir"]),
+        max_body_bytes=int(data["max_body_bytes"]),
+    )
 
 
 def is_loopback(host: str) -> bool:
