@@ -287,6 +287,24 @@ class StoreReader:
         data["search"] = clean(_decoded(rows[0].search_json))
         return int(rows[0].id), data
 
+    def live_runners(self, study_id: int) -> list[str]:
+        """The runners (owner tokens ``host:pid:id``) that hold a running cell of the
+        study under a lease they still renew."""
+        from datetime import timezone
+
+        now = datetime.now(timezone.utc)
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(cells.c.owner)
+                .where(
+                    cells.c.study_id == study_id,
+                    cells.c.status == "running",
+                    cells.c.lease_expires_at >= now,
+                )
+                .distinct()
+            ).scalars()
+            return sorted(str(r) for r in rows if r)
+
     def trials_page(self, cell_id: int, *, limit: int, offset: int) -> dict[str, Any]:
         """One page of a cell's trials by number."""
         with self.engine.connect() as connection:
