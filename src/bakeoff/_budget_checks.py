@@ -25,7 +25,10 @@ MIN_ROWS_PER_REGRESSION_FOLD = 2
 
 
 def budget_problems(
-    spec: StudySpec, datasets: dict[str, Dataset], test_rows: dict[str, Any] | None = None
+    spec: StudySpec,
+    datasets: dict[str, Dataset],
+    test_rows: dict[str, Any] | None = None,
+    groups: dict[str, Any] | None = None,
 ) -> list[str]:
     """Every budget that does not fit a dataset's training split or its inner folds.
 
@@ -36,7 +39,12 @@ def budget_problems(
     """
     problems: list[str] = []
     for dataset in datasets.values():
-        problems += _dataset_problems(spec, dataset, (test_rows or {}).get(dataset.name))
+        problems += _dataset_problems(
+            spec,
+            dataset,
+            (test_rows or {}).get(dataset.name),
+            (groups or {}).get(dataset.name),
+        )
     return problems
 
 
@@ -48,7 +56,9 @@ def _split_words(spec: StudySpec) -> str:
     return f"with test_size {spec.split.test_size}"
 
 
-def _dataset_problems(spec: StudySpec, dataset: Dataset, test_rows: Any = None) -> list[str]:
+def _dataset_problems(
+    spec: StudySpec, dataset: Dataset, test_rows: Any = None, groups: Any = None
+) -> list[str]:
     cv = spec.tuning.cv
     y = dataset.y.to_numpy()
     classification = dataset.task == "classification"
@@ -63,6 +73,7 @@ def _dataset_problems(spec: StudySpec, dataset: Dataset, test_rows: Any = None) 
                 seed=seeds["outer"],
                 stratify=classification,
                 test_rows=test_rows,
+                groups=groups,
             )
         except ValueError as exc:
             # The split every cell of this dataset would make: refuse it now, not in a cell.

@@ -51,6 +51,8 @@ class Resolution:
     methods: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: Dataset name to its fixed test positions (``leave_one_group_out``, ``kfold``).
     test_rows: dict[str, Any] = field(default_factory=dict)
+    #: Dataset name to one group code per row (``kind: holdout`` with ``group``).
+    groups: dict[str, Any] = field(default_factory=dict)
 
 
 def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
@@ -87,6 +89,10 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     elif spec.split.kind == "kfold":
         with problems.check():
             datasets, test_rows = _folds_held_out(spec, datasets)
+    groups: dict[str, Any] = {}
+    if spec.split.kind == "holdout" and spec.split.group is not None:
+        with problems.check():
+            datasets, groups = _grouped(spec, datasets)
     _warn_about_datasets(datasets)
     tasks = sorted({str(d.task) for d in datasets.values()})
     models: list[ResolvedModel] = []
@@ -107,7 +113,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         metrics = _resolve_metrics(spec, tasks, datasets)
     with problems.check():
         metrics = _with_objectives(spec, metrics, datasets)
-    for message in budget_problems(spec, datasets, test_rows):
+    for message in budget_problems(spec, datasets, test_rows, groups):
         problems.add(message)
     problems.raise_if_any()
     skipped = [
@@ -150,7 +156,17 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     budget_order = {str(b): i for i, b in enumerate(spec.budgets)}
     cells.sort(key=lambda c: (order[c.dataset], budget_order[str(c.budget)], c.seed))
     return Resolution(
-        spec, datasets, models, metrics, n_trials, cells, protocol, skipped, methods, test_rows
+        spec,
+        datasets,
+        models,
+        metrics,
+        n_trials,
+        cells,
+        protocol,
+        skipped,
+        methods,
+        test_rows,
+        groups,
     )
 
 
@@ -399,6 +415,55 @@ def _folds_held_out(
     return expanded, test_rows
 
 
+def _grouped(
+    spec: StudySpec, datasets: dict[str, Dataset]
+) -> tuple[dict[str, Dataset], dict[str, Any]]:
+    """Each dataset without its ``split.group`` column, and that column's codes per row."""
+    import pandas as pd
+
+    group = spec.split.group
+    assert group is not None
+    kept: dict[str, Dataset] = {}
+    codes: dict[str, Any] = {}
+    for dataset in datasets.values():
+        values = _group_column(dataset, group)
+        if values.nunique() < 2:
+            raise SpecError(
+                f"split.group: column '{group}' of dataset '{dataset.name}' has one value; "
+                f"holding out groups needs at least two. Remove `group`."
+            )
+        kept[dataset.name] = replace_dataset(
+            dataset,
+            drop=_still_there(dataset, [*dataset.drop, group]),
+            types={k: v for k, v in dataset.types.items() if k != group},
+        )
+        codes[dataset.name] = pd.factorize(values, sort=True)[0]
+    return kept, codes
+
+
+def _still_there(dataset: Dataset, columns: list[str]) -> list[str]:
+    """The columns a rebuilt dataset may drop: its frame lost its earlier drops already."""
+    return [c for c in columns if c in dataset.frame.columns]
+
+
+def _group_column(dataset: Dataset, group: str) -> Any:
+    if group not in dataset.frame.columns:
+        columns = ", ".join(str(c) for c in list(dataset.frame.columns)[:12])
+        raise SpecError(
+            f"split.group: dataset '{dataset.name}' has no column '{group}' to hold out "
+            f"(its columns: {columns}{', …' if dataset.frame.shape[1] > 12 else ''}). "
+            f"Name a column of every dataset, or remove `group`."
+        )
+    values = dataset.frame[group]
+    if values.isna().any():
+        raise SpecError(
+            f"split.group: column '{group}' of dataset '{dataset.name}' has "
+            f"{int(values.isna().sum())} missing values; every row needs a group. Fill "
+            f"or drop them."
+        )
+    return values
+
+
 def _groups_held_out(
     spec: StudySpec, datasets: dict[str, Dataset]
 ) -> tuple[dict[str, Dataset], dict[str, Any]]:
@@ -410,20 +475,7 @@ def _groups_held_out(
     expanded: dict[str, Dataset] = {}
     test_rows: dict[str, Any] = {}
     for dataset in datasets.values():
-        if group not in dataset.frame.columns:
-            columns = ", ".join(str(c) for c in list(dataset.frame.columns)[:12])
-            raise SpecError(
-                f"split.group: dataset '{dataset.name}' has no column '{group}' to hold out "
-                f"(its columns: {columns}{', …' if dataset.frame.shape[1] > 12 else ''}). "
-                f"Name a column of every dataset, or use kind: holdout."
-            )
-        values = dataset.frame[group]
-        if values.isna().any():
-            raise SpecError(
-                f"split.group: column '{group}' of dataset '{dataset.name}' has "
-                f"{int(values.isna().sum())} missing values; every row needs a group. Fill "
-                f"or drop them."
-            )
+        values = _group_column(dataset, group)
         levels = sorted(values.unique().tolist(), key=str)
         if len(levels) < 2:
             raise SpecError(
@@ -436,7 +488,7 @@ def _groups_held_out(
                 dataset,
                 name=name,
                 description=f"{dataset.description} (test: {group} {level})".strip(),
-                drop=[*dataset.drop, group],
+                drop=_still_there(dataset, [*dataset.drop, group]),
                 types={k: v for k, v in dataset.types.items() if k != group},
             )
             rows = np.flatnonzero((values == level).to_numpy())
@@ -512,9 +564,13 @@ def _load_entry(field: str, entry: DatasetSpec, base_dir: Path) -> list[Dataset]
             raise type(exc)(f"{field}.collection: {exc}") from None
         return [d for d in loaded if d.name not in entry.exclude]
     assert entry.name is not None  # the spec's validator guarantees it
+    if entry.path is None:  # _load_named names the field in its errors
+        return [
+            _load_named(
+                field, entry.name, drop=entry.drop, types=entry.types, options=entry.options
+            )
+        ]
     try:
-        if entry.path is None:
-            return [_load_named(field, entry.name, drop=entry.drop, types=entry.types)]
         path = Path(entry.path)
         if not path.is_absolute():
             path = base_dir / path
@@ -543,15 +599,16 @@ def _load_named(
     *,
     drop: list[str] | None = None,
     types: dict[str, FeatureKind] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Dataset:
-    """A registered dataset, with the study's extra ``drop`` and ``types`` applied."""
+    """A registered dataset, with the study's extra ``drop``, ``types`` and ``options``."""
     try:
         info = dataset_registry.get_info(name)
         if drop or types:
             info = replace(
                 info, drop=(*info.drop, *(drop or [])), types={**info.types, **(types or {})}
             )
-        return info.load()
+        return info.load(options)
     except UnknownNameError as exc:
         raise UnknownNameError(
             f"{field}: {exc} To use a file instead, write "
@@ -665,6 +722,18 @@ def _resolve_metrics(
                     f"'{example.name}'). Give metrics per task, e.g. metrics: "
                     f"{{classification: [accuracy], regression: [rmse]}}"
                 )
+            for dataset in datasets.values():
+                if dataset.task != task:
+                    continue
+                missing = [c for c in metric.columns if c not in dataset.X.columns]
+                if missing:
+                    raise SpecError(
+                        f"{field}: metric '{name}' reads the feature(s) "
+                        f"{', '.join(missing)}, which dataset '{dataset.name}' does not have "
+                        f"(its features: {', '.join(map(str, list(dataset.X.columns)[:10]))}"
+                        f"{', …' if dataset.X.shape[1] > 10 else ''}). Remove the metric or "
+                        f"give metrics per task"
+                    )
             per_task[task].append(name)
     for task in tasks:
         per_task.setdefault(task, DEFAULT_METRICS[task])

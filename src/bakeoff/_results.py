@@ -39,6 +39,30 @@ def _open(storage: str | None) -> Store:
     return Store(storage or DEFAULT_STORAGE, must_exist=True)
 
 
+def import_study_modules(spec: dict[str, Any]) -> None:
+    """Import the modules a stored study lists under ``imports``, as its run did.
+
+    Its metrics and models may be registered there; reading and analysing the study
+    needs them (their directions, their names). A module that cannot be imported here
+    is reported, not fatal: the stored numbers still read.
+    """
+    import warnings
+
+    from bakeoff._registry import import_modules
+    from bakeoff.exceptions import BakeoffWarning
+
+    for module in spec.get("imports") or []:
+        try:
+            import_modules([module])
+        except Exception as exc:  # any import error: the stored numbers still read
+            warnings.warn(
+                f"the study's `imports` module '{module}' could not be imported here "
+                f"({exc}); metrics or models it registers are unknown",
+                BakeoffWarning,
+                stacklevel=3,
+            )
+
+
 def results(
     name: str, *, storage: str | None = None, include_set_aside: bool = False
 ) -> pd.DataFrame:
@@ -60,6 +84,8 @@ def results(
     """
     with _open(storage) as store:
         raw = store.cells_frame(name, include_set_aside=include_set_aside)
+        if not raw.empty:
+            import_study_modules(store.study(name)["spec"])
     rows = []
     for cell in raw.itertuples(index=False):
         definition = json.loads(cell.definition_json)

@@ -457,6 +457,7 @@ class Study:
             ),
             max_cpu_seconds=self.spec.execution.max_cpu_seconds,
             test_rows=resolution.test_rows.get(cell.dataset),
+            groups=resolution.groups.get(cell.dataset),
             dirichlet_draws=self.spec.split.dirichlet_draws,
             dirichlet_alpha=self.spec.split.dirichlet_alpha,
             scheduler=tuning.scheduler,

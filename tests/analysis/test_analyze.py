@@ -297,3 +297,31 @@ def test_a_study_with_two_tasks_is_analysed_one_metric_at_a_time(store_url: str)
     assert rmse.datasets == ["diabetes"] and not rmse.higher_is_better
     with pytest.raises(SpecError, match="Did you mean 'rmse'"):
         Scores.from_store("mix", storage=store_url, metric="rmsee")
+
+
+def test_each_step_up_in_budget_states_its_gain_per_row_and_per_cpu_second() -> None:
+    rows = []
+    for seed in range(3):
+        for n, error, seconds in ((50, 4.0, 1.0), (100, 3.0, 3.0), (200, 2.5, 7.0)):
+            rows.append(
+                {
+                    "dataset": "d",
+                    "model": "m",
+                    "budget": str(n),
+                    "seed": seed,
+                    "score": error,
+                    "n_train": n,
+                    "seconds": seconds,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    result = analyze(Scores.from_frame(frame, higher_is_better=False), n_resamples=50)
+    table = result.efficiency.set_index("budget")
+    # An error metric: going from 50 to 100 rows lowered it by 1.0, i.e. +1.0 better,
+    # 1.0 / 50 rows = 0.02 per row and 1.0 / 2 s = 0.5 per CPU second; 100 -> 200:
+    # 0.5 / 100 = 0.005 per row, 0.5 / 4 s = 0.125 per second.
+    assert np.isnan(table.loc["50", "gain_per_extra_row"])
+    assert table.loc["100", "gain_per_extra_row"] == pytest.approx(0.02)
+    assert table.loc["100", "gain_per_extra_cpu_second"] == pytest.approx(0.5)
+    assert table.loc["200", "gain_per_extra_row"] == pytest.approx(0.005)
+    assert table.loc["200", "gain_per_extra_cpu_second"] == pytest.approx(0.125)

@@ -9,9 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
+import bakeoff
 from bakeoff import datasets
 from bakeoff.exceptions import BakeoffWarning, DatasetError
+from tests.conftest import run_cli
 
 EXPECTED = {
     # name: (rows, features, task, classes)
@@ -115,3 +118,46 @@ def test_a_registered_loader_becomes_a_dataset() -> None:
 
     assert "test_squares" in [d.name for d in datasets.list_datasets()]
     assert datasets.load("test_squares").n_rows == 30
+
+
+def test_a_generated_dataset_takes_its_settings_from_the_study(tmp_path: Path) -> None:
+    spec = {
+        "study": "generated",
+        "imports": ["bakeoff_test_plugins"],
+        "datasets": [{"name": "test_generated", "options": {"n_rows": 80, "slope": 3.0}}],
+        "models": [{"name": "ridge", "tune": False}],
+        "metrics": ["rmse"],
+    }
+    dataset = bakeoff.Study(**spec).resolve().datasets["test_generated"]
+    assert dataset.n_rows == 80
+    default = bakeoff.Study(**{**spec, "datasets": ["test_generated"]}).resolve()
+    assert default.datasets["test_generated"].n_rows == 50
+    # Other settings, other data: the fingerprint (and so the cell keys) differ.
+    assert dataset.fingerprint != default.datasets["test_generated"].fingerprint
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"rows": 80}, "takes no option 'rows'; its options: n_rows, slope"),
+        ({"n_rows": 3}, "n_rows must be at least 10, but got 3"),
+    ],
+)
+def test_bad_dataset_options_are_one_clear_message(
+    tmp_path: Path, options: dict, expected: str
+) -> None:
+    spec = {
+        "study": "generated",
+        "imports": ["bakeoff_test_plugins"],
+        "datasets": [{"name": "test_generated", "options": options}],
+        "models": [{"name": "ridge", "tune": False}],
+        "metrics": ["rmse"],
+        "storage": f"sqlite:///{tmp_path / 'g.db'}",
+    }
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    result = run_cli("run", str(path))
+    assert result.returncode == 2, result.stderr
+    assert "datasets[0]" in result.stderr and expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "g.db").exists()

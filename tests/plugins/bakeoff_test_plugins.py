@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 
+from bakeoff.datasets import register_dataset
 from bakeoff.models import register_estimator
 
 
@@ -146,3 +148,13 @@ register_estimator(
     search_space={"megabytes": {"type": "categorical", "choices": [1, 4000]}},
     replace=True,
 )
+
+
+@register_dataset("test_generated", target="y", task="regression", replace=True)
+def _generated(n_rows: int = 50, slope: float = 1.0) -> pd.DataFrame:
+    """A generated dataset whose settings come from a study's ``options:``."""
+    if n_rows < 10:
+        raise ValueError(f"n_rows must be at least 10, but got {n_rows}")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=n_rows)
+    return pd.DataFrame({"x": x, "y": slope * x + rng.normal(size=n_rows)})

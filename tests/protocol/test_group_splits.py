@@ -75,7 +75,7 @@ def test_the_group_column_is_not_a_feature(tmp_path: Path) -> None:
     [
         ({"group": "town"}, "has no column 'town'"),
         ({"group": None}, "needs `group`"),
-        ({"kind": "holdout"}, "used by kind: leave_one_group_out only"),
+        ({"kind": "kfold"}, "kfold splits rows"),
         ({"test_size": 0.3}, "`test_size` is for kind: holdout"),
     ],
 )
@@ -215,3 +215,43 @@ def test_a_wrong_kfold_split_is_exit_2_and_writes_nothing(
     assert done.returncode == 2, done.stderr
     assert expected in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_grouped_holdout_tests_whole_groups_and_keeps_inner_folds_whole(tmp_path: Path) -> None:
+    from bakeoff.protocol import inner_folds
+
+    rng = np.random.default_rng(1)
+    n_groups, per_group = 30, 8
+    frame = pd.DataFrame(rng.normal(size=(n_groups * per_group, 2)), columns=["a", "b"])
+    frame["surface"] = np.repeat([f"s{i}" for i in range(n_groups)], per_group)
+    frame["y"] = frame["a"] + rng.normal(0, 1.0, len(frame))
+    path = tmp_path / "grouped.csv"
+    frame.to_csv(path, index=False)
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    spec = {
+        "study": "grouped",
+        "datasets": [{"name": "grouped", "path": str(path), "target": "y"}],
+        "models": [{"name": "ridge", "tune": False}],
+        "metrics": ["rmse"],
+        "seeds": 3,
+        "split": {"kind": "holdout", "group": "surface", "test_size": 0.2},
+        "tuning": {"cv": 3},
+    }
+    study = bakeoff.Study(**spec)
+    assert all("surface" not in d.X.columns for d in study.resolve().datasets.values())
+    assert study.run(storage=url, progress=False).exit_code == 0
+    predictions = bakeoff.predictions("grouped", storage=url)
+    tested_sets = []
+    for _, rows in predictions.groupby("seed"):
+        tested = frame.loc[rows["row"].unique()]
+        # Every group with a tested row has all of its rows tested: whole groups only.
+        assert (tested.groupby("surface").size() == per_group).all()
+        assert tested["surface"].nunique() == 6  # 20 % of 30 groups
+        tested_sets.append(frozenset(tested["surface"]))
+    assert len(set(tested_sets)) > 1  # each seed holds out other groups
+    results = bakeoff.results("grouped", storage=url)
+    assert (results["n_train"] == 24 * per_group).all()
+    # Inner folds keep groups whole as well.
+    groups = np.repeat(np.arange(10), 4)
+    for fit, val in inner_folds(np.zeros(40), n_splits=3, seed=0, stratify=False, groups=groups):
+        assert not set(groups[fit]) & set(groups[val])

@@ -391,7 +391,29 @@ def _efficiency(scores: Scores) -> pd.DataFrame:
         table["score_per_cpu_second"] = table["score"] / table["seconds"].where(
             table["seconds"] > 0
         )
-    return table.reset_index()
+    table = table.reset_index()
+    if "n_train" in columns:
+        table = _marginal_gains(table, higher_is_better=scores.higher_is_better)
+    return table
+
+
+def _marginal_gains(table: pd.DataFrame, *, higher_is_better: bool) -> pd.DataFrame:
+    """What each step up in budget bought: the improvement over the model's next smaller
+    budget (positive: better, whatever the metric's direction), per extra training row
+    and per extra CPU second of the cell (tuning and refit). NaN at the smallest budget.
+    """
+    sign = 1.0 if higher_is_better else -1.0
+    parts = []
+    for _, group in table.groupby(["dataset", "model"], sort=False):
+        group = group.sort_values("n_train")
+        gain = sign * group["score"].diff()
+        group = group.assign(gain_over_previous=gain)
+        group["gain_per_extra_row"] = gain / group["n_train"].diff().where(lambda d: d > 0)
+        if "seconds" in group.columns:
+            extra = group["seconds"].diff()
+            group["gain_per_extra_cpu_second"] = gain / extra.where(extra > 0)
+        parts.append(group)
+    return pd.concat(parts).sort_index() if parts else table
 
 
 def _wins(scores: Scores, pairs: pd.DataFrame, budget: str) -> pd.DataFrame:

@@ -255,6 +255,17 @@ def print_report(dataset: Dataset, info: DatasetInfo | None = None) -> None:
         f"citation: {dataset.citation or 'not stated'}",
         f"fingerprint: {dataset.fingerprint}",
     ]
+    if info is not None:
+        import inspect
+
+        parameters = inspect.signature(info.loader).parameters.values()
+        offered = [
+            f"{p.name}={p.default!r}" if p.default is not p.empty else p.name
+            for p in parameters
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ]
+        if offered:
+            lines.insert(5, "options (a study's `options:`): " + ", ".join(offered))
     declared = dict(info.types) if info is not None else dict(dataset.types)
     if declared:
         lines.append("declared kinds: " + ", ".join(f"{c}={k}" for c, k in declared.items()))

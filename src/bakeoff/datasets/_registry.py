@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bakeoff._registry import Registry
-from bakeoff.exceptions import MissingExtraError
+from bakeoff.exceptions import MissingExtraError, SpecError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,6 +73,14 @@ class DatasetInfo:
     citation: str = ""
 
     @property
+    def takes_options(self) -> bool:
+        """Whether the dataset is generated from settings a study gives (``options:``)."""
+        return any(
+            p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            for p in inspect.signature(self.loader).parameters.values()
+        )
+
+    @property
     def available(self) -> bool:
         """Whether the package that ships the data is installed."""
         return self.package is None or importlib.util.find_spec(_module(self.package)) is not None
@@ -86,11 +95,17 @@ class DatasetInfo:
         except metadata.PackageNotFoundError:
             return None
 
-    def load(self) -> Dataset:
+    def load(self, options: Mapping[str, Any] | None = None) -> Dataset:
         """Load and validate the dataset.
+
+        Args:
+            options: Keyword arguments for the loader, for a dataset that is generated
+                (a study's ``options:``, e.g. a simulator's settings). None or empty
+                calls the loader without arguments.
 
         Raises:
             MissingExtraError: If the package that ships it is not installed.
+            SpecError: If the loader takes no such options, or refuses their values.
         """
         from bakeoff.datasets._base import Dataset
 
@@ -102,7 +117,7 @@ class DatasetInfo:
         version = self.package_version
         return Dataset(
             name=self.name,
-            frame=self.loader(),
+            frame=self._call_loader(dict(options or {})),
             target=self.target,
             task=self.task,
             description=self.description,
@@ -112,6 +127,29 @@ class DatasetInfo:
             license=self.license,
             citation=self.citation,
         )
+
+    def _call_loader(self, options: dict[str, Any]) -> pd.DataFrame:
+        if not options:
+            return self.loader()
+        try:
+            inspect.signature(self.loader).bind(**options)
+        except TypeError:
+            accepted = [
+                name
+                for name, p in inspect.signature(self.loader).parameters.items()
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            ]
+            unknown = sorted(set(options) - set(accepted))
+            offered = ", ".join(accepted) if accepted else "none (remove `options`)"
+            raise SpecError(
+                f"options: dataset '{self.name}' takes no option "
+                f"{', '.join(repr(u) for u in unknown) or repr(sorted(options))}; its options: "
+                f"{offered}"
+            ) from None
+        try:
+            return self.loader(**options)
+        except (TypeError, ValueError) as exc:
+            raise SpecError(f"options: dataset '{self.name}': {exc}") from None
 
 
 _REGISTRY: Registry[DatasetInfo] = Registry("dataset", "bakeoff datasets list")

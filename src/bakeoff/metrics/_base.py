@@ -25,7 +25,9 @@ class Metric:
 
     The function is called as ``func(y_true, y_pred, y_proba, labels)``: ``y_proba`` is an
     ``(n_samples, n_classes)`` array whose columns follow ``labels`` (``None`` for
-    regression or when ``needs_proba`` is false).
+    regression or when ``needs_proba`` is false). A metric that declares ``columns``
+    (e.g. an error per region of the feature space) is also given ``X=``, the scored
+    rows' features (a DataFrame with at least those columns).
 
     Attributes:
         name: Registry name, used in study files and result columns (``test_<name>``).
@@ -34,6 +36,8 @@ class Metric:
         tasks: Task kinds the metric applies to.
         func: The scoring function.
         description: One line for ``bakeoff metrics list``.
+        columns: Feature columns the metric reads from the scored rows (given as ``X``);
+            a study whose dataset lacks one is refused at validation.
         variants: Options a study may give with the metric, each value naming the
             registered metric it selects: ``{"csmf_method": {"top1": "csmf_accuracy",
             "probabilities": "csmf_accuracy_proba"}}`` lets a study write
@@ -48,6 +52,7 @@ class Metric:
     description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     variants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
 
     def variant(self, options: Mapping[str, Any]) -> str:
         """The registered name that ``options`` (a study's metric entry) select.
@@ -76,13 +81,22 @@ class Metric:
         y_proba: np.ndarray | None = None,
         *,
         labels: Sequence[Any] | None = None,
+        X: Any = None,
     ) -> float:
-        """Score predictions; ``labels`` orders ``y_proba``'s columns (all classes)."""
+        """Score predictions; ``labels`` orders ``y_proba``'s columns (all classes);
+        ``X`` holds the scored rows' features, for a metric with ``columns``."""
         import numpy as np
 
         if self.needs_proba and y_proba is None:
             raise ValueError(f"metric '{self.name}' needs class probabilities (y_proba)")
-        return float(self.func(np.asarray(y_true), np.asarray(y_pred), y_proba, labels))
+        if not self.columns:
+            return float(self.func(np.asarray(y_true), np.asarray(y_pred), y_proba, labels))
+        if X is None or any(c not in X.columns for c in self.columns):
+            raise ValueError(
+                f"metric '{self.name}' reads the features {', '.join(self.columns)} of the "
+                f"scored rows (X=)"
+            )
+        return float(self.func(np.asarray(y_true), np.asarray(y_pred), y_proba, labels, X=X))
 
     def better(self, a: float, b: float) -> bool:
         """Whether score ``a`` is strictly better than ``b``."""
@@ -97,6 +111,7 @@ def register_metric(
     tasks: tuple[str, ...] = ("classification",),
     description: str = "",
     variants: Mapping[str, Mapping[str, str]] | None = None,
+    columns: Sequence[str] = (),
     replace: bool = False,
 ) -> Callable[[MetricFunction], MetricFunction]:
     """Register ``func(y_true, y_pred, y_proba, labels) -> float`` as a metric.
@@ -118,6 +133,7 @@ def register_metric(
             tasks=tasks,
             description=description or (func.__doc__ or "").strip().split("\n")[0],
             variants=dict(variants or {}),
+            columns=tuple(columns),
         )
         _REGISTRY.add(name, metric, replace=replace)
         return func

@@ -141,10 +141,17 @@ def _run_cell(
             seed=seeds["outer"],
             stratify=classification,
             test_rows=task.test_rows,
+            groups=task.groups,
         )
         rows = budget_rows(train, y_all, task.budget, seed=seeds["budget"], stratify=classification)
         X_train, y_train = X_all.iloc[rows], y_all[rows]
-        folds = inner_folds(y_train, n_splits=task.cv, seed=seeds["inner"], stratify=classification)
+        folds = inner_folds(
+            y_train,
+            n_splits=task.cv,
+            seed=seeds["inner"],
+            stratify=classification,
+            groups=None if task.groups is None else np.asarray(task.groups)[rows],
+        )
     except Exception:
         # Validation checks the splits; what still fails here fails this cell only.
         reason = f"the data could not be split for this cell:\n{traceback.format_exc()}"
@@ -175,7 +182,11 @@ def _run_cell(
 
         def on_step(y_pred: Any, proba: Any) -> None:
             score = metric(
-                y_train[val_idx], y_pred, _aligned(proba, pipeline, labels), labels=labels
+                y_train[val_idx],
+                y_pred,
+                _aligned(proba, pipeline, labels),
+                labels=labels,
+                X=X_train.iloc[val_idx],
             )
             step = fold * steps_per_fit + checkpoint[0]
             checkpoint[0] += 1
@@ -207,7 +218,9 @@ def _run_cell(
                 fit_seconds += time.perf_counter() - clock
                 y_pred, proba = _predict(pipeline, X_train.iloc[val_idx], labels, need_proba)
             for m in scored:
-                fold_scores[m.name].append(m(y_train[val_idx], y_pred, proba, labels=labels))
+                fold_scores[m.name].append(
+                    m(y_train[val_idx], y_pred, proba, labels=labels, X=X_train.iloc[val_idx])
+                )
             if not fine and len(objectives) == 1 and objectives[0] != FIT_SECONDS:
                 # The running inner-CV mean of the objective, step = fold: what the
                 # pruner compares across trials (Optuna reports one objective only).
@@ -482,18 +495,20 @@ def _refit_and_score(
         y_pred, proba = _predict(pipeline, X_all.iloc[test], labels, need_proba=True)
     refit_seconds = time.perf_counter() - clock
     y_test = y_all[test]
-    scores = _scores(task.metrics, y_test, y_pred, proba, labels)
+    scores = _scores(task.metrics, y_test, y_pred, proba, labels, X_all.iloc[test])
     # Overfitting: the refitted model on its own training rows, beside its inner-CV and
     # test scores (the gap shows in bakeoff.analysis.overfitting).
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit_pred, fit_proba = _predict(pipeline, X_all.iloc[rows], labels, need_proba=True)
     diagnostics: dict[str, Any] = {
-        "train_scores": _scores(task.metrics, y_all[rows], fit_pred, fit_proba, labels)
+        "train_scores": _scores(
+            task.metrics, y_all[rows], fit_pred, fit_proba, labels, X_all.iloc[rows]
+        )
     }
     if task.dirichlet_draws and labels is not None:
         scores, diagnostics["test_resampling"] = _resampled_scores(
-            task, scores, y_test, y_pred, proba, labels, seeds["dirichlet"]
+            task, scores, y_test, y_pred, proba, labels, seeds["dirichlet"], X_all.iloc[test]
         )
     artifact = None
     if task.artifacts_dir is not None:
@@ -524,7 +539,12 @@ def _refit_and_score(
 
 
 def _scores(
-    names: tuple[str, ...], y_true: Any, y_pred: Any, proba: Any, labels: list[Any] | None
+    names: tuple[str, ...],
+    y_true: Any,
+    y_pred: Any,
+    proba: Any,
+    labels: list[Any] | None,
+    X: Any,
 ) -> dict[str, float]:
     scores: dict[str, float] = {}
     for name in names:
@@ -532,7 +552,7 @@ def _scores(
         if metric.needs_proba and proba is None:
             scores[name] = float("nan")
             continue
-        scores[name] = metric(y_true, y_pred, proba, labels=labels)
+        scores[name] = metric(y_true, y_pred, proba, labels=labels, X=X)
     return scores
 
 
@@ -544,6 +564,7 @@ def _resampled_scores(
     proba: np.ndarray | None,
     labels: list[Any],
     seed: int,
+    X_test: Any,
 ) -> tuple[dict[str, float], dict[str, Any]]:
     """Mean scores over Dirichlet re-samples of the test rows, and their spread.
 
@@ -557,7 +578,12 @@ def _resampled_scores(
         warnings.simplefilter("ignore")  # a draw may hold no row of a class
         per_draw = [
             _scores(
-                task.metrics, y_test[d], y_pred[d], proba[d] if proba is not None else None, labels
+                task.metrics,
+                y_test[d],
+                y_pred[d],
+                proba[d] if proba is not None else None,
+                labels,
+                X_test.iloc[d],
             )
             for d in draws
         ]

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.model_selection import (
+    GroupKFold,
+    GroupShuffleSplit,
+    KFold,
+    StratifiedKFold,
+    train_test_split,
+)
 
 from bakeoff._seeding import derive_seed
 
@@ -42,8 +48,17 @@ def train_test_rows(
     seed: int,
     stratify: bool,
     test_rows: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(train, test) positions: the given test rows and all others, or a seeded hold-out."""
+    """(train, test) positions: the given test rows and all others, or a seeded hold-out.
+
+    With ``groups`` (one label per row), the hold-out keeps whole groups together: a
+    ``test_size`` share of the groups (scikit-learn's ``GroupShuffleSplit``) is tested.
+    """
+    if test_rows is None and groups is not None:
+        splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+        train, test = next(splitter.split(np.zeros(len(y)), y, groups))
+        return np.sort(train), np.sort(test)
     if test_rows is None:
         return outer_split(y, test_size=test_size, seed=seed, stratify=stratify)
     test = np.sort(np.asarray(test_rows, dtype=int))
@@ -138,10 +153,17 @@ def data_seeds(study_seed: int, fingerprint: str, seed: int) -> dict[str, int]:
 
 
 def inner_folds(
-    y: np.ndarray, *, n_splits: int, seed: int, stratify: bool
+    y: np.ndarray, *, n_splits: int, seed: int, stratify: bool, groups: np.ndarray | None = None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Inner CV folds over positions ``0..len(y)-1``; stratified when each class allows."""
-    splitter: KFold | StratifiedKFold
+    """Inner CV folds over positions ``0..len(y)-1``; stratified when each class allows.
+
+    With ``groups``, whole groups stay in one fold (a shuffled ``GroupKFold``), so the
+    validation rows never share a group with the rows fitted.
+    """
+    splitter: KFold | StratifiedKFold | GroupKFold
+    if groups is not None:
+        splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+        return list(splitter.split(np.zeros(len(y)), y, groups))
     if stratify and _stratifiable(y, n_splits):
         splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     else:

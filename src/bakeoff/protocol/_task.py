@@ -33,6 +33,8 @@ class CellTask:
         cv: Inner folds.
         test_size: Outer hold-out share.
         test_rows: Fixed test positions (leave-one-group-out), or None for the hold-out.
+        groups: One group label per row for a grouped hold-out (``split.group`` with
+            ``kind: holdout``): whole groups are tested, and inner folds keep them whole.
         dirichlet_draws: Test re-samples with a Dirichlet-drawn composition (0: none).
         dirichlet_alpha: The Dirichlet's concentration.
         timeout: Seconds of tuning per cell, or ``None``.
@@ -99,6 +101,7 @@ class CellTask:
     cpu_seconds_left: float | None = None
     max_cpu_seconds: float | None = None
     test_rows: Any = None
+    groups: Any = None
     dirichlet_draws: int = 0
     dirichlet_alpha: float = 1.0
     scheduler: str | None = None

@@ -85,6 +85,12 @@ class DatasetSpec(_Strict):
     reader_options: dict[str, Any] = Field(
         default_factory=dict, description="keyword arguments for the reader"
     )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="settings of a registered dataset that is generated (a simulator's "
+        "parameters, e.g. sabr_surfaces' data_gen_config); `bakeoff datasets show NAME` "
+        "lists them",
+    )
     suite: str | None = None
     collection: str | None = None
     exclude: list[str] = Field(
@@ -98,7 +104,11 @@ class DatasetSpec(_Strict):
             raise ValueError("give `suite` or `collection`, not both, in one entry")
         if group is not None:
             kind = "suite" if self.suite is not None else "collection"
-            extra = [k for k in (*_ONE_DATASET_KEYS, "drop", "types", "reader") if getattr(self, k)]
+            extra = [
+                k
+                for k in (*_ONE_DATASET_KEYS, "drop", "types", "reader", "options")
+                if getattr(self, k)
+            ]
             if extra:
                 raise ValueError(
                     f"`{kind}: {group}` names a group of datasets; `{extra[0]}` applies to "
@@ -107,6 +117,11 @@ class DatasetSpec(_Strict):
             return self
         if self.exclude:
             raise ValueError("`exclude` applies to a `suite` or `collection` entry only")
+        if self.options and self.path is not None:
+            raise ValueError(
+                f"dataset '{self.name}': `options` are a generated dataset's settings; a file "
+                f"takes `reader_options` with its `reader`"
+            )
         if self.name is None:
             raise ValueError(
                 "a dataset entry needs `name` (a registered dataset, or a name for a file "
@@ -175,7 +190,9 @@ class SplitSpec(_Strict):
     ``holdout`` (the default) keeps a seeded, stratified ``test_size`` share of the rows
     for testing. ``leave_one_group_out`` makes one dataset per value of the ``group``
     column (``site``): its test rows are that group's, and it trains on the others (the
-    column itself is not a feature). ``kfold`` makes one dataset per fold of an outer,
+    column itself is not a feature). ``holdout`` with a ``group`` holds out a
+    ``test_size`` share of the groups (whole surfaces, patients, sites) per seed, and its
+    inner CV folds keep groups whole too. ``kfold`` makes one dataset per fold of an outer,
     stratified ``folds``-fold partition (``<name>.fold1`` …), fixed by the study's
     ``seed``: each row is tested exactly once. ``dirichlet_draws`` (classification) scores each
     test split on that many re-samples whose class composition is drawn from a
@@ -201,10 +218,11 @@ class SplitSpec(_Strict):
                 "kind: leave_one_group_out needs `group`, the column whose values are "
                 "held out one at a time (e.g. group: site)"
             )
-        if self.kind != "leave_one_group_out" and self.group is not None:
+        if self.kind == "kfold" and self.group is not None:
             raise ValueError(
-                f"`group: {self.group}` is used by kind: leave_one_group_out only; add "
-                f"`kind: leave_one_group_out` or remove `group`"
+                f"`group: {self.group}` is used by kind: leave_one_group_out (each group "
+                f"held out in turn) or holdout (a share of the groups held out); kfold "
+                f"splits rows. Change `kind` or remove `group`"
             )
         if self.kind != "holdout" and "test_size" in self.model_fields_set:
             raise ValueError(

@@ -25,7 +25,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
-__all__ = ["MonteCarloSurface", "black_call", "implied_black_vol", "sabr_monte_carlo"]
+__all__ = [
+    "MonteCarloSurface",
+    "black_call",
+    "implied_black_vol",
+    "sabr_monte_carlo",
+    "sabr_monte_carlo_grid",
+]
 
 #: Implied volatilities are searched in [_VOL_LOW, _VOL_HIGH].
 _VOL_LOW, _VOL_HIGH = 1e-6, 10.0
@@ -123,46 +129,155 @@ def sabr_monte_carlo(
     Returns:
         The prices, implied volatilities and their standard errors.
     """
-    if not (F > 0 and T > 0 and alpha > 0 and 0 <= beta <= 1 and -1 < rho < 1 and nu >= 0):
-        raise ValueError(
-            f"sabr_monte_carlo: need F > 0, T > 0, alpha > 0, beta in [0, 1], rho in "
-            f"(-1, 1), nu >= 0; got F={F}, T={T}, alpha={alpha}, beta={beta}, rho={rho}, "
-            f"nu={nu}"
-        )
-    strikes = np.atleast_1d(np.asarray(strikes, dtype=float))
-    if np.any(strikes <= 0):
-        raise ValueError("sabr_monte_carlo: strikes must be > 0")
+    strikes = _checked("sabr_monte_carlo", F, strikes, T, alpha, beta, rho, nu)
     rng = np.random.default_rng(seed)
-    half = (n_paths + 1) // 2 if antithetic else n_paths
-    dt = T / n_steps
-    root_dt = np.sqrt(dt)
-    orthogonal = np.sqrt(1.0 - rho**2)
-    size = 2 * half if antithetic else half
-    forward = np.full(size, float(F))
-    vol = np.full(size, float(alpha))
-    z_vol, z_other = np.empty(size), np.empty(size)
-    for _ in range(n_steps):
-        for draw in (z_vol, z_other):
-            rng.standard_normal(out=draw[:half])
-            if antithetic:
-                np.negative(draw[:half], out=draw[half:])
-        w = rho * z_vol + orthogonal * z_other
-        if beta == 1.0:
-            forward *= np.exp(vol * root_dt * w - vol**2 * dt / 2.0)
-        else:
-            alive = forward > 0.0
-            step = vol * np.power(forward, beta, where=alive, out=np.zeros(size)) * root_dt * w
-            forward = np.where(alive, np.maximum(forward + step, 0.0), 0.0)
-        vol *= np.exp(nu * root_dt * z_vol - nu**2 * dt / 2.0)
+    paths = _Paths(F, alpha, beta, rho, nu, n_paths=n_paths, antithetic=antithetic, rng=rng)
+    paths.advance(T, n_steps)
+    forward, half = paths.forward, paths.half
+    size = len(forward)
     payoffs = np.maximum(forward[:, None] - strikes[None, :], 0.0)
     if antithetic:
         payoffs = (payoffs[:half] + payoffs[half:]) / 2.0  # independent pair means
     prices = payoffs.mean(axis=0)
     price_errors = payoffs.std(axis=0, ddof=1) / np.sqrt(len(payoffs))
     vols, reasons = implied_black_vol(prices, F, strikes, T)
-    spread = vols * np.sqrt(T)
-    d1 = (np.log(F / strikes) + spread**2 / 2.0) / spread
-    vega = F * np.sqrt(T) * np.exp(-(d1**2) / 2.0) / np.sqrt(2.0 * np.pi)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vol_errors = np.where(np.isfinite(vols), price_errors / vega, np.nan)
+    vol_errors = _vol_errors(vols, price_errors, F, strikes, T)
     return MonteCarloSurface(strikes, prices, price_errors, vols, vol_errors, reasons, size)
+
+
+def _checked(
+    caller: str,
+    F: float,
+    strikes: ArrayLike,
+    T: float,
+    alpha: float,
+    beta: float,
+    rho: float,
+    nu: float,
+) -> np.ndarray:
+    """The strikes as an array, once the parameters are checked."""
+    if not (F > 0 and T > 0 and alpha > 0 and 0 <= beta <= 1 and -1 < rho < 1 and nu >= 0):
+        raise ValueError(
+            f"{caller}: need F > 0, T > 0, alpha > 0, beta in [0, 1], rho in "
+            f"(-1, 1), nu >= 0; got F={F}, T={T}, alpha={alpha}, beta={beta}, rho={rho}, "
+            f"nu={nu}"
+        )
+    checked = np.atleast_1d(np.asarray(strikes, dtype=float))
+    if np.any(checked <= 0):
+        raise ValueError(f"{caller}: strikes must be > 0")
+    return checked
+
+
+class _Paths:
+    """SABR paths advanced in time, the state one NumPy array per variable."""
+
+    def __init__(
+        self,
+        F: float,
+        alpha: float,
+        beta: float,
+        rho: float,
+        nu: float,
+        *,
+        n_paths: int,
+        antithetic: bool,
+        rng: np.random.Generator,
+    ) -> None:
+        self.beta, self.rho, self.nu, self.rng, self.antithetic = beta, rho, nu, rng, antithetic
+        self.half = (n_paths + 1) // 2 if antithetic else n_paths
+        size = 2 * self.half if antithetic else self.half
+        self.forward = np.full(size, float(F))
+        self.vol = np.full(size, float(alpha))
+        self._z_vol, self._z_other = np.empty(size), np.empty(size)
+        self._orthogonal = np.sqrt(1.0 - rho**2)
+
+    def advance(self, horizon: float, n_steps: int) -> None:
+        """Move every path ``horizon`` years ahead in ``n_steps`` equal steps."""
+        half, size = self.half, len(self.forward)
+        dt = horizon / n_steps
+        root_dt = np.sqrt(dt)
+        for _ in range(n_steps):
+            for draw in (self._z_vol, self._z_other):
+                self.rng.standard_normal(out=draw[:half])
+                if self.antithetic:
+                    np.negative(draw[:half], out=draw[half:])
+            w = self.rho * self._z_vol + self._orthogonal * self._z_other
+            vol = self.vol
+            if self.beta == 1.0:
+                self.forward *= np.exp(vol * root_dt * w - vol**2 * dt / 2.0)
+            else:
+                forward = self.forward
+                alive = forward > 0.0
+                power = np.power(forward, self.beta, where=alive, out=np.zeros(size))
+                step = vol * power * root_dt * w
+                self.forward = np.where(alive, np.maximum(forward + step, 0.0), 0.0)
+            self.vol *= np.exp(self.nu * root_dt * self._z_vol - self.nu**2 * dt / 2.0)
+
+
+def sabr_monte_carlo_grid(
+    F: float,
+    strikes: ArrayLike,
+    maturities: ArrayLike,
+    alpha: float,
+    beta: float,
+    rho: float,
+    nu: float,
+    *,
+    n_paths: int = 50_000,
+    steps_per_year: int = 50,
+    seed: int = 0,
+    antithetic: bool = True,
+) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
+    """Implied volatilities on a strike × maturity grid, every maturity from one path set.
+
+    The paths run once to the longest maturity (``steps_per_year`` steps a year, at least
+    one step between maturities) and every maturity reads them where they pass. Strikes
+    below the forward are priced with puts and the others with calls (out of the money,
+    where the Monte Carlo error is smallest); a put is turned into its call by parity
+    (C = P + F − K, which the absorbed forward, a martingale, keeps) before Black's
+    formula is inverted.
+
+    Returns:
+        ``(vols, vol_errors, reasons)``: arrays of shape (maturities, strikes), NaN with a
+        reason where no volatility exists, and the reasons (``""`` where none).
+    """
+    maturities = np.atleast_1d(np.asarray(maturities, dtype=float))
+    if np.any(np.diff(maturities) <= 0):
+        raise ValueError("sabr_monte_carlo_grid: maturities must be increasing")
+    strikes = _checked("sabr_monte_carlo_grid", F, strikes, maturities[0], alpha, beta, rho, nu)
+    paths = _Paths(
+        F, alpha, beta, rho, nu, n_paths=n_paths, antithetic=antithetic,
+        rng=np.random.default_rng(seed),
+    )  # fmt: skip
+    below = strikes < F
+    vols = np.empty((len(maturities), len(strikes)))
+    errors = np.empty_like(vols)
+    reasons: list[list[str]] = []
+    now = 0.0
+    for i, maturity in enumerate(maturities):
+        paths.advance(maturity - now, max(1, round((maturity - now) * steps_per_year)))
+        now = maturity
+        out_of_money = np.where(
+            below[None, :],
+            np.maximum(strikes[None, :] - paths.forward[:, None], 0.0),
+            np.maximum(paths.forward[:, None] - strikes[None, :], 0.0),
+        )
+        if antithetic:
+            out_of_money = (out_of_money[: paths.half] + out_of_money[paths.half :]) / 2.0
+        prices = out_of_money.mean(axis=0) + np.where(below, F - strikes, 0.0)
+        price_errors = out_of_money.std(axis=0, ddof=1) / np.sqrt(len(out_of_money))
+        vols[i], found = implied_black_vol(prices, F, strikes, maturity)
+        errors[i] = _vol_errors(vols[i], price_errors, F, strikes, maturity)
+        reasons.append(found)
+    return vols, errors, reasons
+
+
+def _vol_errors(
+    vols: np.ndarray, price_errors: np.ndarray, F: float, strikes: np.ndarray, T: float
+) -> np.ndarray:
+    """Standard errors of implied volatilities: the price's over Black's vega."""
+    spread = vols * np.sqrt(T)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d1 = (np.log(F / strikes) + spread**2 / 2.0) / spread
+        vega = F * np.sqrt(T) * np.exp(-(d1**2) / 2.0) / np.sqrt(2.0 * np.pi)
+        return np.asarray(np.where(np.isfinite(vols), price_errors / vega, np.nan))

@@ -1,0 +1,99 @@
+"""The four SABR surrogates as bakeoff models, tuned over the study's search space.
+
+Registering them imports nothing heavy; PyTorch loads when the first network is built
+(``pip install "bakeoff[neural]"``). Each reports its epochs to the pruner (``resource:
+epochs``): one fit gives ``steps_per_fit`` checkpoints, spread over its epochs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from bakeoff.exceptions import MissingExtraError
+from bakeoff.models import Model, register_model
+from bakeoff.tuning import SearchSpace
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
+
+__all__ = ["SurfaceModel"]
+
+_COMMON: dict[str, Any] = {
+    "learning_rate": {
+        "type": "float",
+        "low": 1e-4,
+        "high": 3e-3,
+        "log": True,
+        "grid": [1e-4, 3e-4, 1e-3, 3e-3],
+    },
+    "batch_size": {"type": "categorical", "choices": [32, 64, 128]},
+    "dropout": {"type": "categorical", "choices": [0.1, 0.2, 0.3]},
+    "mlp_widths": {"type": "categorical", "choices": ["64,64", "128,64", "128,128,64"]},
+    "epochs": {"type": "int", "low": 50, "high": 300, "step": 50, "grid": [100, 200, 300]},
+}
+_FILTERS = {"type": "categorical", "choices": ["32,64", "32,64,128", "64,128,256"]}
+
+_DESCRIPTIONS = {
+    "direct_mlp": "SABR surrogate: MLP from the parameters and the point to the HF vol",
+    "residual_mlp": "SABR surrogate: MLP for the HF − Hagan correction",
+    "cnn_only": "SABR surrogate: CNN over Hagan's patch around the point",
+    "mda_cnn": "SABR surrogate: multi-fidelity CNN (Hagan's patch) + MLP (parameters)",
+}
+
+
+class SurfaceModel(Model):
+    """One of the SABR surrogate architectures (see :mod:`bakeoff.packs.sabr._networks`)."""
+
+    tasks = ("regression",)
+    needs_scaling = False  # the network standardises its inputs itself
+    resource = "epochs"
+    steps_per_fit = 10
+
+    def __init__(self, architecture: str) -> None:
+        self.name = architecture
+        self.architecture = architecture
+        self.description = _DESCRIPTIONS[architecture]
+
+    def search_space(self) -> SearchSpace:
+        space = dict(_COMMON)
+        if self.architecture in ("cnn_only", "mda_cnn"):
+            space["cnn_filters"] = _FILTERS
+        return SearchSpace(space)
+
+    def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
+        if importlib.util.find_spec("torch") is None:
+            raise MissingExtraError(
+                f"model '{self.name}' needs PyTorch, which is not installed. Install it "
+                f'with: pip install "bakeoff[neural]"'
+            )
+        from bakeoff.packs.sabr._networks import SurfaceRegressor
+
+        settings = {"random_state": random_state, **params}
+        return SurfaceRegressor(architecture=self.architecture, **settings)
+
+    def fit_steps(
+        self,
+        pipeline: Any,
+        X: Any,
+        y: Any,
+        *,
+        X_val: Any,
+        on_step: Callable[[Any, Any], None],
+    ) -> None:
+        # The network trains once; at each checkpoint it predicts the fold's validation
+        # rows with its current weights (what the pruner compares across trials).
+        preprocess, network = pipeline[:-1], pipeline[-1]
+        X_fit = preprocess.fit_transform(X, y)
+        X_check = preprocess.transform(X_val)
+        network.fit(
+            X_fit,
+            y,
+            checkpoints=self.steps_per_fit,
+            on_checkpoint=lambda: on_step(network.predict(X_check), None),
+        )
+
+
+for _architecture in _DESCRIPTIONS:
+    register_model(SurfaceModel(_architecture))
