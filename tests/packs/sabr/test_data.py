@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -127,3 +128,12 @@ def test_bad_data_settings_are_one_clear_message(
     assert result.returncode == 2, result.stderr
     assert expected in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "s.db").exists()
+
+
+def test_listing_the_datasets_does_not_generate_the_surfaces() -> None:
+    done = run_cli("datasets", "list", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert "Generating" not in done.stderr
+    listed = {row["name"]: row for row in json.loads(done.stdout)}
+    assert listed["sabr_surfaces"]["n_numeric"] == 6 + 1 + 81
+    assert listed["sabr_surfaces"]["rows"] is None

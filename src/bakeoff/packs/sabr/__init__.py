@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bakeoff.packs.sabr import registry  # noqa: F401  (registers the pack's names)
 
 if TYPE_CHECKING:
+    from bakeoff.packs.sabr.adaptive import AdaptiveBudgets, adaptive_budgets
     from bakeoff.packs.sabr.data import SABRDataConfig, generate_surfaces, load_surfaces
     from bakeoff.packs.sabr.hagan import hagan_lognormal_vol
     from bakeoff.packs.sabr.monte_carlo import (
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "AdaptiveBudgets",
     "MonteCarloSurface",
     "SABRDataConfig",
+    "adaptive_budgets",
     "black_call",
     "generate_surfaces",
     "hagan_lognormal_vol",
@@ -36,6 +39,8 @@ __all__ = [
 ]
 
 _MODULES = {
+    "AdaptiveBudgets": "adaptive",
+    "adaptive_budgets": "adaptive",
     "MonteCarloSurface": "monte_carlo",
     "SABRDataConfig": "data",
     "black_call": "monte_carlo",

@@ -28,6 +28,8 @@ _PATCH = [f"patch_{i}_{j}" for i in range(_DEFAULT.patch_size) for j in range(_D
     description="SABR implied vols: Monte Carlo (HF) targets, Hagan (LF) value and patch",
     source="bakeoff.packs.sabr.data (generated offline, cached by content)",
     drop=("hf_error",),
+    n_numeric=6 + 1 + len(_PATCH),  # the rows follow the settings: none is declared
+    n_categorical=0,
     # Hagan's value (and the patch's centre) predict the target almost perfectly: by
     # design, they are the low fidelity the surrogates correct.
     types={"lf_vol": "numeric", **dict.fromkeys(_PATCH, "numeric")},

@@ -1,0 +1,81 @@
+"""Adaptive HF budgets: where the next level goes, when it stops, what it saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bakeoff
+from bakeoff.analysis import fit_learning_curve
+from bakeoff.packs.sabr.adaptive import _band_interval, _next_level, _straddle, adaptive_budgets
+from tests.packs.sabr.test_ready_study import reduced_spec
+
+
+def test_the_next_level_is_the_geometric_middle_of_the_bands_interval() -> None:
+    assert _next_level(150.0, 600.0, [50, 100, 200], 1000) == 300  # sqrt(150 · 600)
+    assert _next_level(None, None, [50, 100, 200], 1000) == 400  # past the largest, doubled
+    assert _next_level(2000.0, 8000.0, [50, 100, 200], 1000) == 1000  # capped
+    assert _next_level(2000.0, 8000.0, [50, 100, 1000], 1000) is None  # nothing new left
+
+
+def test_two_close_levels_that_straddle_the_target_stop_it() -> None:
+    means = {50.0: 3.0, 100.0: 2.2, 140.0: 1.9, 200.0: 1.5}
+    assert _straddle(means, 2.0, 1.5) == (100, 140)
+    assert _straddle(means, 2.5, 1.5) is None  # 50 and 100 straddle it, but 2x apart
+
+
+def test_the_bands_interval_brackets_the_true_crossing_of_a_known_curve() -> None:
+    # errors = 4 n^-0.5 + 0.1 with seed noise; the target 0.5 is met at n = (4 / 0.4)^2 = 100.
+    rng = np.random.default_rng(0)
+    budgets = np.array([25.0, 50.0, 200.0, 400.0])
+    errors = 4 * budgets**-0.5 + 0.1 + rng.normal(0, 0.01, size=(6, 4))
+    curve = fit_learning_curve(
+        "m", "d", budgets, errors, higher_is_better=False, n_resamples=400, seed=0
+    )
+    low, high = _band_interval(curve, 0.5)
+    assert low is not None and high is not None
+    assert low <= 100 * 1.1 and high >= 100 / 1.1
+    assert curve.rows_for_score(0.5) == pytest.approx(100, rel=0.15)
+
+
+@pytest.mark.slow
+def test_an_adaptive_run_measures_only_the_levels_it_chose(tmp_path: Path) -> None:
+    spec = reduced_spec()
+    spec["study"] = "sabr_adaptive"
+    spec["models"] = [m for m in spec["models"] if m["name"] == "residual_mlp"]
+    spec["budgets"] = [40, 80, 160, 320]  # the fixed grid it is compared with
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    first = adaptive_budgets(
+        spec, storage=url, target=0.0, model="residual_mlp", start=(40, 80, 160), max_rounds=0
+    )
+    assert first.reason.startswith("even the band's optimistic edge") or first.reason == (
+        "0 levels added"
+    )
+    means = first.rounds[0]["mean_error"]
+    # A target between the errors at 80 and 160: the run adds levels up to 320 at most.
+    target = float(np.sqrt(means[80.0] * means[160.0]))
+    outcome = adaptive_budgets(
+        spec,
+        storage=url,
+        target=target,
+        model="residual_mlp",
+        start=(40, 80, 160),
+        max_budget=320,
+        max_rounds=2,
+    )
+    assert outcome.budgets[:3] == [40, 80, 160]
+    assert len(set(outcome.budgets)) == len(outcome.budgets) <= 5
+    assert all(20 <= b <= 320 for b in outcome.budgets)
+    results = bakeoff.results("sabr_adaptive", storage=url)
+    # Exactly the chosen levels were run, once per seed, and nothing else.
+    assert sorted(results["budget"].unique()) == sorted(float(b) for b in outcome.budgets)
+    assert outcome.cells == len(results) == 2 * len(outcome.budgets)
+    assert outcome.grid_cells == 2 * 4 and outcome.grid_hf_points == 320
+    assert outcome.hf_points == max(outcome.budgets)
+    if outcome.bracketed:
+        small, large = (int(x) for x in outcome.reason.split(" HF")[0].split(" and "))
+        last = outcome.rounds[-1]["mean_error"]
+        assert last[float(small)] > target >= last[float(large)] and large / small <= 1.5
+    assert "budgets measured" in outcome.describe()
