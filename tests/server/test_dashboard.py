@@ -109,24 +109,30 @@ def test_a_study_without_a_finished_cell_says_so(tmp_path) -> None:  # type: ign
 
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     with Store(url) as store:
-        store.prepare_study(
-            name="waiting",
-            spec_json="{}",
-            spec_hash="0" * 64,
-            seed=0,
-            bakeoff_version="test",
-            provenance={},
-            datasets=[],
-            cell_definitions=[
-                CellDefinition("a" * 64, "m", "d", "full", 0, {"metrics": ["accuracy"]})
-            ],
-        )
+        for name, n_cells in (("waiting", 1), ("other", 2)):
+            store.prepare_study(
+                name=name,
+                spec_json="{}",
+                spec_hash="0" * 64,
+                seed=0,
+                bakeoff_version="test",
+                provenance={},
+                datasets=[],
+                cell_definitions=[
+                    CellDefinition(f"{c}" * 64, "m", "d", "full", c, {"metrics": ["accuracy"]})
+                    for c in range(n_cells)
+                ],
+            )
     with TestClient(create_app(ServerSettings(url, results_dir=tmp_path))) as client:
         assert 'id="waiting"' in client.get("/studies/waiting").text
         board = client.get("/api/v1/studies/waiting/leaderboard").json()
         assert board["rows"] == [] and "no complete cell" in board["note"]
-        (study,) = client.get("/api/v1/studies").json()["studies"]
-        assert study["cells"]["pending"] == 1 and study["progress"] == 0.0
+        listed = {s["name"]: s for s in client.get("/api/v1/studies").json()["studies"]}
+        assert listed["waiting"]["cells"]["pending"] == 1 and listed["waiting"]["progress"] == 0
+        assert listed["other"]["n_cells"] == 2
+        # One study's own counts, not the store's.
+        assert client.get("/api/v1/studies/waiting").json()["n_cells"] == 1
+        assert client.get("/api/v1/studies/other").json()["n_cells"] == 2
 
 
 def test_the_api_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:

@@ -55,6 +55,16 @@ def wait_for(check: Callable[[], Any], *, timeout: float = 120.0) -> Any:
     raise AssertionError("timed out waiting")
 
 
+def running_cell_with_a_trial(client: TestClient) -> str | None:
+    """A running cell of study ``slow`` that has stored a trial, if there is one."""
+    page = client.get("/api/v1/studies/slow/cells?status=running").json()
+    for cell in page.get("items", []):
+        trials = client.get(f"/api/v1/studies/slow/cells/{cell['cell_key']}/trials").json()
+        if trials["total"] >= 1:
+            return str(cell["cell_key"])
+    return None
+
+
 def run_state(client: TestClient) -> dict[str, Any]:
     runs = client.get("/api/v1/runs").json()["runs"]
     return next(r for r in runs if r["study"] == "slow")
@@ -70,15 +80,7 @@ def test_a_submitted_study_cancelled_mid_cell_resumes_with_its_trials(
     again = fresh.post("/api/v1/studies", json={"spec": SLOW}, headers=AUTH)
     assert again.status_code == 409  # one run of a study at a time
 
-    def running_cell_with_a_trial() -> str | None:
-        page = fresh.get("/api/v1/studies/slow/cells?status=running").json()
-        for cell in page.get("items", []):
-            trials = fresh.get(f"/api/v1/studies/slow/cells/{cell['cell_key']}/trials").json()
-            if trials["total"] >= 1:
-                return str(cell["cell_key"])
-        return None
-
-    key = wait_for(running_cell_with_a_trial)
+    key = wait_for(lambda: running_cell_with_a_trial(fresh))
     cancelled = fresh.post("/api/v1/studies/slow/cancel", headers=AUTH)
     assert cancelled.status_code == 202
     ended = wait_for(lambda: (r := run_state(fresh))["state"] != "running" and r)
@@ -127,3 +129,34 @@ def test_another_server_process_sees_and_cancels_the_run(fresh: TestClient, tmp_
         ended = wait_for(lambda: (r := run_state(other))["state"] != "running" and r)
         assert ended["state"] == "cancelled" and ended["exit_status"] == 130
     assert run_state(fresh)["exit_status"] == 130
+
+
+@pytest.mark.slow
+def test_a_run_started_in_a_terminal_is_cancelled_through_its_runner(
+    fresh: TestClient, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    import yaml
+
+    url = str(fresh.app.state.settings.storage)  # type: ignore[attr-defined]
+    spec = tmp_path / "slow.yaml"
+    spec.write_text(yaml.safe_dump(SLOW))
+    run = subprocess.Popen(
+        [sys.executable, "-m", "bakeoff", "run", str(spec), "--storage", url, "--quiet"],
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        key = wait_for(lambda: running_cell_with_a_trial(fresh))
+        reply = fresh.post("/api/v1/studies/slow/cancel", headers=AUTH)
+        assert reply.status_code == 202, reply.text
+        assert reply.json()["signalled"] == [run.pid]  # the runner, not a server run
+        assert run.wait(timeout=120) == 130  # as after Ctrl-C
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert fresh.get("/api/v1/studies/slow").json()["cells"]["running"] == 0
+    assert fresh.get(f"/api/v1/studies/slow/cells/{key}").json()["status"] == "interrupted"

@@ -98,10 +98,18 @@ def test_an_unknown_model_is_refused_with_a_suggestion(writer: TestClient) -> No
     assert "Did you mean 'logistic_regression'?" in reply.json()["error"]["message"]
 
 
-def test_cancelling_a_study_not_run_here_is_a_409(writer: TestClient) -> None:
+def test_cancelling_a_study_with_no_running_cell_is_a_409(writer: TestClient) -> None:
     reply = writer.post("/api/v1/studies/served/cancel", headers=AUTH)
     assert reply.status_code == 409
-    assert "Ctrl-C" in reply.json()["error"]["message"]
+    assert reply.json()["error"]["type"] == "NotRunning"
+    assert "no running cell" in reply.json()["error"]["message"]
+
+
+def test_runners_on_other_hosts_are_not_signalled() -> None:
+    from bakeoff.server._runs import interrupt_runners
+
+    signalled, elsewhere = interrupt_runners(["other-host:1:abc", "other-host:99999:def"])
+    assert signalled == [] and elsewhere == ["other-host:1:abc", "other-host:99999:def"]
 
 
 @pytest.mark.parametrize(

@@ -116,9 +116,10 @@ def study_page(
     """A study: progress, leaderboard, per-dataset results with intervals, the
     critical-difference diagram, learning curves, findings, the trials explorer and
     Pareto fronts (those the study's data allows)."""
-    summary = next((s for s in state.reader.studies() if s["name"] == name), None)
-    if summary is None:
+    found = state.reader.studies(name)
+    if not found:
         state.reader.store.study(name)  # raises StudyNotFoundError, naming the closest
+    summary = found[0]
     body = state.data.page(name, lambda: _study_body(state, name)).value
     return _page(
         "study.html.j2",

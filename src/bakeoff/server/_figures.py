@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +17,10 @@ __all__ = ["dashboard_figures", "parallel_coordinates", "svg_figure"]
 #: Trials drawn per model in the parallel coordinates (a sample beyond: browsers slow
 #: down past a few thousand lines).
 MAX_LINES = 3000
+
+#: matplotlib's pyplot keeps global state: one figure is drawn at a time, whatever the
+#: number of requests drawing pages.
+_PYPLOT = threading.Lock()
 
 
 def svg_figure(name: str, data: ReportData) -> str | None:
@@ -29,7 +34,7 @@ def svg_figure(name: str, data: ReportData) -> str | None:
 
     from bakeoff.reports._figures import _STYLE, FIGURES, model_colors
 
-    with plt.rc_context(_STYLE):
+    with _PYPLOT, plt.rc_context(_STYLE):
         figure = FIGURES[name](data, model_colors(data.palette_models))
         if isinstance(figure, str):
             return None

@@ -146,29 +146,41 @@ class StoreReader:
             raise AssertionError("unreachable: the store raises for a missing study")
         return int(found)
 
-    def studies(self) -> list[dict[str, Any]]:
-        """Every study with its status and cell counts by state (two queries in all)."""
+    def ping(self) -> None:
+        """One trivial query: the store answers."""
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.select(
-                    studies.c.id,
-                    studies.c.name,
-                    studies.c.status,
-                    studies.c.created_at,
-                    studies.c.started_at,
-                    studies.c.finished_at,
-                ).order_by(studies.c.name)
-            ).all()
-            counted = connection.execute(
-                sa.select(
-                    cells.c.study_id,
-                    cells.c.status,
-                    sa.func.count(),
-                    sa.func.coalesce(sa.func.sum(cells.c.n_trials), 0),
-                )
-                .where(cells.c.in_design.is_(True))
-                .group_by(cells.c.study_id, cells.c.status)
-            ).all()
+            connection.execute(sa.select(sa.func.count()).select_from(studies)).scalar_one()
+
+    def studies(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Every study (or the one named) with its status and cell counts by state (two
+        queries in all)."""
+        selection = sa.select(
+            studies.c.id,
+            studies.c.name,
+            studies.c.status,
+            studies.c.created_at,
+            studies.c.started_at,
+            studies.c.finished_at,
+        ).order_by(studies.c.name)
+        counting = (
+            sa.select(
+                cells.c.study_id,
+                cells.c.status,
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(cells.c.n_trials), 0),
+            )
+            .where(cells.c.in_design.is_(True))
+            .group_by(cells.c.study_id, cells.c.status)
+        )
+        if name is not None:
+            selection = selection.where(studies.c.name == name)
+            counting = counting.where(
+                cells.c.study_id
+                == sa.select(studies.c.id).where(studies.c.name == name).scalar_subquery()
+            )
+        with self.engine.connect() as connection:
+            rows = connection.execute(selection).all()
+            counted = connection.execute(counting).all()
         counts: dict[int, dict[str, int]] = {}
         n_trials: dict[int, int] = {}
         for study_id, status, n, trial_sum in counted:
@@ -274,6 +286,24 @@ class StoreReader:
         data.pop("search_json", None)
         data["search"] = clean(_decoded(rows[0].search_json))
         return int(rows[0].id), data
+
+    def live_runners(self, study_id: int) -> list[str]:
+        """The runners (owner tokens ``host:pid:id``) that hold a running cell of the
+        study under a lease they still renew."""
+        from datetime import timezone
+
+        now = datetime.now(timezone.utc)
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(cells.c.owner)
+                .where(
+                    cells.c.study_id == study_id,
+                    cells.c.status == "running",
+                    cells.c.lease_expires_at >= now,
+                )
+                .distinct()
+            ).scalars()
+            return sorted(str(r) for r in rows if r)
 
     def trials_page(self, cell_id: int, *, limit: int, offset: int) -> dict[str, Any]:
         """One page of a cell's trials by number."""

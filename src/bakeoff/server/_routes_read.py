@@ -61,7 +61,7 @@ def _stamped(cached: Any) -> dict[str, Any]:
 @router.get("/health", summary="The server and its store answer")
 def health(state: State) -> dict[str, Any]:
     """Whether the store can be read now, with the server's version and write mode."""
-    state.reader.studies()
+    state.reader.ping()
     return {
         "status": "ok",
         "version": __version__,
@@ -88,10 +88,12 @@ def get_study(name: StudyName, state: State) -> dict[str, Any]:
     info = store.study(name)
     runs = store.runs_frame(name)
     run = state.runs.get(name)
-    summary = next(s for s in state.reader.studies() if s["name"] == name)
+    found = state.reader.studies(name)
+    if not found:  # deleted since: the store names the closest study
+        store.study(name)
     document: dict[str, Any] = clean(
         {
-            **summary,
+            **found[0],
             "seed": info["seed"],
             "spec_hash": info["spec_hash"],
             "bakeoff_version": info["bakeoff_version"],

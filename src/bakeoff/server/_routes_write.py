@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bakeoff.exceptions import SpecError
 from bakeoff.server._auth import require_writer
+from bakeoff.server._errors import ServerError
+from bakeoff.server._runs import interrupt_runners
 from bakeoff.server._state import ServerState, server_state
 
 __all__ = ["router"]
@@ -73,13 +75,38 @@ def submit(submission: Submission, state: State) -> dict[str, Any]:
 @router.post(
     "/studies/{name}/cancel",
     status_code=202,
-    summary="Cancel a study this server runs",
-    responses={**_AUTH_RESPONSES, 409: {"description": "Not running from this server"}},
+    summary="Cancel a running study",
+    responses={**_AUTH_RESPONSES, 409: {"description": "Not running, or only on other hosts"}},
 )
 def cancel(
     name: Annotated[str, Path(min_length=1, max_length=200)], state: State
 ) -> dict[str, Any]:
-    """Interrupt the run as Ctrl-C would: running cells end as interrupted, finished
-    trials are kept, and submitting the study again (or ``bakeoff run``) resumes it."""
-    run = state.runs.cancel(name)
-    return {"study": name, "run": run.describe()}
+    """Interrupt the study's run as Ctrl-C would: running cells end as interrupted,
+    finished trials are kept, and running the study again resumes them.
+
+    A run this server started is interrupted with its whole process group; a run
+    started elsewhere on this machine (``bakeoff run`` in a terminal, ``Study.run`` in
+    a notebook) through the runner that holds its cells' leases. Runners on other
+    hosts are named in a 409: stop them where they run.
+    """
+    try:
+        run = state.runs.cancel(name)
+        return {"study": name, "run": run.describe(), "signalled": [run.pid]}
+    except ServerError as exc:
+        if exc.kind != "NotRunningHere":
+            raise
+    owners = state.reader.live_runners(state.reader.study_id(name))
+    signalled, elsewhere = interrupt_runners(owners)
+    if signalled:
+        return {"study": name, "run": None, "signalled": signalled, "elsewhere": elsewhere}
+    if elsewhere:
+        raise ServerError(
+            409,
+            "RunningElsewhere",
+            f"study '{name}' runs on other machines or as another user "
+            f"({', '.join(sorted(elsewhere))}); stop it where it runs (Ctrl-C), and run "
+            f"the same command again to resume",
+        )
+    raise ServerError(
+        409, "NotRunning", f"study '{name}' has no running cell: there is nothing to cancel"
+    )

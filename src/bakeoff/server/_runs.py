@@ -34,7 +34,7 @@ import yaml
 from bakeoff.server._errors import ServerError
 from bakeoff.server._settings import ServerSettings
 
-__all__ = ["RunManager", "ServerRun"]
+__all__ = ["RunManager", "ServerRun", "interrupt_runners"]
 
 
 def _alive(pid: int) -> bool:
@@ -55,6 +55,38 @@ def _child_environment() -> dict[str, str]:
 
     hidden = (TOKEN_VARIABLE, SETTINGS_VARIABLE)
     return {k: v for k, v in os.environ.items() if k not in hidden}
+
+
+def interrupt_runners(owners: list[str]) -> tuple[list[int], list[str]]:
+    """Send SIGINT (what Ctrl-C sends) to the runners on this machine among ``owners``.
+
+    An owner token is ``host:pid:id`` (``bakeoff.store.new_owner``), written by the
+    runner that claimed a cell and renews its lease: a live lease means the pid is that
+    runner, not a reused number. Its executor passes the interrupt to its workers.
+
+    Returns:
+        (the pids signalled, the runners that could not be: on other hosts, or not
+        this user's processes).
+    """
+    import socket
+
+    here = socket.gethostname()[:100]
+    signalled, elsewhere = [], []
+    for owner in owners:
+        host, _, rest = owner.partition(":")
+        pid_text = rest.partition(":")[0]
+        if host != here or not pid_text.isdigit() or int(pid_text) == os.getpid():
+            elsewhere.append(owner)
+            continue
+        try:
+            os.kill(int(pid_text), signal.SIGINT)
+        except ProcessLookupError:
+            continue  # it ended meanwhile
+        except PermissionError:
+            elsewhere.append(owner)
+            continue
+        signalled.append(int(pid_text))
+    return signalled, elsewhere
 
 
 @dataclass(frozen=True)
