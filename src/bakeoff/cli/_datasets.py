@@ -121,9 +121,10 @@ def datasets_list(
     if task is not None:
         frame = frame[frame["task"] == task.value]
     if min_rows is not None:
-        frame = frame[frame["rows"].fillna(0) >= min_rows]
+        frame = frame[frame["rows"].notna() & (frame["rows"] >= min_rows)]
     if max_rows is not None:
-        frame = frame[frame["rows"].fillna(0) <= max_rows]
+        # A generated dataset's size follows its settings: no size filter keeps it.
+        frame = frame[frame["rows"].notna() & (frame["rows"] <= max_rows)]
     if mixed:
         frame = frame[frame["mixed"].fillna(False).astype(bool)]
     if fmt == Format.table:
