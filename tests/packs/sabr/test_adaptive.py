@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +80,43 @@ def test_an_adaptive_run_measures_only_the_levels_it_chose(tmp_path: Path) -> No
         last = outcome.rounds[-1]["mean_error"]
         assert last[float(small)] > target >= last[float(large)] and large / small <= 1.5
     assert "budgets measured" in outcome.describe()
+
+
+@pytest.mark.slow
+def test_measured_levels_that_straddle_the_target_are_split_first(tmp_path: Path) -> None:
+    # A new user's case: the means at 50, 100, 200 were 1.574, 1.436, 1.527 (not
+    # monotone), so the fitted curve's asymptote sat above the target 1.5; the measured
+    # levels 50 and 100 straddle it all the same, and a level between them must follow.
+    import yaml
+
+    spec = yaml.safe_load(
+        """
+study: sabr_adapt
+seed: 11
+datasets:
+  - name: sabr_surfaces
+    options: {n_parameter_sets: 32, mc_paths: 3000, steps_per_year: 25,
+              maturities: [0.25, 1.0, 3.0]}
+models:
+  - name: residual_mlp
+    params: {epochs: 40, mlp_widths: "16,16", learning_rate: 0.002, batch_size: 32,
+             dropout: 0.1, patience: 10}
+metrics: [rmse_vol_points]
+budgets: [50, 100, 200, 400, 600]
+seeds: 2
+split: {kind: holdout, group: surface, test_size: 0.25}
+tuning: {method: none}
+"""
+    )
+    url = f"sqlite:///{tmp_path / 'adapt.db'}"
+    outcome = adaptive_budgets(
+        spec, storage=url, target=1.5, model="residual_mlp", max_budget=600, max_rounds=2
+    )
+    first = outcome.rounds[0]["mean_error"]
+    levels = sorted(first)
+    wide = [(a, b) for a, b in itertools.pairwise(levels) if first[a] > 1.5 >= first[b]]
+    assert wide, first  # the case this test is about
+    a, b = wide[0]
+    # Split first: the next level is the straddling pair's geometric middle, whatever
+    # the fitted curve says.
+    assert outcome.budgets[3] == round((a * b) ** 0.5)

@@ -7,7 +7,9 @@ bootstrap band (:func:`bakeoff.analysis.fit_learning_curve`), and adds one level
 time where the band is widest around the target: the geometric middle of the rows
 between where the band's optimistic edge and its pessimistic edge reach the target. It
 stops when two measured levels at most ``bracket_ratio`` apart straddle the target (the
-mean error above it at the smaller, at or below it at the larger), when even the band's
+mean error above it at the smaller, at or below it at the larger); measured levels that
+straddle it farther apart are split first (the measurements outrank the curve). It also
+stops when the smallest level already reaches the target, when even the band's
 optimistic edge reaches the target only beyond ``max_budget`` (or never), or after
 ``max_rounds`` levels. Each round runs the study again with
 one more budget: the store runs only the new cells.
@@ -56,6 +58,8 @@ class AdaptiveBudgets:
     def describe(self) -> str:
         """A few lines for a report or a terminal."""
         estimate = "never" if self.estimate is None else f"{self.estimate:,.0f} HF points"
+        if self.estimate is not None and self.estimate < min(self.budgets):
+            estimate += " (extrapolated below the smallest level measured)"
         return (
             f"budgets measured: {', '.join(map(str, sorted(self.budgets)))} "
             f"({'bracketed' if self.bracketed else 'not bracketed'}: {self.reason}); "
@@ -142,6 +146,19 @@ def adaptive_budgets(
             outcome.bracketed = True
             outcome.reason = f"{straddle[0]} and {straddle[1]} HF points straddle {target:g}"
             break
+        smallest = min(means)
+        if means[smallest] <= target:
+            outcome.reason = f"already reached at the smallest level ({int(smallest)} HF points)"
+            break
+        # Measured levels that straddle the target, too far apart: split them first (the
+        # measurements outrank the fitted curve, which non-monotone means can pull off).
+        wide = _straddle(means, target, math.inf)
+        if wide is not None and round_number < max_rounds:
+            middle = round(math.sqrt(wide[0] * wide[1]))
+            if middle not in budgets:
+                budgets.append(middle)
+                outcome.budgets.append(middle)
+                continue
         if low_rows is None or low_rows > max_budget:
             outcome.reason = (
                 f"even the band's optimistic edge reaches {target:g} only beyond "

@@ -40,7 +40,7 @@ __all__ = ["POINT_FEATURES", "SABRDataConfig", "generate_surfaces", "load_surfac
 #: The point's features, in the order the models read them.
 POINT_FEATURES = ("alpha", "beta", "rho", "nu", "log_moneyness", "maturity")
 #: Bump when the table's layout or the generation changes: old caches are not reused.
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True)

@@ -189,11 +189,12 @@ class _Paths:
         self.forward = np.full(size, float(F))
         self.vol = np.full(size, float(alpha))
         self._z_vol, self._z_other = np.empty(size), np.empty(size)
+        self._power = np.empty(size)
         self._orthogonal = np.sqrt(1.0 - rho**2)
 
     def advance(self, horizon: float, n_steps: int) -> None:
         """Move every path ``horizon`` years ahead in ``n_steps`` equal steps."""
-        half, size = self.half, len(self.forward)
+        half = self.half
         dt = horizon / n_steps
         root_dt = np.sqrt(dt)
         for _ in range(n_steps):
@@ -205,12 +206,19 @@ class _Paths:
             vol = self.vol
             if self.beta == 1.0:
                 self.forward *= np.exp(vol * root_dt * w - vol**2 * dt / 2.0)
-            else:
-                forward = self.forward
-                alive = forward > 0.0
-                power = np.power(forward, self.beta, where=alive, out=np.zeros(size))
-                step = vol * power * root_dt * w
-                self.forward = np.where(alive, np.maximum(forward + step, 0.0), 0.0)
+            elif self.beta > 0.0:
+                # An absorbed path (F = 0) has 0^β = 0: its step is 0 and it stays at 0,
+                # so no mask is needed; the step is built in place in w.
+                np.power(self.forward, self.beta, out=self._power)
+                w *= self._power
+                w *= vol
+                w *= root_dt
+                self.forward += w
+                np.maximum(self.forward, 0.0, out=self.forward)
+            else:  # β = 0: 0^0 = 1 would move an absorbed path
+                alive = self.forward > 0.0
+                step = vol * root_dt * w
+                self.forward = np.where(alive, np.maximum(self.forward + step, 0.0), 0.0)
             self.vol *= np.exp(self.nu * root_dt * self._z_vol - self.nu**2 * dt / 2.0)
 
 
