@@ -87,6 +87,9 @@ def test_measured_levels_that_straddle_the_target_are_split_first(tmp_path: Path
     # A new user's case: the means at 50, 100, 200 were 1.574, 1.436, 1.527 (not
     # monotone), so the fitted curve's asymptote sat above the target 1.5; the measured
     # levels 50 and 100 straddle it all the same, and a level between them must follow.
+    # The means differ from machine to machine (float kernels), so the target is set from
+    # the first round's own means: halfway between the smallest level's mean and the
+    # first mean below it, which some measured pair must then straddle.
     import yaml
 
     spec = yaml.safe_load(
@@ -109,13 +112,18 @@ tuning: {method: none}
 """
     )
     url = f"sqlite:///{tmp_path / 'adapt.db'}"
-    outcome = adaptive_budgets(
-        spec, storage=url, target=1.5, model="residual_mlp", max_budget=600, max_rounds=2
-    )
-    first = outcome.rounds[0]["mean_error"]
+    common = {"storage": url, "model": "residual_mlp", "max_budget": 600}
+    measured = adaptive_budgets(spec, target=0.0, max_rounds=0, **common).rounds[0]
+    first = measured["mean_error"]
     levels = sorted(first)
-    wide = [(a, b) for a, b in itertools.pairwise(levels) if first[a] > 1.5 >= first[b]]
-    assert wide, first  # the case this test is about
+    lower = next((level for level in levels if first[level] < first[levels[0]]), None)
+    assert lower is not None, first  # more HF points never helped: the model learned nothing
+    target = (first[levels[0]] + first[lower]) / 2
+    wide = [(a, b) for a, b in itertools.pairwise(levels) if first[a] > target >= first[b]]
+    assert wide and wide[0][1] == lower and wide[0][1] / wide[0][0] > 1.5, (first, target)
+
+    outcome = adaptive_budgets(spec, target=target, max_rounds=2, **common)
+    assert outcome.rounds[0]["mean_error"] == first  # the same cells, read back
     a, b = wide[0]
     # Split first: the next level is the straddling pair's geometric middle, whatever
     # the fitted curve says.
