@@ -67,7 +67,12 @@ class DatasetSpec(_Strict):
     name: str | None = Field(None, pattern=NAME_PATTERN)
     path: str | None = None
     target: str | None = None
-    task: Literal["classification", "regression"] | None = None
+    task: Literal["classification", "regression", "synthesis"] | None = Field(
+        None,
+        description="classification or regression (inferred from the target when "
+        "omitted), or synthesis: cells fit a generator on the training rows and score the "
+        "table it samples (for a suite or collection: every member)",
+    )
     drop: list[str] = Field(default_factory=list)
     types: dict[str, FeatureKind] = Field(
         default_factory=dict,
@@ -107,7 +112,7 @@ class DatasetSpec(_Strict):
             extra = [
                 k
                 for k in (*_ONE_DATASET_KEYS, "drop", "types", "reader", "options")
-                if getattr(self, k)
+                if getattr(self, k) and not (k == "task" and self.task == "synthesis")
             ]
             if extra:
                 raise ValueError(
@@ -140,7 +145,11 @@ class DatasetSpec(_Strict):
                 f"dataset '{self.name}' reads '{self.path}' but names no target; "
                 f"add `target: <column>`"
             )
-        file_only = [k for k in _ONE_DATASET_KEYS[2:] if getattr(self, k)]
+        file_only = [
+            k
+            for k in _ONE_DATASET_KEYS[2:]
+            if getattr(self, k) and not (k == "task" and self.task == "synthesis")
+        ]
         if self.path is None and file_only:
             raise ValueError(
                 f"dataset '{self.name}': `{file_only[0]}` applies to files only (a registered "
@@ -520,7 +529,9 @@ class StudySpec(_Strict):
     )
     split: SplitSpec = Field(default_factory=SplitSpec)
     metrics: (
-        list[MetricEntry] | dict[Literal["classification", "regression"], list[MetricEntry]] | None
+        list[MetricEntry]
+        | dict[Literal["classification", "regression", "synthesis"], list[MetricEntry]]
+        | None
     ) = Field(
         None,
         description="metric names, or entries with options such as "
