@@ -654,6 +654,9 @@ def _resolve_model(
         model = model_registry.get(entry.name)
     except UnknownNameError as exc:
         raise UnknownNameError(f"{field}.name: {exc}") from None
+    if model.needs_extra is not None:
+        module, extra = model.needs_extra
+        require_optional(module, extra=extra, purpose=f"{field}: model '{model.name}'")
     fixed = model.default_params() | entry.params
     _check_param_names(field, entry, model, tasks)
     try:

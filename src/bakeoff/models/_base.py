@@ -91,6 +91,11 @@ class Model:
     #: Checkpoints one fit reports when ``resource`` is set, spread evenly over the fit
     #: (the same count whatever the configuration, so steps compare across trials).
     steps_per_fit: int = 10
+    #: ``(module, extra)``: the optional package the model needs and the bakeoff extra
+    #: that installs it, e.g. ``("sdv", "synthetic")``. A study naming the model is
+    #: refused before it runs when the module is missing (one message naming
+    #: ``pip install "bakeoff[extra]"``), instead of failing every cell.
+    needs_extra: tuple[str, str] | None = None
 
     def default_params(self) -> dict[str, Any]:
         """Fixed parameters applied to every configuration (a study may override them)."""

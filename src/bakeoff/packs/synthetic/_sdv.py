@@ -42,10 +42,16 @@ def _sdv_module(name: str) -> Any:
         ) from exc
 
 
-def sdv_metadata(kinds: Mapping[str, str], overrides: Mapping[str, str] | None = None) -> Any:
-    """SDV metadata for one table whose columns have these feature kinds.
+def sdv_metadata(
+    table: pd.DataFrame, kinds: Mapping[str, str], overrides: Mapping[str, str] | None = None
+) -> Any:
+    """SDV metadata for a table whose columns have these feature kinds.
+
+    A ``boolean`` column is SDV's boolean only when it holds true/false values; two
+    labels (``female``/``male``) are categorical to SDV.
 
     Args:
+        table: The table (its dtypes settle what the kinds leave open).
         kinds: Column to bakeoff feature kind (``numeric``, ``categorical``, ``boolean``,
             ``datetime``).
         overrides: Column to SDV sdtype, replacing what the kind gives (a study's
@@ -61,6 +67,9 @@ def sdv_metadata(kinds: Mapping[str, str], overrides: Mapping[str, str] | None =
             f"{', '.join(kinds)})"
         )
     columns = {c: {"sdtype": SDTYPES.get(k, "categorical")} for c, k in kinds.items()}
+    for column, kind in kinds.items():
+        if kind == "boolean" and not pd.api.types.is_bool_dtype(table[column]):
+            columns[column] = {"sdtype": "categorical"}
     for column, sdtype in (overrides or {}).items():
         columns[column] = {"sdtype": sdtype}
     metadata = _sdv_module("sdv.metadata")
@@ -100,7 +109,7 @@ class SDVGenerator:
         """Fit the synthesizer on ``table``; ``on_epoch(done, total)`` after each epoch
         of the networks (CTGAN, TVAE, CopulaGAN)."""
         single_table = _sdv_module("sdv.single_table")
-        metadata = sdv_metadata(kinds, self.params.get("sdtypes"))
+        metadata = sdv_metadata(table, kinds, self.params.get("sdtypes"))
         model = getattr(single_table, self.synthesizer)(metadata, **_settings(self.params))
         _seed_everything(self.random_state)
         with _epochs_reported(on_epoch):

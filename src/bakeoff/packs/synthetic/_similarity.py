@@ -3,11 +3,14 @@
 The definitions are SDMetrics' (its QualityReport): a column's shape is the KS
 complement (numeric, datetime) or the total-variation complement (categorical,
 boolean); a pair's trend is the correlation similarity (two numeric columns) or the
-contingency similarity (any other pair, numbers put in 10 bins). One difference,
-deliberate: a numeric column is binned on the real column's edges for both tables
+contingency similarity (any other pair, numbers put in 10 bins). Two differences,
+deliberate: every pair counts in the mean (SDMetrics' report, since 0.2x, counts only
+pairs whose real correlation passes 0.5 or association 0.3, so a generator is not
+judged on relations the data lacks; with its thresholds at 0 it averages every pair,
+as here), and a numeric column is binned on the real column's edges for both tables
 (SDMetrics bins the synthetic column on its own edges, so a shifted column can look
-alike); on tables without mixed pairs the scores are SDMetrics' to the last digit
-(tests/packs/synthetic/test_metrics_sdmetrics.py checks it).
+alike). On tables without numeric-categorical pairs the scores are SDMetrics' (its
+thresholds at 0) to the last digit: tests/packs/synthetic/test_metrics_sdmetrics.py.
 """
 
 from __future__ import annotations

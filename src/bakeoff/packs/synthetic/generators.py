@@ -17,7 +17,8 @@ from bakeoff.tuning import SearchSpace
 
 __all__ = ["SDV_SYNTHESIZERS", "GeneratorModel"]
 
-_DISTRIBUTIONS = ["norm", "beta", "truncnorm", "uniform", "gamma_v2"]
+# SDV's parametric marginals (gaussian_kde, non-parametric, is slow: a study may add it).
+_DISTRIBUTIONS = ["norm", "beta", "truncnorm", "uniform", "gamma"]
 
 # CTGAN and CopulaGAN: batch sizes are multiples of every pac (CTGAN needs
 # batch_size % pac == 0, and an even batch), so any pair the search draws is valid.
@@ -88,6 +89,7 @@ class GeneratorModel(Model):
     def __init__(self, name: str) -> None:
         self.name = name
         self.description = _DESCRIPTIONS[name]
+        self.needs_extra = ("sdv", "synthetic") if name in SDV_SYNTHESIZERS else None
 
     def search_space(self) -> SearchSpace:
         return SearchSpace(_SPACES.get(self.name, {}))
