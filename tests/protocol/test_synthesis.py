@@ -43,6 +43,9 @@ class _Recorder:
         on_epoch: Callable[[int, int], None] | None = None,
     ) -> _Recorder:
         FITTED.append(table.copy())
+        for epoch in range(1, 4):  # three "epochs", reported as a network's would be
+            if on_epoch is not None:
+                on_epoch(epoch, 3)
         self.table = table.reset_index(drop=True)
         self.kinds = dict(kinds)
         return self
@@ -191,6 +194,17 @@ def test_one_metric_is_searched_alone(
     assert best["cv_test_x_mean_gap"] == pytest.approx(trials["value"].min())
 
 
+def test_synthesis_trials_run_under_trial_limits_in_their_own_process(
+    synthesis_study: Callable[..., bakeoff.Study], store_url: str
+) -> None:
+    # A trial limit runs each trial in a forked child: the scores come back from it.
+    study = synthesis_study(tuning={"n_trials": 2, "trial_timeout": 60})
+    assert study.run(storage=store_url, n_jobs=1, progress=False).exit_code == 0
+    trials = bakeoff.trials("synthesis_toy", storage=store_url)
+    assert list(trials["state"]) == ["COMPLETE", "COMPLETE"]
+    assert trials["value_test_holdout_rows"].tolist() == [15.0, 15.0]
+
+
 def test_the_same_spec_gives_the_same_scores(
     synthesis_study: Callable[..., bakeoff.Study], tmp_path: Path
 ) -> None:
@@ -228,3 +242,29 @@ def test_a_prediction_metric_in_a_synthesis_study_is_refused(
 ) -> None:
     with pytest.raises(SpecError, match="metric 'accuracy' does not apply to synthesis"):
         synthesis_study(metrics=["accuracy"]).cells()
+
+
+def test_a_generators_epochs_reach_the_progress_display(
+    synthesis_study: Callable[..., bakeoff.Study], store_url: str
+) -> None:
+    from rich.console import Console
+
+    from bakeoff._progress import RunDisplay
+
+    events: list[dict[str, Any]] = []
+    study = synthesis_study(tuning={"n_trials": 1})
+    assert (
+        study.run(storage=store_url, n_jobs=1, progress=False, on_event=events.append).exit_code
+        == 0
+    )
+    epochs = [(e["stage"], e["done"], e["total"]) for e in events if e["event"] == "epoch"]
+    # The first epoch and the last of each fit (the others fall within the same second).
+    assert epochs == [("trial", 1, 3), ("trial", 3, 3), ("refit", 1, 3), ("refit", 3, 3)]
+    console = Console(record=True, width=200, force_terminal=False)
+    display = RunDisplay(console, total=1, done=0)
+    started = next(e for e in events if e["event"] == "cell_started")
+    display.on_event(started)
+    display.on_event(next(e for e in events if e["event"] == "epoch"))
+    console.print(display._render())
+    # During the first trial: no trial done yet, its fit at epoch 1 of 3.
+    assert "0/1 (epoch 1/3)" in console.export_text()

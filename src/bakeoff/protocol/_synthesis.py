@@ -135,7 +135,7 @@ def run_synthesis_cell(
             {**task.fixed_params, **params}, task="synthesis", random_state=seeds["model"]
         )
         synthetic, fit_seconds = _fit_and_sample(
-            generator, real_fit, kinds, _epoch_events(task, emit, f"trial {trial.number}")
+            generator, real_fit, kinds, _epoch_events(task, emit, "trial")
         )
         tables = _tables(real_fit, synthetic, validation, dataset, kinds, seeds["model"])
         scores = {m.name: m.score_tables(tables) for m in scored}

@@ -51,7 +51,9 @@ def test_independent_keeps_each_column_and_breaks_their_relation() -> None:
     assert abs(sample["a"].corr(sample["b"])) < 4 / np.sqrt(300)
     # Seeded: the same seed gives the same rows.
     again = models.get("independent").build({}, task="synthesis", random_state=1)
-    pd.testing.assert_frame_equal(again.fit(dataset.frame, column_kinds(dataset)).sample(300), sample)
+    pd.testing.assert_frame_equal(
+        again.fit(dataset.frame, column_kinds(dataset)).sample(300), sample
+    )
 
 
 def test_the_gan_spaces_pair_every_batch_size_with_every_pac() -> None:
@@ -99,3 +101,17 @@ def test_a_study_naming_an_sdv_generator_without_sdv_is_refused(tmp_path: Path) 
     assert 'pip install "bakeoff[synthetic]"' in completed.stderr.replace("\n", " ")
     assert "models[0]" in completed.stderr and "Traceback" not in completed.stderr
     assert not (tmp_path / "bakeoff.db").exists()
+
+
+def test_registering_the_pack_imports_no_heavy_library() -> None:
+    from tests.cli.test_startup import imported_after
+
+    # SDV is not imported either: it loads with the first generator built.
+    code = "import bakeoff.packs.synthetic\nassert 'sdv' not in sys.modules\n"
+    assert imported_after(code) == []
+    listing = (
+        "import bakeoff.packs.synthetic\n"
+        "from bakeoff import metrics, models\n"
+        "[m.description for m in metrics.list_metrics() + models.list_models()]\n"
+    )
+    assert imported_after(listing) == []

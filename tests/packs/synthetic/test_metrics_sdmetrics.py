@@ -33,7 +33,11 @@ def _pair(kind: str, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     levels = np.array(["p", "q", "r"])
     a = rng.integers(0, 3, n)
     real = pd.DataFrame(
-        {"a": levels[a], "b": levels[(a + rng.integers(0, 2, n)) % 3], "c": levels[rng.integers(0, 3, n)]}
+        {
+            "a": levels[a],
+            "b": levels[(a + rng.integers(0, 2, n)) % 3],
+            "c": levels[rng.integers(0, 3, n)],
+        }
     )
     s = rng.integers(0, 3, n)
     synthetic = pd.DataFrame(
@@ -79,7 +83,10 @@ def test_quality_score_equals_sdmetrics_quality_report(kind: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report.generate(
-            real, synthetic, {"columns": {c: {"sdtype": sdtype} for c in real.columns}}, verbose=False
+            real,
+            synthetic,
+            {"columns": {c: {"sdtype": sdtype} for c in real.columns}},
+            verbose=False,
         )
     tables = SynthesisTables(
         real=real,

@@ -49,9 +49,10 @@ def test_each_generator_samples_a_table_with_the_inputs_columns_and_types(name: 
     sample = generator.sample(50)
     assert list(sample.columns) == list(dataset.frame.columns) and len(sample) == 50
     assert pd.api.types.is_float_dtype(sample["amount"])
-    assert pd.api.types.is_integer_dtype(sample["count"]) or sample["count"].dropna().map(
-        float.is_integer
-    ).all()
+    assert (
+        pd.api.types.is_integer_dtype(sample["count"])
+        or sample["count"].dropna().map(float.is_integer).all()
+    )
     assert set(sample["colour"].dropna()) <= {"red", "green", "blue"}
     assert pd.api.types.is_bool_dtype(sample["flag"])
     assert pd.api.types.is_datetime64_any_dtype(sample["when"])
@@ -102,3 +103,28 @@ def test_the_networks_report_every_epoch(name: str) -> None:
 
     assert module.tqdm.__module__.startswith("tqdm")
 
+
+def test_a_network_trains_in_a_forked_trial_after_one_trained_here(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A trial limit forks each trial: a forked child must not hang on the parent's
+    # PyTorch threads (they are not inherited), after a fit in the parent.
+    import bakeoff
+
+    spec = {
+        "study": "forked",
+        "datasets": [{"name": "penguins", "task": "synthesis"}],
+        "models": [
+            {"name": "ctgan", "params": {**TINY, "embedding_dim": 16}, "tune": False},
+            {
+                "name": "ctgan",
+                "label": "ctgan_tuned",
+                "params": TINY,
+                "search_space": {"generator_dim": {"type": "categorical", "choices": ["32,32"]}},
+            },
+        ],
+        "budgets": [60],
+        "tuning": {"n_trials": 1, "trial_timeout": 120},
+        "metrics": ["quality_score"],
+    }
+    url = f"sqlite:///{tmp_path / 'forked.db'}"
+    summary = bakeoff.Study(**spec).run(storage=url, n_jobs=1, progress=False)
+    assert summary.exit_code == 0, summary.describe()

@@ -110,7 +110,7 @@ def _row_hashes(table: pd.DataFrame) -> list[int]:
     # Values as text, so that 3 (int) and 3.0 (float) from another generator are equal.
     normalised = table.astype(object).where(table.notna(), "__missing__")
     as_text = normalised.apply(lambda column: column.map(_text))
-    return pd.util.hash_pandas_object(as_text, index=False).tolist()
+    return [int(h) for h in pd.util.hash_pandas_object(as_text, index=False)]
 
 
 def _text(value: object) -> str:

@@ -131,6 +131,10 @@ def _seed_everything(seed: int) -> None:
     # a cell runs in its own process, so seeding them here makes the fit reproducible.
     import torch
 
+    # One thread, always: a trial run in a forked child (trial limits, parallel trials)
+    # hangs in its first layer when the parent's PyTorch already started a pool of
+    # OpenMP threads, which the child does not inherit. Cells run side by side instead.
+    torch.set_num_threads(1)
     torch.manual_seed(seed)
     np.random.seed(seed % 2**32)
     random.seed(seed)

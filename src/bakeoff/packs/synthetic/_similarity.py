@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -133,7 +134,7 @@ def column_pair_trends(
     return scores
 
 
-def mean_score(scores: Mapping[object, float]) -> float:
+def mean_score(scores: Mapping[Any, float]) -> float:
     """The mean of the scores that are defined (NaN: a constant or empty column)."""
     values = [v for v in scores.values() if not np.isnan(v)]
     return float(np.mean(values)) if values else float("nan")

@@ -1,0 +1,85 @@
+"""examples/synthetic.yaml, reduced (2 datasets, 2 epochs, 2 trials), end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import run_cli
+from tests.packs.synthetic.sdv_required import SDV_INSTALLED
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "synthetic.yaml"
+#: Tiny networks: the reduced study checks the plumbing, not the generators' quality.
+TINY = {"epochs": 2, "batch_size": 100, "pac": 2, "embedding_dim": 16}
+TINY_SPACES = {
+    "ctgan": {"generator_dim": {"type": "categorical", "choices": ["32,32", "64,64"]}},
+    "copulagan": {"generator_dim": {"type": "categorical", "choices": ["32,32", "64,64"]}},
+    "tvae": {"compress_dims": {"type": "categorical", "choices": ["32,32", "64,64"]}},
+}
+
+
+def reduced_spec() -> dict[str, object]:
+    spec = yaml.safe_load(EXAMPLE.read_text())
+    spec["datasets"] = [d for d in spec["datasets"] if d["name"] in ("penguins", "birthwt")]
+    spec["seeds"] = 1
+    spec["budgets"] = [60, "full"]
+    spec["tuning"].update(n_trials=2)
+    spec["execution"] = {"n_jobs": 1}
+    models = []
+    for entry in spec["models"]:
+        entry = {"name": entry} if isinstance(entry, str) else dict(entry)
+        name = entry["name"]
+        if name in TINY_SPACES:
+            params = dict(TINY)
+            if name == "tvae":
+                params.pop("pac")
+            entry["params"] = params
+            if entry.get("tune", True):
+                entry["search_space"] = TINY_SPACES[name]
+        models.append(entry)
+    spec["models"] = models
+    return spec
+
+
+def test_the_ready_study_file_is_valid_at_full_size() -> None:
+    done = run_cli("validate", str(EXAMPLE))
+    if not SDV_INSTALLED:
+        # Without SDV the study is refused at once, naming the extra.
+        assert done.returncode == 2
+        assert 'pip install "bakeoff[synthetic]"' in done.stderr.replace("\n", " ")
+        return
+    assert done.returncode == 0, done.stderr
+    assert "540 cells" in done.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SDV_INSTALLED, reason="needs SDV: run in the SDV environment")
+def test_the_reduced_ready_study_answers_its_questions(tmp_path: Path) -> None:
+    import bakeoff
+
+    url = f"sqlite:///{tmp_path / 'synthetic.db'}"
+    summary = bakeoff.Study(**reduced_spec()).run(storage=url, progress=False)
+    assert summary.exit_code == 0, summary.describe()
+    results = bakeoff.results("synthetic", storage=url)
+    assert len(results) == 9 * 2 * 2 and (results["status"] == "complete").all()
+    for column in ("test_tstr", "test_quality_score", "test_dcr_ratio", "refit_seconds"):
+        assert results[column].notna().all(), column
+    # The tuned cells chose the knee of a two-objective front; the defaults ran once.
+    pareto = bakeoff.pareto("synthetic", storage=url)
+    assert {"value_tstr", "value_quality_score"} <= set(pareto.columns)
+    assert set(pareto[pareto["chosen"]]["reason"].str.contains("knee")) == {True}
+    defaults = results[results["model"].str.endswith("_default")]
+    assert (defaults["n_trials"] == 1).all()
+    # Gaussian copulas keep pair trends that the independent baseline breaks.
+    by_model = results.groupby("model")["test_column_pair_trends"].mean()
+    assert by_model["gaussian_copula_default"] > by_model["independent"]
+    out = tmp_path / "report"
+    done = run_cli(
+        "report", "synthetic", "--storage", url, "--out", str(out), "--baseline", "independent"
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "report.html").exists()
+    analysis = (out / "statistical_analysis.json").read_text()
+    assert "tuning_gain" in analysis
