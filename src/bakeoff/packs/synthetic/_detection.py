@@ -21,6 +21,13 @@ def detection(tables: SynthesisTables) -> float:
     :data:`FOLDS` stratified folds. 1: the classifier does no better than chance; 0:
     it separates the tables perfectly (or perfectly wrongly).
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # as the evaluator (see _utility.py)
+        return _detection(tables)
+
+
+def _detection(tables: SynthesisTables) -> float:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict

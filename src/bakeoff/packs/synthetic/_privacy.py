@@ -67,9 +67,11 @@ def _numbers(values: pd.Series) -> np.ndarray:
 def closest_distances(queries: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Each query row's distance to its closest reference row (L1)."""
     from sklearn.neighbors import NearestNeighbors
+    from threadpoolctl import threadpool_limits
 
-    search = NearestNeighbors(n_neighbors=1, metric="manhattan").fit(reference)
-    distances, _ = search.kneighbors(queries)
+    with threadpool_limits(limits=1):  # as the evaluator (see _utility.py)
+        search = NearestNeighbors(n_neighbors=1, metric="manhattan").fit(reference)
+        distances, _ = search.kneighbors(queries)
     return np.asarray(distances[:, 0])
 
 

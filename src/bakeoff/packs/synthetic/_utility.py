@@ -81,6 +81,15 @@ def evaluator_score(tables: SynthesisTables, train_on: str, test_on: str) -> flo
     Fitted evaluators are kept in ``tables.cache``: the metrics of one scoring share
     them.
     """
+    from threadpoolctl import threadpool_limits
+
+    # One thread: OpenMP's pool, contended by a busy machine (other cells, other
+    # workers), made a 0.7 s fit take 17 s here (bench/synthetic.py); alone it loses little.
+    with threadpool_limits(limits=1):
+        return _evaluator_score(tables, train_on, test_on)
+
+
+def _evaluator_score(tables: SynthesisTables, train_on: str, test_on: str) -> float:
     from sklearn.metrics import accuracy_score, r2_score
 
     key = f"evaluator:{train_on}"
