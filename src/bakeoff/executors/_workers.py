@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import sys
@@ -70,6 +71,9 @@ class WorkerPool:
         self.imports = imports
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        # Set on Ctrl-C: a worker that was still starting (and so ignored the signal)
+        # reads it once it can stop cleanly, and gives its first cell back.
+        self._stop = self._context.Event()
 
     def run(
         self, claims: ClaimLoop, on_event: Callable[[Event], None]
@@ -102,6 +106,7 @@ class WorkerPool:
                     interrupted |= any(o.status in stopped for o in ended)
                 except KeyboardInterrupt:
                     interrupted = True
+                    self._stop.set()
                     # Workers share the terminal's process group and usually got the
                     # signal too; tell them anyway in case only the parent was signalled.
                     for worker in self._workers:
@@ -132,7 +137,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(child, self.storage, self.datasets, self.imports, os.getpid()),
+            args=(child, self.storage, self.datasets, self.imports, os.getpid(), self._stop),
             # Not a daemon: a daemonic process may not start children, and a worker
             # forks one per trial under tuning.trial_timeout / trial_memory. _shutdown
             # ends every worker, and die_with_parent covers a parent that is killed.
@@ -303,12 +308,14 @@ def die_with_parent(parent_pid: int) -> None:
 def _sigint_held() -> Iterator[None]:
     """Start a worker without a Ctrl-C tearing it (or its start) apart.
 
-    Inside, SIGINT is blocked in this thread, and processes started here inherit the
-    mask: a worker imports its modules for a second or more before it can handle a
-    Ctrl-C, so it keeps one pending until ``_worker_main`` has installed its handler
-    and unblocks it. This process may still be signalled through its other threads; a
-    Ctrl-C then is only recorded, and raised on leaving, so that no worker is left
-    half-started.
+    A worker imports its modules for a second or more before it can handle a Ctrl-C.
+    It is therefore started with SIGINT ignored: an ignored signal stays ignored across
+    ``exec`` (a blocked mask does not survive the spawn start method), until
+    ``_worker_main`` installs its handler and reads the pool's stop event, which the
+    parent sets on a Ctrl-C that reached a worker while it could not yet act on it.
+
+    This process meanwhile blocks SIGINT in this thread, so a Ctrl-C here is held
+    pending, and raised on leaving, so that no worker is left half-started.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -316,9 +323,26 @@ def _sigint_held() -> Iterator[None]:
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    spawn = multiprocessing.util.spawnv_passfds
+
+    def spawn_ignoring_sigint(path: Any, args: Any, passfds: Any) -> int:
+        # Setting SIG_IGN discards a pending SIGINT: note it first. The window is
+        # the fork and exec alone, not the pickling of the datasets before it.
+        if signal.SIGINT in signal.sigpending():
+            received.append(signal.SIGINT)
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            return int(spawn(path, args, passfds))
+        finally:
+            signal.signal(signal.SIGINT, handler)
+
+    # Replaced only while this (main) thread starts a worker: the standard library's
+    # spawn start method offers no hook between its fork and exec.
+    multiprocessing.util.spawnv_passfds = spawn_ignoring_sigint
     try:
         yield
     finally:
+        multiprocessing.util.spawnv_passfds = spawn
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         signal.signal(signal.SIGINT, previous)
     if received:
@@ -351,12 +375,17 @@ def _worker_main(
     datasets: dict[str, Dataset],
     imports: list[str],
     parent_pid: int,
+    stop: Any,
 ) -> None:
     die_with_parent(parent_pid)
     import_modules(imports)
     signal.signal(signal.SIGINT, _on_sigint)
-    # A Ctrl-C held back while this worker started is delivered now, to _on_sigint.
+    # Depending on how the standard library forked it, this process may also have
+    # inherited the parent's blocked SIGINT mask: a signal held there is delivered now.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # A Ctrl-C that came while SIGINT was still ignored here reached the parent too.
+    if stop.is_set():
+        _STATE["stopping"] = True
     store = Store(storage, migrate_schema=False)
 
     def emit(event: Event) -> None:
