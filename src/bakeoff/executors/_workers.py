@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import multiprocessing
-import multiprocessing.util
 import os
 import signal
 import sys
@@ -34,6 +33,7 @@ from bakeoff._registry import import_modules
 from bakeoff.datasets import Dataset
 from bakeoff.exceptions import BakeoffError
 from bakeoff.executors._claims import ClaimLoop
+from bakeoff.executors._spawn import QuietStartProcess
 from bakeoff.protocol import CellOutcome, CellTask, Event, run_cell
 from bakeoff.protocol._isolation import exit_reason
 from bakeoff.store import CellStatus, Store, TrialRecord
@@ -135,7 +135,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(
+        process = QuietStartProcess(
             target=_worker_main,
             args=(child, self.storage, self.datasets, self.imports, os.getpid(), self._stop),
             # Not a daemon: a daemonic process may not start children, and a worker
@@ -306,13 +306,12 @@ def die_with_parent(parent_pid: int) -> None:
 
 @contextlib.contextmanager
 def _sigint_held() -> Iterator[None]:
-    """Start a worker without a Ctrl-C tearing it (or its start) apart.
+    """Start a worker without a Ctrl-C tearing its start apart.
 
-    A worker imports its modules for a second or more before it can handle a Ctrl-C.
-    It is therefore started with SIGINT ignored: an ignored signal stays ignored across
-    ``exec`` (a blocked mask does not survive the spawn start method), until
-    ``_worker_main`` installs its handler and reads the pool's stop event, which the
-    parent sets on a Ctrl-C that reached a worker while it could not yet act on it.
+    The worker itself ignores SIGINT until it has imported its modules
+    (:class:`~bakeoff.executors._spawn.QuietStartProcess`); then it installs its handler
+    and reads the pool's stop event, which this process sets on a Ctrl-C that reached
+    the worker while it could not yet act on it.
 
     This process meanwhile blocks SIGINT in this thread, so a Ctrl-C here is held
     pending, and raised on leaving, so that no worker is left half-started.
@@ -323,26 +322,9 @@ def _sigint_held() -> Iterator[None]:
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    spawn = multiprocessing.util.spawnv_passfds
-
-    def spawn_ignoring_sigint(path: Any, args: Any, passfds: Any) -> int:
-        # Setting SIG_IGN discards a pending SIGINT: note it first. The window is
-        # the fork and exec alone, not the pickling of the datasets before it.
-        if signal.SIGINT in signal.sigpending():
-            received.append(signal.SIGINT)
-        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            return int(spawn(path, args, passfds))
-        finally:
-            signal.signal(signal.SIGINT, handler)
-
-    # Replaced only while this (main) thread starts a worker: the standard library's
-    # spawn start method offers no hook between its fork and exec.
-    multiprocessing.util.spawnv_passfds = spawn_ignoring_sigint
     try:
         yield
     finally:
-        multiprocessing.util.spawnv_passfds = spawn
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         signal.signal(signal.SIGINT, previous)
     if received:
