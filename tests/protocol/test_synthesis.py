@@ -268,3 +268,30 @@ def test_a_generators_epochs_reach_the_progress_display(
     console.print(display._render())
     # During the first trial: no trial done yet, its fit at epoch 1 of 3.
     assert "0/1 (epoch 1/3)" in console.export_text()
+
+
+def test_task_synthesis_on_a_suite_applies_to_every_member(
+    synthesis_study: Callable[..., bakeoff.Study],
+) -> None:
+    study = synthesis_study(
+        datasets=[{"suite": "classification-small", "task": "synthesis", "exclude": ["digits"]}],
+        budgets=["full"],
+    )
+    datasets = study.resolve().datasets
+    assert len(datasets) >= 2
+    assert {d.task for d in datasets.values()} == {"synthesis"}
+    assert {d.target_task for d in datasets.values()} == {"classification"}
+    # Each member's cells pair with the generator; none is skipped.
+    assert len(study.cells()) == len(datasets)
+
+
+def test_task_synthesis_on_a_file(
+    synthesis_study: Callable[..., bakeoff.Study], tmp_path: Path
+) -> None:
+    path = tmp_path / "table.csv"
+    _table().to_csv(path, index=False)
+    study = synthesis_study(
+        datasets=[{"name": "from_file", "path": str(path), "target": "y", "task": "synthesis"}]
+    )
+    dataset = study.resolve().datasets["from_file"]
+    assert dataset.task == "synthesis" and dataset.target_task == "classification"

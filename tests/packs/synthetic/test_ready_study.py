@@ -72,8 +72,10 @@ def test_the_reduced_ready_study_answers_its_questions(tmp_path: Path) -> None:
     assert set(pareto[pareto["chosen"]]["reason"].str.contains("knee")) == {True}
     defaults = results[results["model"].str.endswith("_default")]
     assert (defaults["n_trials"] == 1).all()
-    # Gaussian copulas keep pair trends that the independent baseline breaks.
-    by_model = results.groupby("model")["test_column_pair_trends"].mean()
+    # A Gaussian copula keeps the features' relation to the target, which the
+    # independent baseline breaks: its train-on-synthetic utility is higher. (With 2
+    # epochs the networks are not expected to beat anything.)
+    by_model = results.groupby("model")["test_tstr"].mean()
     assert by_model["gaussian_copula_default"] > by_model["independent"]
     out = tmp_path / "report"
     done = run_cli(
