@@ -72,9 +72,7 @@ class RunDisplay:
                     "best": None,
                 }
             elif kind == "trial" and key in self._running:
-                self._running[key].update(
-                    trial=event["number"] + 1, best=event["best"], epoch=None
-                )
+                self._running[key].update(trial=event["number"] + 1, best=event["best"], epoch=None)
             elif kind == "epoch" and key in self._running:
                 # A generator that trains in epochs (synthesis cells) shows how far it is.
                 self._running[key]["epoch"] = f"epoch {event['done']}/{event['total']}"
