@@ -295,3 +295,24 @@ def test_task_synthesis_on_a_file(
     )
     dataset = study.resolve().datasets["from_file"]
     assert dataset.task == "synthesis" and dataset.target_task == "classification"
+
+
+def test_a_weighted_selection_refits_the_best_weighted_trial(
+    synthesis_study: Callable[..., bakeoff.Study], store_url: str
+) -> None:
+    # All the weight on the gap (the other objective is the same in every trial): the
+    # refitted trial is the one with the smallest gap.
+    tuning = {
+        "n_trials": 4,
+        "objectives": ["test_x_mean_gap", "test_holdout_rows"],
+        "selection": "weighted",
+        "weights": {"test_x_mean_gap": 1.0, "test_holdout_rows": 0.0},
+    }
+    assert (
+        synthesis_study(tuning=tuning).run(storage=store_url, n_jobs=1, progress=False).exit_code
+        == 0
+    )
+    trials = bakeoff.trials("synthesis_toy", storage=store_url)
+    chosen = bakeoff.pareto("synthesis_toy", storage=store_url).query("chosen")
+    assert chosen["value_test_x_mean_gap"].item() == trials["value_test_x_mean_gap"].min()
+    assert "weighted" in chosen["reason"].item()
