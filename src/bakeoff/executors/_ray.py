@@ -64,7 +64,7 @@ class RayExecutor(Executor):
         num_gpus_per_cell: GPUs Ray reserves for each cell (fractions share a GPU).
         max_retries: Times Ray runs a cell again when its worker process dies.
 
-    Example:
+    Examples:
         >>> from bakeoff.executors import RayExecutor
         >>> executor = RayExecutor(n_jobs=2)  # study.run(executor=executor)
     """

@@ -53,7 +53,7 @@ def hagan_lognormal_vol(
     Raises:
         ValueError: If an argument is outside its range.
 
-    Example:
+    Examples:
         >>> float(hagan_lognormal_vol(0.03, 0.03, 1.0, 0.2, 1.0, 0.0, 0.0))  # flat Black
         0.2
     """
