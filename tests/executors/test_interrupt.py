@@ -131,3 +131,36 @@ def test_ctrl_c_while_workers_are_still_starting_is_clean(tmp_path: Path) -> Non
     assert "Traceback" not in stderr, stderr
     assert "running" not in statuses(db)
     assert run_cli("run", str(path)).returncode == 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_a_worker_imports_the_study_modules_is_clean(tmp_path: Path) -> None:
+    # The worker is signalled in the middle of its imports (a deterministic three-second
+    # window): it must neither print a traceback nor start a cell, and the run resumes.
+    db = tmp_path / "importing.db"
+    marker = tmp_path / "importing"
+    path = tmp_path / "study.yaml"
+    spec = slow_study(f"sqlite:///{db}", 2)
+    spec["imports"] = ["bakeoff_slow_import"]
+    path.write_text(yaml.safe_dump(spec))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bakeoff", "run", str(path)],
+        env={**cli_env(), "BAKEOFF_TEST_IMPORT_MARKER": str(marker)},
+        start_new_session=True,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert marker.exists(), "no worker began importing"
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr, stderr
+    # No cell ran: the workers stopped before taking their first one.
+    assert n_trials(db) == 0
+    assert set(statuses(db)) <= {"pending"}, statuses(db)
+    assert run_cli("run", str(path)).returncode == 0
+    assert statuses(db) == {"complete": 4}

@@ -33,6 +33,7 @@ from bakeoff._registry import import_modules
 from bakeoff.datasets import Dataset
 from bakeoff.exceptions import BakeoffError
 from bakeoff.executors._claims import ClaimLoop
+from bakeoff.executors._spawn import QuietStartProcess
 from bakeoff.protocol import CellOutcome, CellTask, Event, run_cell
 from bakeoff.protocol._isolation import exit_reason
 from bakeoff.store import CellStatus, Store, TrialRecord
@@ -70,6 +71,9 @@ class WorkerPool:
         self.imports = imports
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        # Set on Ctrl-C: a worker that was still starting (and so ignored the signal)
+        # reads it once it can stop cleanly, and gives its first cell back.
+        self._stop = self._context.Event()
 
     def run(
         self, claims: ClaimLoop, on_event: Callable[[Event], None]
@@ -102,6 +106,7 @@ class WorkerPool:
                     interrupted |= any(o.status in stopped for o in ended)
                 except KeyboardInterrupt:
                     interrupted = True
+                    self._stop.set()
                     # Workers share the terminal's process group and usually got the
                     # signal too; tell them anyway in case only the parent was signalled.
                     for worker in self._workers:
@@ -130,9 +135,9 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(
+        process = QuietStartProcess(
             target=_worker_main,
-            args=(child, self.storage, self.datasets, self.imports, os.getpid()),
+            args=(child, self.storage, self.datasets, self.imports, os.getpid(), self._stop),
             # Not a daemon: a daemonic process may not start children, and a worker
             # forks one per trial under tuning.trial_timeout / trial_memory. _shutdown
             # ends every worker, and die_with_parent covers a parent that is killed.
@@ -301,14 +306,15 @@ def die_with_parent(parent_pid: int) -> None:
 
 @contextlib.contextmanager
 def _sigint_held() -> Iterator[None]:
-    """Start a worker without a Ctrl-C tearing it (or its start) apart.
+    """Start a worker without a Ctrl-C tearing its start apart.
 
-    Inside, SIGINT is blocked in this thread, and processes started here inherit the
-    mask: a worker imports its modules for a second or more before it can handle a
-    Ctrl-C, so it keeps one pending until ``_worker_main`` has installed its handler
-    and unblocks it. This process may still be signalled through its other threads; a
-    Ctrl-C then is only recorded, and raised on leaving, so that no worker is left
-    half-started.
+    The worker itself ignores SIGINT until it has imported its modules
+    (:class:`~bakeoff.executors._spawn.QuietStartProcess`); then it installs its handler
+    and reads the pool's stop event, which this process sets on a Ctrl-C that reached
+    the worker while it could not yet act on it.
+
+    This process meanwhile blocks SIGINT in this thread, so a Ctrl-C here is held
+    pending, and raised on leaving, so that no worker is left half-started.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -351,12 +357,17 @@ def _worker_main(
     datasets: dict[str, Dataset],
     imports: list[str],
     parent_pid: int,
+    stop: Any,
 ) -> None:
     die_with_parent(parent_pid)
     import_modules(imports)
     signal.signal(signal.SIGINT, _on_sigint)
-    # A Ctrl-C held back while this worker started is delivered now, to _on_sigint.
+    # Depending on how the standard library forked it, this process may also have
+    # inherited the parent's blocked SIGINT mask: a signal held there is delivered now.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # A Ctrl-C that came while SIGINT was still ignored here reached the parent too.
+    if stop.is_set():
+        _STATE["stopping"] = True
     store = Store(storage, migrate_schema=False)
 
     def emit(event: Event) -> None:
