@@ -25,7 +25,7 @@ __all__ = ["CellPredictions", "pack_array", "unpack_array"]
 
 
 def pack_array(values: np.ndarray) -> bytes:
-    """``values`` as bytes: a header ``dtype;shape\\n`` (little-endian) and its data.
+    r"""``values`` as bytes: a header ``dtype;shape\\n`` (little-endian) and its data.
 
     Examples:
         >>> import numpy as np
