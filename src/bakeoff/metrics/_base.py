@@ -116,7 +116,7 @@ def register_metric(
 ) -> Callable[[MetricFunction], MetricFunction]:
     """Register ``func(y_true, y_pred, y_proba, labels) -> float`` as a metric.
 
-    Example:
+    Examples:
         >>> @register_metric("error_rate", direction="minimize", replace=True)
         ... def error_rate(y_true, y_pred, y_proba, labels):
         ...     return float((y_true != y_pred).mean())

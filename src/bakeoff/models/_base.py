@@ -271,7 +271,7 @@ def register_estimator(
         description: One line for listings.
         replace: Replace a model already registered under ``name``.
 
-    Example:
+    Examples:
         >>> from sklearn.neighbors import KNeighborsClassifier
         >>> m = register_estimator(
         ...     "knn", KNeighborsClassifier, needs_scaling=True, replace=True,
