@@ -65,6 +65,7 @@ class SurfaceModel(Model):
         return SearchSpace(space)
 
     def check_params(self, params: Mapping[str, Any], *, runs_here: bool) -> None:
+        """Refuse an unknown ``device``, and ``cuda`` where this machine has no GPU."""
         device = params.get("device", "cpu")
         if device not in ("cpu", "cuda", "auto"):
             raise ValueError(f"device must be cpu, cuda or auto, got {device!r}")
