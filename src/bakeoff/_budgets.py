@@ -26,7 +26,7 @@ def budget_number(value: Any) -> float:
     Raises:
         ValueError: If ``value`` is neither a count of rows nor ``full``.
 
-    Example:
+    Examples:
         >>> budget_number("full"), budget_number("100")
         (inf, 100.0)
     """
@@ -44,7 +44,7 @@ def budget_number(value: Any) -> float:
 def budget_label(value: Any) -> str:
     """The spec's word for a budget: ``"40"`` or ``"full"``.
 
-    Example:
+    Examples:
         >>> budget_label(40.0), budget_label(float("inf"))
         ('40', 'full')
     """

@@ -27,7 +27,7 @@ def lazy_attributes(
         exports: Public name to ``"module"`` (the name is that module) or
             ``"module:attribute"``.
 
-    Example:
+    Examples:
         >>> getter, _ = lazy_attributes("bakeoff", {"Store": "bakeoff.store:Store"})
         >>> getter("Store").__name__
         'Store'

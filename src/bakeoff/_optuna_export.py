@@ -30,7 +30,7 @@ _EXPORTED = {"COMPLETE": TrialState.COMPLETE, "FAIL": TrialState.FAIL, "PRUNED":
 def cell_study_name(study: str, model: str, dataset: str, budget: object, seed: int) -> str:
     """The Optuna study name of a cell: ``study/model/dataset/budget/seed-N``.
 
-    Example:
+    Examples:
         >>> cell_study_name("quickstart", "xgboost", "wine", "60", 1)
         'quickstart/xgboost/wine/60/seed-1'
     """

@@ -13,7 +13,7 @@ __all__ = ["Problems"]
 class Problems:
     """The errors of independent checks, raised together at the end.
 
-    Example:
+    Examples:
         >>> problems = Problems()
         >>> with problems.check():
         ...     raise SpecError("budgets[0]: too few")

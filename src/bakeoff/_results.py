@@ -79,7 +79,7 @@ def results(
     ``budget`` is float64: the budget's rows, ``inf`` for ``full`` (so ``full`` sorts
     last and never equals a count); ``n_train`` is the rows the cell trained on.
 
-    Example:
+    Examples:
         >>> results("quickstart", storage="sqlite:///bakeoff.db")  # doctest: +SKIP
     """
     with _open(storage) as store:

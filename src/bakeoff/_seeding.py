@@ -24,7 +24,7 @@ def derive_seed(*parts: object) -> int:
     Returns:
         An int in ``[0, 2**32)``, usable as a NumPy ``random_state`` and an Optuna ``seed``.
 
-    Example:
+    Examples:
         >>> derive_seed(0, "split", "iris") == derive_seed(0, "split", "iris")
         True
     """

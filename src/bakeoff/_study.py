@@ -116,7 +116,7 @@ class Study:
     Raises:
         SpecError: If the fields are invalid.
 
-    Example:
+    Examples:
         >>> study = Study(study="demo", datasets=["iris"], models=["random_forest"],
         ...               tuning={"n_trials": 2, "cv": 2})
         >>> study.name

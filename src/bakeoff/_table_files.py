@@ -57,7 +57,7 @@ def file_format(path: str | Path, fmt: str | None = None) -> str:
     Raises:
         SpecError: For a suffix bakeoff does not write, or one that contradicts ``fmt``.
 
-    Example:
+    Examples:
         >>> file_format("results.parquet")
         'parquet'
     """
@@ -178,7 +178,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     Raises:
         SpecError: If the file is missing, unreadable, or not CSV, JSON or Parquet.
 
-    Example:
+    Examples:
         >>> read_table("results.csv")  # doctest: +SKIP
     """
     path = Path(path)

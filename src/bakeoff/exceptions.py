@@ -46,7 +46,8 @@ class SpecError(BakeoffError, ValueError):
 class UnknownNameError(SpecError, KeyError):
     """A name is not in its registry."""
 
-    def __str__(self) -> str:  # KeyError would quote the message.
+    def __str__(self) -> str:
+        """The message as written (KeyError's own ``__str__`` would quote it)."""
         return str(self.args[0]) if self.args else ""
 
 

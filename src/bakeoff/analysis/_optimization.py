@@ -136,7 +136,7 @@ def optimization(
         StudyNotFoundError: If the study is not in the store.
         ValueError: If ``top_fraction`` or ``reach`` is not in (0, 1].
 
-    Example:
+    Examples:
         >>> account = optimization("quickstart")  # doctest: +SKIP
         >>> account.models[0]["importance"]["fanova"]  # doctest: +SKIP
     """

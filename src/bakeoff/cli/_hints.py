@@ -59,7 +59,7 @@ def storage_option(url: str) -> list[str]:
 def command(*parts: str | Path) -> str:
     """``bakeoff PART...`` with each part quoted for a POSIX shell where it needs it.
 
-    Example:
+    Examples:
         >>> command("results", "my study", "-o", "results.csv")
         "bakeoff results 'my study' -o results.csv"
     """

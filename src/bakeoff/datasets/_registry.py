@@ -202,7 +202,7 @@ def register_dataset(
 
     The keyword arguments are the fields of :class:`DatasetInfo`.
 
-    Example:
+    Examples:
         >>> import pandas as pd
         >>> @register_dataset("tiny", target="y", task="regression", replace=True)
         ... def tiny():
@@ -253,7 +253,7 @@ def register_frame(
     Returns:
         The validated :class:`Dataset`.
 
-    Example:
+    Examples:
         >>> import pandas as pd
         >>> frame = pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6], "y": list("ababab")})
         >>> register_frame("my_table", frame, target="y", replace=True).task

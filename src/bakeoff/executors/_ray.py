@@ -64,7 +64,7 @@ class RayExecutor(Executor):
         num_gpus_per_cell: GPUs Ray reserves for each cell (fractions share a GPU).
         max_retries: Times Ray runs a cell again when its worker process dies.
 
-    Example:
+    Examples:
         >>> from bakeoff.executors import RayExecutor
         >>> executor = RayExecutor(n_jobs=2)  # study.run(executor=executor)
     """
@@ -387,10 +387,12 @@ def _is_this_machine(host: str) -> bool:
 
 
 def _check_client_host(storage: str, address: str | None) -> None:
-    """Refuse an SQLite store with a Ray Client address of another machine, before
-    connecting: through Ray Client the cells (and the tasks' writes) run on the
-    cluster, which cannot open a file on this machine. (A Ray Client address of this
-    machine is checked like any cluster, node by node, once connected.)"""
+    """Refuse an SQLite store with a Ray Client address of another machine.
+
+    Checked before connecting: through Ray Client the cells (and the tasks' writes) run
+    on the cluster, which cannot open a file on this machine. (A Ray Client address of
+    this machine is checked like any cluster, node by node, once connected.)
+    """
     if address is None or not address.startswith("ray://"):
         return
     from sqlalchemy.engine import make_url

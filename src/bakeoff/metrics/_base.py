@@ -177,7 +177,7 @@ def register_metric(
     With ``tasks=("synthesis",)`` the function is ``func(tables) -> float`` and scores a
     :class:`SynthesisTables`.
 
-    Example:
+    Examples:
         >>> @register_metric("error_rate", direction="minimize", replace=True)
         ... def error_rate(y_true, y_pred, y_proba, labels):
         ...     return float((y_true != y_pred).mean())

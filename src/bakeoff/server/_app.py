@@ -33,7 +33,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     a token may create it, since it can run studies into it). No CORS headers are sent:
     browsers let only pages from this server call it.
 
-    Example:
+    Examples:
         >>> from fastapi.testclient import TestClient  # doctest: +SKIP
         >>> app = create_app(ServerSettings("sqlite:///bakeoff.db"))  # doctest: +SKIP
         >>> TestClient(app).get("/api/v1/studies").json()  # doctest: +SKIP

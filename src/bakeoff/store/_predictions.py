@@ -25,9 +25,9 @@ __all__ = ["CellPredictions", "pack_array", "unpack_array"]
 
 
 def pack_array(values: np.ndarray) -> bytes:
-    """``values`` as bytes: a header ``dtype;shape\\n`` (little-endian) and its data.
+    r"""``values`` as bytes: a header ``dtype;shape\\n`` (little-endian) and its data.
 
-    Example:
+    Examples:
         >>> import numpy as np
         >>> unpack_array(pack_array(np.array([[0.25, 0.75]]))).tolist()
         [[0.25, 0.75]]

@@ -53,7 +53,7 @@ def count_cell_states(statuses: Iterable[str]) -> dict[str, int]:
     Raises:
         ValueError: For a word that is not a cell state (a store written by other code).
 
-    Example:
+    Examples:
         >>> count_cell_states(["complete", "pending", "complete"])["complete"]
         2
     """

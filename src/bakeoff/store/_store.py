@@ -143,7 +143,7 @@ class Store:
             the parent has already done it.
         must_exist: Refuse to create a new SQLite file (for commands that only read).
 
-    Example:
+    Examples:
         >>> store = Store("sqlite://")  # in memory
         >>> store.study_names()
         []
@@ -497,7 +497,7 @@ class Store:
     def trial_writer(self, cell_id: int, owner: str) -> TrialWriter:
         """A writer that commits the trials of cell ``cell_id``, each as it ends.
 
-        Example:
+        Examples:
             >>> store = Store("sqlite://")
             >>> with store.trial_writer(1, owner) as writer:  # doctest: +SKIP
             ...     writer.write(record)

@@ -165,7 +165,7 @@ class SearchSpace(Mapping[str, Any]):
         ValueError: If a ``when`` condition names a parameter that is not an earlier
             categorical one, or a value that parameter cannot take.
 
-    Example:
+    Examples:
         >>> space = SearchSpace({"C": {"type": "float", "low": 0.01, "high": 10, "log": True}})
         >>> list(space)
         ['C']

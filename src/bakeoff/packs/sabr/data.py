@@ -79,6 +79,7 @@ class SABRDataConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        """Check every setting at once; raise a ``SpecError`` listing each bad one."""
         problems = []
         if not 2 <= self.n_parameter_sets <= 100_000:
             problems.append(f"n_parameter_sets must be 2 to 100000, got {self.n_parameter_sets}")

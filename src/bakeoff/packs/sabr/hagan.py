@@ -53,7 +53,7 @@ def hagan_lognormal_vol(
     Raises:
         ValueError: If an argument is outside its range.
 
-    Example:
+    Examples:
         >>> float(hagan_lognormal_vol(0.03, 0.03, 1.0, 0.2, 1.0, 0.0, 0.0))  # flat Black
         0.2
     """
@@ -97,7 +97,7 @@ def hagan_lognormal_vol(
 
 
 def _z_over_x(z: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """z / x(z), x(z) = ln((√(1 − 2ρz + z²) + z − ρ) / (1 − ρ)); its series near 0."""
+    """Compute z / x(z), x(z) = ln((√(1 − 2ρz + z²) + z − ρ) / (1 − ρ)); its series near 0."""
     small = np.abs(z) < _SMALL_Z
     safe_z = np.where(small, 1.0, z)
     root = np.sqrt(1.0 - 2.0 * rho * safe_z + safe_z**2)

@@ -52,17 +52,34 @@ class SurfaceModel(Model):
     steps_per_fit = 10
 
     def __init__(self, architecture: str) -> None:
+        """The surrogate ``architecture``: direct_mlp, residual_mlp, cnn_only or mda_cnn."""
         self.name = architecture
         self.architecture = architecture
         self.description = _DESCRIPTIONS[architecture]
 
     def search_space(self) -> SearchSpace:
+        """The shared training settings, plus the filters of the convolutional ones."""
         space = dict(_COMMON)
         if self.architecture in ("cnn_only", "mda_cnn"):
             space["cnn_filters"] = _FILTERS
         return SearchSpace(space)
 
+    def check_params(self, params: Mapping[str, Any], *, runs_here: bool) -> None:
+        """Refuse an unknown ``device``, and ``cuda`` where this machine has no GPU."""
+        device = params.get("device", "cpu")
+        if device not in ("cpu", "cuda", "auto"):
+            raise ValueError(f"device must be cpu, cuda or auto, got {device!r}")
+        if device == "cuda" and runs_here and importlib.util.find_spec("torch") is not None:
+            import torch
+
+            if not torch.cuda.is_available():
+                raise ValueError(
+                    "device: cuda, but PyTorch sees no CUDA GPU on this machine. Write "
+                    "device: auto (CUDA when there is one, else the CPU) or device: cpu"
+                )
+
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
+        """An unfitted ``SurfaceRegressor``; names the ``neural`` extra without PyTorch."""
         if importlib.util.find_spec("torch") is None:
             raise MissingExtraError(
                 f"model '{self.name}' needs PyTorch, which is not installed. Install it "
@@ -82,6 +99,7 @@ class SurfaceModel(Model):
         X_val: Any,
         on_step: Callable[[Any, Any], None],
     ) -> None:
+        """Train once, reporting validation predictions at each epoch checkpoint."""
         # The network trains once; at each checkpoint it predicts the fold's validation
         # rows with its current weights (what the pruner compares across trials).
         preprocess, network = pipeline[:-1], pipeline[-1]
