@@ -183,4 +183,4 @@ class _EpochLoop:
             self.on_epoch(done, total)
 
     def set_description(self, *args: Any, **kwargs: Any) -> None:
-        """tqdm's method, which the loops call with the losses (shown elsewhere)."""
+        """Accept what tqdm's method is given (the losses, which ctgan also keeps)."""

@@ -87,23 +87,28 @@ class GeneratorModel(Model):
     tasks = ("synthesis",)
 
     def __init__(self, name: str) -> None:
+        """The generator registered as ``name`` (see :data:`SDV_SYNTHESIZERS`)."""
         self.name = name
         self.description = _DESCRIPTIONS[name]
         self.needs_extra = ("sdv", "synthetic") if name in SDV_SYNTHESIZERS else None
 
     def search_space(self) -> SearchSpace:
+        """The default space over the synthesizer's hyperparameters (none: the baseline)."""
         return SearchSpace(_SPACES.get(self.name, {}))
 
     def default_params(self) -> dict[str, Any]:
+        """``enable_gpu: false`` for the networks, nothing for the others."""
         # The GANs and TVAE train on the CPU unless a study says otherwise.
         return {"enable_gpu": False} if self.name in ("ctgan", "tvae", "copulagan") else {}
 
     def param_names(self, task: str) -> set[str] | None:
+        """The synthesizer's options a study may fix or search, and ``sdtypes``."""
         if self.name == "independent":
             return set()
         return set(_SPACES[self.name]) | _FIXED_ONLY | _extra_names(self.name)
 
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> Generator:
+        """An unfitted generator with these settings, seeded by ``random_state``."""
         if self.name == "independent":
             from bakeoff.packs.synthetic._independent import IndependentGenerator
 

@@ -49,7 +49,7 @@ def trtr(tables: SynthesisTables) -> float:
 
 @register_metric("tstr_ratio", direction="maximize", tasks=SYNTHESIS)
 def tstr_ratio(tables: SynthesisTables) -> float:
-    """tstr / trtr: the share of the real data's utility the synthetic data keeps."""
+    """The ratio tstr / trtr: the share of the real data's utility the synthetic data keeps."""
     real = trtr(tables)
     return tstr(tables) / real if real > 0 else float("nan")
 
