@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cli_page
 import metrics_page
 import schema_page
@@ -126,3 +128,17 @@ def test_every_study_field_has_a_description_in_the_schema() -> None:
     page = schema_page.render(schema)
     # From the field's own docstring (spec/_fields.py), not from a hand-written page.
     assert "inner cross-validation folds that score each trial" in page
+
+
+def test_a_new_pack_page_joins_the_domain_studies_by_itself(tmp_path: Path) -> None:
+    import reference
+
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "va.md").write_text("# Verbal autopsy\n", encoding="utf-8")
+    (tmp_path / "packs" / "synthetic.md").write_text("# Synthetic data\n\nText.\n", "utf-8")
+    nav = [{"Home": "index.md"}, {"Domain studies": [{"Verbal autopsy": "packs/va.md"}]}]
+    config = reference.on_config({"docs_dir": str(tmp_path), "nav": nav})
+    assert config["nav"][1]["Domain studies"] == [
+        {"Verbal autopsy": "packs/va.md"},
+        {"Synthetic data": "packs/synthetic.md"},
+    ]
