@@ -638,6 +638,10 @@ def _resolve_model(
     fixed = model.default_params() | entry.params
     _check_param_names(field, entry, model, tasks)
     try:
+        model.check_params(fixed, runs_here=spec.execution.backend == "local")
+    except ValueError as exc:
+        raise SpecError(f"{field}.params: {exc}") from None
+    try:
         space = (
             _final_space(model.search_space(), entry.search_space, fixed)
             if entry.tune and spec.tuning.method != "none"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from scipy.optimize import curve_fit
@@ -97,3 +99,32 @@ def test_flattening_findings_stay_within_the_range_the_fit_saw() -> None:
     assert found and abs(float(found.group(1).replace(",", "")) - 858) < 0.02 * 858
     assert "does not flatten" in text["beyond"] and "(2,000 rows)" in text["beyond"]
     assert "already flat" in text["flat"] and "50 rows" in text["flat"]
+
+
+def test_target_findings_say_when_the_crossing_lies_outside_the_measured_budgets() -> None:
+    import pandas as pd
+
+    from bakeoff.analysis import analyze
+    from bakeoff.analysis._insights import write_insights
+    from bakeoff.analysis._scores import Scores
+
+    # Accuracy = 1 − (a·n^−0.5 + 0.05) at budgets 50, 100, 200; the target 0.9 (error
+    # 0.1) is met at n = (a / 0.05)²: a = 0.5 -> 100 rows (measured range), a = 0.1 ->
+    # 4 rows (below the smallest budget), a = 3 -> 3,600 rows (past 10 × 200).
+    rows = []
+    for dataset, a in (("inside", 0.5), ("below", 0.1), ("beyond", 3.0)):
+        for budget in (50, 100, 200):
+            for seed in range(3):
+                error = a * budget**-0.5 + 0.05 + 1e-6 * seed
+                rows.append((dataset, "m", str(budget), seed, 1 - error, budget))
+    frame = pd.DataFrame(rows, columns=["dataset", "model", "budget", "seed", "score", "n_train"])
+    analysis = analyze(Scores.from_frame(frame, metric="accuracy"), n_resamples=200, target=0.9)
+    findings = [f.text for f in write_insights(analysis)]
+    said = {}
+    for previous, text in itertools.pairwise(findings):
+        if text.startswith("  It "):
+            said[previous.split(",")[0].removeprefix("On ")] = text
+    assert said["inside"].startswith("  It reaches 0.9 at about 1")  # ~100 rows
+    assert "already at the smallest budget, 50 rows" in said["below"]
+    assert "below any budget measured" in said["below"]
+    assert "only past 10× the largest budget" in said["beyond"]

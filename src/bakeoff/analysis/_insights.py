@@ -386,6 +386,22 @@ def _curves(analysis: Analysis) -> list[Finding]:
                 findings.append(
                     Finding(f"  It does not reach {target:g} at any budget by its fit.")
                 )
+            elif row.rows_for_target < row.smallest_budget:
+                findings.append(
+                    Finding(
+                        f"  It reaches {target:g} already at the smallest budget, "
+                        f"{row.smallest_budget:,.0f} rows (its fit puts the crossing at "
+                        f"about {row.rows_for_target:,.0f} rows, below any budget measured)."
+                    )
+                )
+            elif row.rows_for_target > 10 * row.largest_budget:
+                findings.append(
+                    Finding(
+                        f"  It reaches {target:g} only past 10× the largest budget "
+                        f"(about {row.rows_for_target:,.0f} rows by its fit, far beyond "
+                        "what was measured)."
+                    )
+                )
             else:
                 findings.append(
                     Finding(f"  It reaches {target:g} at about {row.rows_for_target:,.0f} rows.")

@@ -103,6 +103,24 @@ class Model:
         """
         raise NotImplementedError(f"model '{self.name}' reports no finer resource")
 
+    def check_params(self, params: Mapping[str, Any], *, runs_here: bool) -> None:
+        """Refuse fixed parameters that cannot work, when the study is validated.
+
+        Called by ``bakeoff validate`` and before ``bakeoff run`` writes anything, with
+        the model's fixed parameters (its defaults and the study's ``params``), so that a
+        setting every cell would fail on is one message up front, not a failure per
+        cell. The default accepts everything.
+
+        Args:
+            params: The fixed parameters, defaults merged in.
+            runs_here: Whether the cells run on this machine (``backend: local``); with
+                Ray they run on the cluster's nodes, so checks of this machine's hardware
+                (a GPU, memory) do not apply.
+
+        Raises:
+            ValueError: Naming the parameter, the bad value and what to write instead.
+        """
+
     def param_names(self, task: str) -> set[str] | None:
         """The parameter names a study may fix or search on ``task``.
 

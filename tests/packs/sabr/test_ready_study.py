@@ -135,3 +135,43 @@ def test_epoch_checkpoints_let_the_median_rule_prune_a_network(tmp_path: Path) -
     assert (complete["steps"] == 2 * 10).all()
     assert (pruned["steps"] < 2 * 10).all()
     assert (pruned["steps"] % 10 != 0).any()
+
+
+@pytest.mark.parametrize(
+    ("device", "expected"),
+    [
+        ("gpu", "device must be cpu, cuda or auto, got 'gpu'"),
+        ("cuda", "PyTorch sees no CUDA GPU on this machine"),
+    ],
+)
+def test_a_device_this_machine_lacks_is_refused_before_anything_runs(
+    tmp_path: Path, device: str, expected: str
+) -> None:
+    import torch
+
+    if device == "cuda" and torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU: device: cuda is valid here")
+    spec = reduced_spec()
+    spec["storage"] = f"sqlite:///{tmp_path / 'sabr.db'}"
+    spec["models"][1]["params"]["device"] = device
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    for command in ("validate", "run"):
+        done = run_cli(command, str(path), cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "models[1].params" in done.stderr and expected in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "sabr.db").exists()  # nothing written
+
+
+def test_device_cuda_is_left_to_the_cluster_under_ray(tmp_path: Path) -> None:
+    # With backend: ray the cells run on the cluster's nodes, which may have the GPU
+    # this machine lacks: validation does not judge this machine's hardware.
+    spec = reduced_spec()
+    spec["models"][1]["params"]["device"] = "cuda"
+    spec["execution"] = {"backend": "ray", "num_gpus_per_cell": 1}
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    done = run_cli("validate", str(path), cwd=tmp_path)
+    assert "PyTorch sees no CUDA GPU" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr

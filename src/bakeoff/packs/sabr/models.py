@@ -64,6 +64,20 @@ class SurfaceModel(Model):
             space["cnn_filters"] = _FILTERS
         return SearchSpace(space)
 
+    def check_params(self, params: Mapping[str, Any], *, runs_here: bool) -> None:
+        """Refuse an unknown ``device``, and ``cuda`` where this machine has no GPU."""
+        device = params.get("device", "cpu")
+        if device not in ("cpu", "cuda", "auto"):
+            raise ValueError(f"device must be cpu, cuda or auto, got {device!r}")
+        if device == "cuda" and runs_here and importlib.util.find_spec("torch") is not None:
+            import torch
+
+            if not torch.cuda.is_available():
+                raise ValueError(
+                    "device: cuda, but PyTorch sees no CUDA GPU on this machine. Write "
+                    "device: auto (CUDA when there is one, else the CPU) or device: cpu"
+                )
+
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
         """An unfitted ``SurfaceRegressor``; names the ``neural`` extra without PyTorch."""
         if importlib.util.find_spec("torch") is None:
