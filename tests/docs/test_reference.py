@@ -142,3 +142,22 @@ def test_a_new_pack_page_joins_the_domain_studies_by_itself(tmp_path: Path) -> N
         {"Verbal autopsy": "packs/va.md"},
         {"Synthetic data": "packs/synthetic.md"},
     ]
+
+
+def test_every_public_subpackage_has_a_python_reference_page_in_the_nav() -> None:
+    import importlib
+
+    root = Path(__file__).parents[2]
+    nav = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    # The command line and the packs have their own pages (CLI reference, domain studies).
+    names = sorted(
+        folder.name
+        for folder in (root / "src" / "bakeoff").iterdir()
+        if (folder / "__init__.py").is_file() and folder.name not in ("cli", "packs")
+    )
+    assert {"analysis", "models", "protocol", "store"} <= set(names)
+    for name in [*names, "exceptions"]:
+        assert hasattr(importlib.import_module(f"bakeoff.{name}"), "__all__"), name
+        page = root / "docs" / "reference" / "python" / f"{name}.md"
+        assert f"::: bakeoff.{name}" in page.read_text(encoding="utf-8"), name
+        assert f"reference/python/{name}.md" in nav, name
