@@ -167,3 +167,22 @@ def test_with_several_seeds_the_best_inner_cv_score_gives_the_params(store_url: 
     assert entry["params"] == json.loads(best["best_params"])
     assert [s["seed"] for s in entry["seeds"]] == [0, 1, 2]
     assert {s["cv_score"] for s in entry["seeds"]} == set(table["cv_rmse"])
+
+
+def test_exporting_a_study_that_ran_a_params_file_gives_that_file_back(exported) -> None:
+    # A chain: tune, export, run with the file, export again. The second study searched
+    # nothing (its cells' best parameters are empty); its file must still carry the
+    # parameters its cells ran with, or a third study would run the defaults silently.
+    folder, url = exported
+    spec = regression_study("chained", tuning={"params_from": "params.yaml", "cv": 2})
+    assert bakeoff.Study(**spec, base_dir=folder).run(storage=url, progress=False).exit_code == 0
+    first = yaml.safe_load((folder / "params.yaml").read_text())
+    again = bakeoff.export_params("chained", storage=url)
+    key = lambda e: (e["model"], e["dataset"], str(e["budget"]))  # noqa: E731
+    source = {key(e): e["params"] for e in first["params"]}
+    chained = {key(e): e["params"] for e in again["params"]}
+    assert chained == source
+    assert all(source.values()), "the source study searched something"
+    # random_forest's fixed n_estimators: 10 comes from the study, not from the file, so
+    # it stays out; ridge and random_forest have no other fixed parameters.
+    assert all("n_estimators" not in p for p in chained.values())

@@ -114,9 +114,13 @@ def _type_name(param: Any) -> str:
         annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
         name = str(getattr(annotation, "__name__", None) or annotation)
     kind = _TYPE_NAMES.get(name.lower(), name.lower())
-    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    bounds = click_type if hasattr(click_type, "min") else param
+    low, high = getattr(bounds, "min", None), getattr(bounds, "max", None)
     if low is not None or high is not None:
-        kind += f" ≥ {low}" if high is None else f" in [{low}, {high}]"
+        if low is None:
+            kind += f" ≤ {high}"
+        else:
+            kind += f" ≥ {low}" if high is None else f" in [{low}, {high}]"
     return kind
 
 

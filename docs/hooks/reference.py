@@ -34,6 +34,25 @@ def pages() -> dict[str, str]:
     }
 
 
+def on_config(config: Any) -> Any:
+    """Every pack's page (``docs/packs/*.md``) joins "Domain studies" in the navigation.
+
+    A pack adds its page and nothing else: the strict build would refuse a page left out
+    of the navigation.
+    """
+    docs = Path(config["docs_dir"])
+    for section in config["nav"] or []:
+        if isinstance(section, dict) and "Domain studies" in section:
+            pages = section["Domain studies"]
+            listed = {next(iter(entry.values())) for entry in pages if isinstance(entry, dict)}
+            for page in sorted((docs / "packs").glob("*.md")):
+                path = page.relative_to(docs).as_posix()
+                if path not in listed:
+                    title = page.read_text(encoding="utf-8").partition("\n")[0].lstrip("# ")
+                    pages.append({title or page.stem: path})
+    return config
+
+
 def on_files(files: Any, config: Any) -> Any:
     """Add the generated pages to the site's files."""
     from mkdocs.structure.files import File

@@ -58,6 +58,7 @@ def export_params(study: str, *, storage: str | None = None) -> dict[str, Any]:
 
     with Store(storage or DEFAULT_STORAGE, must_exist=True) as store:
         cells = store.cells_frame(study)
+        own_params = _study_params(store.study(study)["spec"])
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for cell in cells.itertuples(index=False):
         if cell.status != CellStatus.COMPLETE:
@@ -71,7 +72,11 @@ def export_params(study: str, *, storage: str | None = None) -> dict[str, Any]:
                 "seed": int(cell.seed),
                 "cell_key": cell.cell_key,
                 "cv_score": float(cell.cv_value),
-                "params": json.loads(cell.best_params_json or "{}"),
+                "params": _ran_with(
+                    definition,
+                    json.loads(cell.best_params_json or "{}"),
+                    own_params.get(definition["model"].get("label", cell.model), {}),
+                ),
                 "test_scores": json.loads(cell.test_scores_json or "{}"),
             }
         )
@@ -117,6 +122,42 @@ def export_params(study: str, *, storage: str | None = None) -> dict[str, Any]:
         "bakeoff_version": __version__,
         "params": entries,
     }
+
+
+def _study_params(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each model entry's own ``params`` in a stored study spec, by label."""
+    found: dict[str, dict[str, Any]] = {}
+    for entry in spec.get("models") or []:
+        if isinstance(entry, dict):
+            label = entry.get("label") or entry.get("name")
+            found[str(label)] = dict(entry.get("params") or {})
+    return found
+
+
+def _ran_with(
+    definition: dict[str, Any], best_params: dict[str, Any], own_params: dict[str, Any]
+) -> dict[str, Any]:
+    """The parameters a cell's entry exports: its best, or, without a search, its fixed ones.
+
+    A cell that searched exports what the search chose (the next study brings its own
+    fixed ``params``). A cell that ran one configuration without a search (``method:
+    none``, or ``params_from``: a chained study) has an empty best; it exports the fixed
+    parameters it ran with instead, less the model's own defaults and the study's own
+    ``params`` (as a searched cell's export leaves them out), so that exporting a study
+    that ran an exported file gives that file's parameters back.
+    """
+    model = definition["model"]
+    if best_params or model.get("search_space"):
+        return best_params
+    fixed = dict(model.get("fixed_params") or {})
+    try:
+        from bakeoff import models as model_registry
+
+        defaults = model_registry.get(model["name"]).default_params()
+    except Exception:  # a model no longer registered: keep every fixed parameter
+        defaults = {}
+    given = {**defaults, **own_params}
+    return {k: v for k, v in fixed.items() if k not in given or given[k] != v}
 
 
 def write_params(document: dict[str, Any], path: str | Path) -> Path:

@@ -325,3 +325,5 @@ def test_each_step_up_in_budget_states_its_gain_per_row_and_per_cpu_second() -> 
     assert table.loc["100", "gain_per_extra_cpu_second"] == pytest.approx(0.5)
     assert table.loc["200", "gain_per_extra_row"] == pytest.approx(0.005)
     assert table.loc["200", "gain_per_extra_cpu_second"] == pytest.approx(0.125)
+    # In budget order (by rows), not in the labels' text order ("100" < "200" < "50").
+    assert list(result.efficiency["budget"]) == ["50", "100", "200"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cli_page
 import metrics_page
 import schema_page
@@ -79,6 +81,11 @@ def test_every_registered_metric_has_a_section_with_its_code() -> None:
     accuracy = page.split("## `accuracy`", 1)[1].split("\n## ", 1)[0]
     assert "maximize (higher is better)" in accuracy
     assert "`bakeoff.metrics._builtin.accuracy`" in accuracy
+    # Each shipped metric's section gives its formula and where it comes from.
+    for metric in metrics.list_metrics():
+        if metric.func.__module__ == "bakeoff.metrics._builtin":
+            section = page.split(f"## `{metric.name}`", 1)[1].split("\n## ", 1)[0]
+            assert " = " in section and "Source:" in section, metric.name
 
 
 def test_the_guide_lists_every_study_field_with_the_default_the_code_has() -> None:
@@ -106,3 +113,51 @@ def test_the_guide_lists_every_study_field_with_the_default_the_code_has() -> No
     for name in ("seed", "budgets", "seeds", "metrics", "storage", "imports"):
         default = StudySpec.model_fields[name].get_default(call_default_factory=True)
         assert documented[name] == default, name
+
+
+def test_every_study_field_has_a_description_in_the_schema() -> None:
+    schema = schema_page.study_schema()
+    parts = {"StudySpec": schema, **schema["$defs"]}
+    missing = [
+        f"{part}.{key}"
+        for part, definition in parts.items()
+        for key, prop in definition.get("properties", {}).items()
+        if not prop.get("description")
+    ]
+    assert not missing, f"fields without a description (a docstring under the field): {missing}"
+    page = schema_page.render(schema)
+    # From the field's own docstring (spec/_fields.py), not from a hand-written page.
+    assert "inner cross-validation folds that score each trial" in page
+
+
+def test_a_new_pack_page_joins_the_domain_studies_by_itself(tmp_path: Path) -> None:
+    import reference
+
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "va.md").write_text("# Verbal autopsy\n", encoding="utf-8")
+    (tmp_path / "packs" / "synthetic.md").write_text("# Synthetic data\n\nText.\n", "utf-8")
+    nav = [{"Home": "index.md"}, {"Domain studies": [{"Verbal autopsy": "packs/va.md"}]}]
+    config = reference.on_config({"docs_dir": str(tmp_path), "nav": nav})
+    assert config["nav"][1]["Domain studies"] == [
+        {"Verbal autopsy": "packs/va.md"},
+        {"Synthetic data": "packs/synthetic.md"},
+    ]
+
+
+def test_every_public_subpackage_has_a_python_reference_page_in_the_nav() -> None:
+    import importlib
+
+    root = Path(__file__).parents[2]
+    nav = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    # The command line and the packs have their own pages (CLI reference, domain studies).
+    names = sorted(
+        folder.name
+        for folder in (root / "src" / "bakeoff").iterdir()
+        if (folder / "__init__.py").is_file() and folder.name not in ("cli", "packs")
+    )
+    assert {"analysis", "models", "protocol", "store"} <= set(names)
+    for name in [*names, "exceptions"]:
+        assert hasattr(importlib.import_module(f"bakeoff.{name}"), "__all__"), name
+        page = root / "docs" / "reference" / "python" / f"{name}.md"
+        assert f"::: bakeoff.{name}" in page.read_text(encoding="utf-8"), name
+        assert f"reference/python/{name}.md" in nav, name

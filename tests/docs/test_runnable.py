@@ -11,7 +11,8 @@ The convention, an HTML comment on the line before a fenced block (invisible on 
   block run printed (spacing aside): the messages the docs quote are the real ones.
 - ``<!-- runnable: slow -->`` anywhere on a page marks that page's test ``slow``.
 
-A page's blocks share one folder and run top to bottom, as a reader would type them.
+A page's blocks share one folder and run top to bottom, as a reader would type them, in a
+copy of the checkout's ``examples/`` (the ready studies).
 ``bakeoff`` is this checkout's, whatever is installed.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -142,6 +144,8 @@ def test_runnable_blocks_run(page: Path, tmp_path: Path) -> None:
     runs = [b for b in blocks if b.kind == "run"]
     assert runs, f"{page}: marked runnable but no block found (check the fence's indent)"
     env = _environment(tmp_path)
+    # A reader runs the commands from a checkout's folder, where the ready studies are.
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     printed = ""
     for block in blocks:
         where = f"{page.relative_to(ROOT)}:{block.line}"

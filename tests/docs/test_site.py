@@ -70,7 +70,13 @@ def test_the_generated_reference_pages_are_in_the_site(site: Path) -> None:
     assert (site / "reference" / "study-schema.json").is_file()
     assert "csmf_accuracy" in (site / "reference" / "metrics.html").read_text(encoding="utf-8")
     python_api = (site / "reference" / "python" / "bakeoff.html").read_text(encoding="utf-8")
-    assert "register_estimator" in python_api and "Args" not in python_api.split("<h1")[0]
+    assert 'id="bakeoff.register_estimator"' in python_api
+    assert 'id="bakeoff.Study.run"' in python_api
+    # Google-style sections are parsed into tables, not left as text.
+    for page in (site / "reference" / "python").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "Args:" not in html, page.name  # rendered as a "Parameters:" table
+    assert "Parameters:" in python_api and "Raises:" in python_api
 
 
 def test_the_rest_reference_lists_every_route_of_the_server(site: Path) -> None:

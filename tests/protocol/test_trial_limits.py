@@ -41,6 +41,9 @@ def test_a_trial_past_its_timeout_is_stopped_and_the_cell_goes_on(store_url: str
     errors = failed_errors(store_url)
     assert list(errors) == ['{"seconds": 60.0}']
     assert "trial_timeout = 3 s" in errors['{"seconds": 60.0}']
+    # A limit the study set is a reason and a fix, not a traceback.
+    assert "Traceback" not in errors['{"seconds": 60.0}']
+    assert "Raise tuning.trial_timeout" in errors['{"seconds": 60.0}']
     results = bakeoff.results("limits", storage=store_url)
     assert results["status"].tolist() == ["complete"]
     assert results["best_params"].tolist() == ['{"seconds": 0.0}']

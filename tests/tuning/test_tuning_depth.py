@@ -12,6 +12,7 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+import yaml
 
 import bakeoff
 from tests.conftest import run_cli, tiny_study
@@ -307,10 +308,17 @@ def test_auto_resolves_per_model_and_records_why(tmp_path: Path) -> None:
             "search_space": {"max_depth": {"type": "categorical", "choices": [2, 4]}},
         }
     )
-    assert run(spec).exit_code == 0
+    path = tmp_path / "auto.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    done = run_cli("run", str(path), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
     searches = {s["method"]: s["method_reason"] for s in search_of(url)}
     assert searches.keys() == {"tpe", "grid"}
     assert "whole grid (2) fits" in searches["grid"]
+    # The run says up front what auto chose for each model.
+    header = " ".join(done.stdout.split())
+    assert "tuning auto chose: logistic_regression: tpe" in header, done.stdout
+    assert "forest: grid (the whole grid (2) fits in n_trials (4))" in header, done.stdout
 
 
 # -- parallel trials -----------------------------------------------------------------

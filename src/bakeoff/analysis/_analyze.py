@@ -413,7 +413,11 @@ def _marginal_gains(table: pd.DataFrame, *, higher_is_better: bool) -> pd.DataFr
             extra = group["seconds"].diff()
             group["gain_per_extra_cpu_second"] = gain / extra.where(extra > 0)
         parts.append(group)
-    return pd.concat(parts).sort_index() if parts else table
+    if not parts:
+        return table
+    # Budgets are labels ("50", "100", "full"): ordered by their rows, not as text.
+    ordered = pd.concat(parts).sort_values(["dataset", "model", "n_train"], kind="stable")
+    return ordered.reset_index(drop=True)
 
 
 def _wins(scores: Scores, pairs: pd.DataFrame, budget: str) -> pd.DataFrame:

@@ -174,6 +174,13 @@ def execute(
         f"{study.spec.tuning.method}, {study.spec.tuning.n_trials} trials, {validation}.",
         highlight=False,
     )
+    if study.spec.tuning.method == "auto":
+        # Say what `auto` chose for each model, as `bakeoff results` would show later.
+        chosen = "; ".join(
+            f"{label}: {method} ({reason.removeprefix('auto: ')})"
+            for label, (method, reason) in resolution.methods.items()
+        )
+        console.print(f"tuning auto chose: {chosen}", highlight=False, markup=False)
     console.print(f"Store: {url}", highlight=False, markup=False, soft_wrap=True)
     from bakeoff.store import Store
 

@@ -19,7 +19,12 @@ REGRESSION = ("regression",)
 
 @register_metric("accuracy", direction="maximize")
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> float:
-    """Share of correct predictions."""
+    """Share of correct predictions.
+
+    accuracy = (1/n) Σ_i 1[ŷ_i = y_i] over the n scored rows; 1 is perfect.
+
+    Source: scikit-learn's ``accuracy_score``.
+    """
     from sklearn import metrics as skm
 
     return float(skm.accuracy_score(y_true, y_pred))
@@ -27,7 +32,14 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) 
 
 @register_metric("balanced_accuracy", direction="maximize")
 def balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> float:
-    """Mean recall over classes (robust to imbalance)."""
+    """Mean recall over classes (robust to imbalance).
+
+    balanced accuracy = (1/K) Σ_k TP_k / (TP_k + FN_k) over the K classes present in the
+    true labels: a constant prediction scores 1/K however skewed the classes are.
+
+    Source: Brodersen, Ong, Stephan & Buhmann (2010), "The balanced accuracy and its
+    posterior distribution", ICPR; scikit-learn's ``balanced_accuracy_score``.
+    """
     from sklearn import metrics as skm
 
     return float(skm.balanced_accuracy_score(y_true, y_pred))
@@ -35,7 +47,14 @@ def balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labe
 
 @register_metric("f1_macro", direction="maximize")
 def f1_macro(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> float:
-    """Unweighted mean of per-class F1 scores."""
+    """Unweighted mean of per-class F1 scores.
+
+    F1_k = 2 P_k R_k / (P_k + R_k), with precision P_k = TP_k / (TP_k + FP_k) and recall
+    R_k = TP_k / (TP_k + FN_k); f1_macro = (1/K) Σ_k F1_k over the dataset's K classes
+    (a class neither present nor predicted in the test rows scores 0).
+
+    Source: scikit-learn's ``f1_score(average="macro")``.
+    """
     from sklearn import metrics as skm
 
     return float(skm.f1_score(y_true, y_pred, average="macro", labels=labels, zero_division=0))
@@ -45,7 +64,18 @@ def f1_macro(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) 
 def roc_auc_ovr(
     y_true: np.ndarray, y_pred: np.ndarray, y_proba: np.ndarray, labels: Sequence[Any] | None
 ) -> float:
-    """Area under the ROC curve; one-vs-rest macro average for several classes."""
+    """Area under the ROC curve; one-vs-rest macro average for several classes.
+
+    Two classes: AUC = P(p(x⁺) > p(x⁻)) + ½ P(p(x⁺) = p(x⁻)) for a random positive x⁺
+    and negative x⁻, with p the probability of the second class in ``labels``. Several:
+    the mean over classes k of the AUC of class k against the rest, on its probability
+    column; a class absent from the test rows is left out and the other columns
+    renormalised. 1 is perfect, 0.5 is chance.
+
+    Source: Fawcett (2006), "An introduction to ROC analysis", Pattern Recognition
+    Letters 27(8), for the AUC and one-vs-rest; averaged unweighted (macro), as
+    scikit-learn's ``roc_auc_score(multi_class="ovr")``.
+    """
     import numpy as np
     from sklearn import metrics as skm
 
@@ -68,7 +98,13 @@ def roc_auc_ovr(
 def log_loss(
     y_true: np.ndarray, y_pred: np.ndarray, y_proba: np.ndarray, labels: Sequence[Any] | None
 ) -> float:
-    """Cross-entropy of the predicted class probabilities."""
+    """Cross-entropy of the predicted class probabilities.
+
+    log loss = −(1/n) Σ_i ln p_i(y_i), the mean negative log probability given to each
+    row's true class (scikit-learn clips probabilities away from 0 and 1); 0 is perfect.
+
+    Source: scikit-learn's ``log_loss``.
+    """
     from sklearn import metrics as skm
 
     return float(skm.log_loss(y_true, y_proba, labels=labels))
@@ -76,7 +112,13 @@ def log_loss(
 
 @register_metric("r2", direction="maximize", tasks=REGRESSION)
 def r2(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> float:
-    """Coefficient of determination."""
+    """Coefficient of determination.
+
+    R² = 1 − Σ_i (y_i − ŷ_i)² / Σ_i (y_i − ȳ)², with ȳ the mean of the test rows' targets:
+    1 is perfect, 0 is predicting that mean, and it is negative for worse.
+
+    Source: scikit-learn's ``r2_score``.
+    """
     from sklearn import metrics as skm
 
     return float(skm.r2_score(y_true, y_pred))
@@ -84,7 +126,12 @@ def r2(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> flo
 
 @register_metric("rmse", direction="minimize", tasks=REGRESSION)
 def rmse(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> float:
-    """Root mean squared error."""
+    """Root mean squared error.
+
+    RMSE = √((1/n) Σ_i (y_i − ŷ_i)²), in the target's units; 0 is perfect.
+
+    Source: the square root of scikit-learn's ``mean_squared_error``.
+    """
     import numpy as np
     from sklearn import metrics as skm
 
@@ -93,7 +140,12 @@ def rmse(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> f
 
 @register_metric("mae", direction="minimize", tasks=REGRESSION)
 def mae(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: Any) -> float:
-    """Mean absolute error."""
+    """Mean absolute error.
+
+    MAE = (1/n) Σ_i |y_i − ŷ_i|, in the target's units; 0 is perfect.
+
+    Source: scikit-learn's ``mean_absolute_error``.
+    """
     from sklearn import metrics as skm
 
     return float(skm.mean_absolute_error(y_true, y_pred))

@@ -34,7 +34,7 @@ from optuna.distributions import distribution_to_json, json_to_distribution
 from optuna.trial import TrialState
 
 from bakeoff._seeding import derive_seed
-from bakeoff.protocol._isolation import IsolatedTrial, TrialLimits
+from bakeoff.protocol._isolation import IsolatedTrial, TrialLimitError, TrialLimits
 from bakeoff.store import TrialRecord
 from bakeoff.tuning import SearchSpace, make_sampler_factory
 from bakeoff.tuning._optuna_seams import tell
@@ -455,8 +455,17 @@ def _evaluate(
         return TrialState.PRUNED, None, None
     except KeyboardInterrupt:
         raise
+    except TrialLimitError as exc:
+        # A limit the study set, not a bug: its reason and what to change, no traceback.
+        return TrialState.FAIL, None, f"{exc}. {_LIMIT_HINT}"
     except Exception:
         return TrialState.FAIL, None, traceback.format_exc()
+
+
+_LIMIT_HINT = (
+    "Raise tuning.trial_timeout / tuning.trial_memory (or leave them out) if the "
+    "configuration should be allowed to finish"
+)
 
 
 class _DistributionEncoder:

@@ -36,7 +36,7 @@ _RAY_ADDRESS = re.compile(r"^(ray://)?[A-Za-z0-9_.\-\[\]:]+:[0-9]{1,5}$")
 class _Strict(BaseModel):
     """Refuses unknown keys with the closest valid one and the full list."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_attribute_docstrings=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -65,22 +65,27 @@ class DatasetSpec(_Strict):
     """
 
     name: str | None = Field(None, pattern=NAME_PATTERN)
+    """a registered dataset's name, or the name a file or generated dataset gets in results"""
     path: str | None = None
+    """a CSV, TSV or Parquet file, relative to the study file's folder"""
     target: str | None = None
-    task: Literal["classification", "regression", "synthesis"] | None = Field(
-        None,
-        description="classification or regression (inferred from the target when "
-        "omitted), or synthesis: cells fit a generator on the training rows and score the "
-        "table it samples (for a suite or collection: every member)",
-    )
+    """the column to predict (required for a file, unless its reader has one)"""
+    task: Literal["classification", "regression", "synthesis"] | None = None
+    """classification or regression, inferred from the target when left out; or synthesis:
+    cells fit a generator on the training rows and score the table it samples (on a suite
+    or collection: every member)"""
     drop: list[str] = Field(default_factory=list)
+    """columns to leave out (identifiers, columns that leak the target)"""
     types: dict[str, FeatureKind] = Field(
         default_factory=dict,
         description="feature kinds overriding the inferred ones, e.g. {zip: categorical}",
     )
     description: str = ""
+    """free text kept with the dataset"""
     license: str = ""
+    """the data's licence, kept with it and printed in reports"""
     citation: str = ""
+    """how to cite the data, kept with it and printed in reports"""
     reader: str | None = Field(
         None,
         pattern=NAME_PATTERN,
@@ -97,7 +102,9 @@ class DatasetSpec(_Strict):
         "lists them",
     )
     suite: str | None = None
+    """a named suite of datasets (bakeoff datasets suites)"""
     collection: str | None = None
+    """a registered collection, or a folder with a collection.yaml"""
     exclude: list[str] = Field(
         default_factory=list, description="datasets of the suite or collection to leave out"
     )
@@ -162,13 +169,16 @@ class ModelSpec(_Strict):
     """A model: a registered name, fixed parameters and search-space overrides."""
 
     name: str
+    """a registered model (bakeoff models list)"""
     label: str | None = Field(
         None,
         pattern=NAME_PATTERN,
         description="name in results, to use one model twice with different settings",
     )
     params: dict[str, Any] = Field(default_factory=dict)
+    """fixed parameters, passed to every configuration and removed from the search"""
     search_space: dict[str, Param] = Field(default_factory=dict)
+    """parameters to search, replacing or adding to the model's default space"""
     tune: bool = Field(
         True,
         description="false: one trial with the default (and fixed) parameters, e.g. to "
@@ -209,8 +219,11 @@ class SplitSpec(_Strict):
     """
 
     kind: Literal["holdout", "leave_one_group_out", "kfold"] = "holdout"
+    """holdout, leave_one_group_out or kfold: how each cell's test rows are chosen"""
     test_size: float = Field(0.25, gt=0, lt=1)
+    """holdout: the share of rows (or of groups) kept for testing, stratified for classification"""
     group: str | None = Field(None, min_length=1)
+    """a column whose values are held out whole (leave_one_group_out, or holdout by group)"""
     folds: int = Field(5, ge=2, le=1000, description="outer folds of kind: kfold")
     dirichlet_draws: int = Field(
         0,
@@ -219,6 +232,7 @@ class SplitSpec(_Strict):
         description="test re-samples with a Dirichlet-drawn class composition (0: none)",
     )
     dirichlet_alpha: float = Field(1.0, gt=0, le=1e6)
+    """the Dirichlet concentration of the dirichlet_draws' class compositions"""
 
     @model_validator(mode="after")
     def _group_with_its_kind(self) -> SplitSpec:
@@ -251,8 +265,11 @@ class TuningSpec(_Strict):
     """How each cell is tuned."""
 
     method: str = "tpe"
+    """the sampler: grid, random, tpe, gp, cmaes, qmc, nsga2, auto, none or ray_tune"""
     n_trials: int = Field(50, ge=1)
+    """trials per cell (grid: at most the grid's size)"""
     timeout: float | None = Field(None, gt=0)
+    """seconds of tuning per cell; no new trial starts after it"""
     trial_timeout: float | None = Field(
         None,
         gt=0,
@@ -268,7 +285,9 @@ class TuningSpec(_Strict):
         "then runs in a child process)",
     )
     cv: int = Field(5, ge=2)
+    """inner cross-validation folds that score each trial (stratified for classification)"""
     sampler_options: dict[str, Any] = Field(default_factory=dict)
+    """keyword arguments for the Optuna sampler"""
     pruner: Literal["none", "median", "percentile", "asha", "hyperband"] = Field(
         "none",
         description="stop hopeless trials early, on the inner-CV folds (or a finer "
@@ -312,6 +331,7 @@ class TuningSpec(_Strict):
         "of at least min_delta",
     )
     min_delta: float = Field(0.0, ge=0, allow_inf_nan=False)
+    """the smallest gain that counts as an improvement for patience"""
     parallel_trials: int = Field(
         1,
         ge=1,
@@ -441,6 +461,7 @@ class ExecutionSpec(_Strict):
     """Where and how cells run."""
 
     n_jobs: int = Field(1, ge=1)
+    """worker processes running cells in parallel"""
     max_cpu_seconds: float | None = Field(
         None,
         gt=0,
@@ -508,7 +529,9 @@ class ArtifactsSpec(_Strict):
     """What to keep besides the database."""
 
     models: bool = False
+    """save each cell's refitted pipeline (joblib)"""
     path: str | None = None
+    """where to save them; default bakeoff-artifacts/ beside the SQLite file"""
 
 
 Budget = Annotated[int, Field(gt=0)] | Literal["full"]
@@ -518,16 +541,25 @@ class StudySpec(_Strict):
     """A whole study, as written in ``study.yaml``."""
 
     study: str = Field(pattern=NAME_PATTERN)
+    """the study's name, unique within a store"""
     description: str = ""
+    """free text, kept with the study"""
     seed: int = Field(0, ge=0, le=MAX_SEED)
+    """the master seed; every other seed derives from it and the cell's key"""
     imports: list[str] = Field(default_factory=list)
+    """Python modules to import first (they register your models, datasets, metrics)"""
     datasets: list[DatasetSpec] = Field(min_length=1)
+    """registered names, files, generated datasets, suites or collections"""
     models: list[ModelSpec] = Field(min_length=1)
+    """registered names, or entries with fixed parameters and search-space changes"""
     budgets: list[Budget] = Field(default_factory=lambda: ["full"], min_length=1)  # type: ignore[arg-type]  # pydantic infers list[str]
+    """training rows per cell: positive integers and/or full"""
     seeds: list[Annotated[int, Field(ge=0, le=MAX_SEED)]] = Field(
         default_factory=lambda: [0], min_length=1, max_length=MAX_SEEDS
     )
+    """a count (3 means [0, 1, 2]) or a list of seeds; each re-splits the data"""
     split: SplitSpec = Field(default_factory=SplitSpec)
+    """how each cell's test rows are chosen"""
     metrics: (
         list[MetricEntry]
         | dict[Literal["classification", "regression", "synthesis"], list[MetricEntry]]
@@ -538,9 +570,15 @@ class StudySpec(_Strict):
         "{name: csmf_accuracy, csmf_method: probabilities}; per task as a mapping",
     )
     tuning: TuningSpec = Field(default_factory=TuningSpec)
+    """how each cell is tuned"""
     execution: ExecutionSpec = Field(default_factory=ExecutionSpec)
+    """where and how cells run"""
     storage: str | None = None
+    """the store's URL (default sqlite:///bakeoff.db); a relative SQLite path starts from the study
+    file's folder
+    """
     artifacts: ArtifactsSpec = Field(default_factory=ArtifactsSpec)
+    """what to keep besides the database"""
 
     @field_validator("datasets", "models", mode="before")
     @classmethod

@@ -25,11 +25,14 @@ Choice = str | int | float | bool | None
 
 
 class _ParamBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     #: Suggest this parameter only when every named earlier parameter takes one of the
     #: listed values.
     when: dict[str, list[Choice]] | None = None
+    """search this parameter only when an earlier categorical one takes one of these values, e.g.
+    {penalty: [elasticnet]}
+    """
 
     def grid_values(self) -> list[Any] | None:
         """The values ``method: grid`` tries, or ``None`` if the parameter has none."""
@@ -48,11 +51,17 @@ class IntParam(_ParamBase):
     """An integer in ``[low, high]``, optionally on a log scale or with a step."""
 
     type: Literal["int"] = "int"
+    """int"""
     low: int
+    """the smallest value"""
     high: int
+    """the largest value"""
     step: int = Field(1, ge=1)
+    """the spacing of the values searched"""
     log: bool = False
+    """sample on a log scale"""
     grid: list[int] | None = None
+    """the values method: grid walks through (a range of at most 10 values is its own grid)"""
 
     @model_validator(mode="after")
     def _check(self) -> IntParam:
@@ -81,11 +90,17 @@ class FloatParam(_ParamBase):
     """A float in ``[low, high]``, optionally on a log scale or with a step."""
 
     type: Literal["float"] = "float"
+    """float"""
     low: float
+    """the smallest value"""
     high: float
+    """the largest value"""
     step: float | None = Field(None, gt=0)
+    """the spacing of the values searched (none: continuous)"""
     log: bool = False
+    """sample on a log scale"""
     grid: list[float] | None = None
+    """the values method: grid walks through"""
 
     @model_validator(mode="after")
     def _check(self) -> FloatParam:
@@ -110,7 +125,9 @@ class CategoricalParam(_ParamBase):
     """One of a list of choices (str, int, float, bool or null)."""
 
     type: Literal["categorical"] = "categorical"
+    """categorical"""
     choices: list[Choice] = Field(min_length=1)
+    """the values to choose from (also its grid)"""
 
     @model_validator(mode="after")
     def _check(self) -> CategoricalParam:
