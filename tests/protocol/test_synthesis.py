@@ -316,3 +316,22 @@ def test_a_weighted_selection_refits_the_best_weighted_trial(
     chosen = bakeoff.pareto("synthesis_toy", storage=store_url).query("chosen")
     assert chosen["value_test_x_mean_gap"].item() == trials["value_test_x_mean_gap"].min()
     assert "weighted" in chosen["reason"].item()
+
+
+def test_the_cpu_budget_and_the_timeout_stop_a_synthesis_search(
+    synthesis_study: Callable[..., bakeoff.Study], tmp_path: Path
+) -> None:
+    # A spent CPU budget: the first cell's search stops after its first trial.
+    url = f"sqlite:///{tmp_path / 'cpu.db'}"
+    study = synthesis_study(tuning={"n_trials": 5}, seeds=2, execution={"max_cpu_seconds": 1e-6})
+    summary = study.run(storage=url, n_jobs=1, progress=False)
+    assert summary.states["complete"] == 1 and summary.states["pending"] == 1
+    done = bakeoff.results("synthesis_toy", storage=url).query("status == 'complete'").iloc[0]
+    assert done["stop_reason"] == "cpu_budget" and done["n_trials"] == 1
+    # A timeout spent before the first trial: nothing is fitted, the cell says why.
+    url = f"sqlite:///{tmp_path / 'timeout.db'}"
+    FITTED.clear()
+    study = synthesis_study(tuning={"n_trials": 5, "timeout": 1e-6})
+    assert study.run(storage=url, n_jobs=1, progress=False).exit_code == 1
+    failed = bakeoff.results("synthesis_toy", storage=url).iloc[0]
+    assert "timeout reached before the first trial" in failed["error"] and not FITTED
