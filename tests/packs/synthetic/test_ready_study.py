@@ -92,11 +92,17 @@ def test_the_reduced_ready_study_answers_its_questions(tmp_path: Path) -> None:
     assert set(pareto[pareto["chosen"]]["reason"].str.contains("knee")) == {True}
     defaults = results[results["model"].str.endswith("_default")]
     assert (defaults["n_trials"] == 1).all()
-    # A Gaussian copula keeps the features' relation to the target, which the
-    # independent baseline breaks: its train-on-synthetic utility is higher. (With 2
-    # epochs the networks are not expected to beat anything.)
-    by_model = results.groupby("model")["test_tstr"].mean()
-    assert by_model["gaussian_copula_default"] > by_model["independent"]
+    # Every model's sample is judged against the same real rows: trtr is one number per
+    # dataset, budget and seed.
+    assert (results.groupby(["dataset", "budget", "seed"])["test_trtr"].nunique() == 1).all()
+    # A Gaussian copula keeps the measurements' relation to the penguins' species, which
+    # the independent baseline breaks: its train-on-synthetic accuracy is far higher
+    # (0.64–0.81 against 0.26–0.54 over four seeds tried by hand; on birthwt, whose
+    # target the features barely predict, the two overlap). With 2 epochs the networks
+    # are not expected to beat anything.
+    full = results[(results["dataset"] == "penguins") & (results["budget"] == float("inf"))]
+    tstr = full.set_index("model")["test_tstr"]
+    assert tstr["gaussian_copula_default"] > tstr["independent"]
     out = tmp_path / "report"
     done = run_cli(
         "report", "synthetic", "--storage", url, "--out", str(out), "--baseline", "independent"
