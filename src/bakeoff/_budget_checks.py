@@ -61,7 +61,7 @@ def _dataset_problems(
 ) -> list[str]:
     cv = spec.tuning.cv
     y = dataset.y.to_numpy()
-    classification = dataset.task == "classification"
+    classification = dataset.target_task == "classification"
     orders = []
     n_train = 0
     for seed in spec.seeds:
@@ -101,7 +101,7 @@ def _dataset_problems(
 
 
 def _unsplittable(spec: StudySpec, dataset: Dataset, exc: ValueError) -> str:
-    n_classes = len(dataset.classes) if dataset.task == "classification" else 0
+    n_classes = len(dataset.classes) if dataset.target_task == "classification" else 0
     n_test = math.ceil(spec.split.test_size * dataset.n_rows)
     classes = f" and {n_classes} classes" if n_classes else ""
     need = (

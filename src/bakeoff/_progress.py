@@ -72,7 +72,10 @@ class RunDisplay:
                     "best": None,
                 }
             elif kind == "trial" and key in self._running:
-                self._running[key].update(trial=event["number"] + 1, best=event["best"])
+                self._running[key].update(trial=event["number"] + 1, best=event["best"], epoch=None)
+            elif kind == "epoch" and key in self._running:
+                # A generator that trains in epochs (synthesis cells) shows how far it is.
+                self._running[key]["epoch"] = f"epoch {event['done']}/{event['total']}"
             elif kind == "cell_finished":
                 info = self._running.pop(key, {"label": key[:12]})
                 # An interrupted cell is not done: the next run resumes it.
@@ -107,9 +110,10 @@ class RunDisplay:
         table.add_column("best cv", justify="right")
         for info in self._running.values():
             best = info["best"]
+            epoch = info.get("epoch")
             table.add_row(
                 Text(info["label"]),
-                f"{info['trial']}/{info['n_trials']}",
+                f"{info['trial']}/{info['n_trials']}" + (f" ({epoch})" if epoch else ""),
                 "" if best is None else f"{best:.4f}",
             )
         return Group(self._progress, table)

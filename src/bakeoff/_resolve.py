@@ -20,7 +20,7 @@ from bakeoff._optional import require_optional
 from bakeoff._problems import Problems
 from bakeoff._ray_tune_checks import check_scheduler, ray_tune_model_problem
 from bakeoff._registry import suggest
-from bakeoff.datasets import Dataset, FeatureKind
+from bakeoff.datasets import SYNTHESIS, Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
 from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
 from bakeoff.protocol._objectives import FIT_SECONDS
@@ -32,6 +32,18 @@ __all__ = ["DEFAULT_METRICS", "Resolution", "resolve"]
 DEFAULT_METRICS = {
     "classification": ["accuracy", "f1_macro", "roc_auc_ovr"],
     "regression": ["rmse", "r2", "mae"],
+    # Registered by the synthetic-data pack (bakeoff.packs.synthetic), which ships with
+    # bakeoff; the first two are searched together unless tuning.objectives says otherwise.
+    "synthesis": [
+        "tstr",
+        "quality_score",
+        "trtr",
+        "tstr_ratio",
+        "column_shapes",
+        "column_pair_trends",
+        "dcr_ratio",
+        "exact_copies",
+    ],
 }
 
 
@@ -402,7 +414,7 @@ def _folds_held_out(
             dataset.y.to_numpy(),
             n_splits=k,
             seed=derive_seed(spec.seed, dataset.fingerprint, "outer-folds"),
-            stratify=dataset.task == "classification",
+            stratify=dataset.target_task == "classification",
         )
         for i, rows in enumerate(folds, start=1):
             name = f"{dataset.name}.fold{i}"
@@ -544,6 +556,13 @@ def _load_datasets(spec: StudySpec, base_dir: Path, problems: Problems) -> dict[
 
 
 def _load_entry(field: str, entry: DatasetSpec, base_dir: Path) -> list[Dataset]:
+    loaded = _load_tables(field, entry, base_dir)
+    if entry.task == SYNTHESIS:
+        return [dataset.for_synthesis() for dataset in loaded]
+    return loaded
+
+
+def _load_tables(field: str, entry: DatasetSpec, base_dir: Path) -> list[Dataset]:
     if entry.suite is not None:
         try:
             members = dataset_registry.suite_members(entry.suite)
@@ -635,6 +654,9 @@ def _resolve_model(
         model = model_registry.get(entry.name)
     except UnknownNameError as exc:
         raise UnknownNameError(f"{field}.name: {exc}") from None
+    if model.needs_extra is not None:
+        module, extra = model.needs_extra
+        require_optional(module, extra=extra, purpose=f"{field}: model '{model.name}'")
     fixed = model.default_params() | entry.params
     _check_param_names(field, entry, model, tasks)
     try:

@@ -148,6 +148,7 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
     with _open(storage) as store:
         raw = store.trials_frame(name)
         objectives = _objectives(store, name)
+        searched = _cell_objectives(store, name)
     if raw.empty:
         return pd.DataFrame(
             columns=[
@@ -163,6 +164,10 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
         )
     decoded = raw["values_json"].map(_json)
     values = decoded.map(lambda v: (v or [np.nan])[0])
+    # A cell's own objectives where its search says (a synthesis cell searches two by
+    # default), else the spec's.
+    per_row = [searched.get(key, objectives) for key in raw["cell_key"]]
+    named = list(dict.fromkeys(o for row in per_row if len(row) > 1 for o in row))
     frame = pd.DataFrame(
         {
             "study": name,
@@ -176,11 +181,17 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
             "steps": raw["intermediate_json"].map(lambda v: len(_json(v, {}))),
             "value": values.astype(float),
             **{
-                f"value_{objective}": decoded.map(
-                    lambda v, j=j: v[j] if v and len(v) > j else np.nan
-                ).astype(float)
-                for j, objective in enumerate(objectives)
-                if len(objectives) > 1
+                f"value_{objective}": pd.Series(
+                    [
+                        v[row.index(objective)]
+                        if v and objective in row and len(v) > row.index(objective)
+                        else np.nan
+                        for v, row in zip(decoded, per_row, strict=True)
+                    ],
+                    index=raw.index,
+                    dtype=float,
+                )
+                for objective in named
             },
             "params": raw["params_json"],
             "fold_scores": raw["user_attrs_json"].map(_fold_scores),
@@ -199,6 +210,17 @@ def _perturbations(user_attrs: Any) -> str | None:
     trial (``source``, a trial number), and its parameters before and after."""
     found = _json(user_attrs, {}).get("perturbations")
     return json.dumps(found, sort_keys=True) if found else None
+
+
+def _cell_objectives(store: Store, name: str) -> dict[str, list[str]]:
+    """Each finished cell's searched objectives, as its search account names them."""
+    cells = store.cells_frame(name)
+    found = {}
+    for key, text in zip(cells.get("cell_key", []), cells.get("search_json", []), strict=True):
+        objectives = _json(text, {}).get("objectives")
+        if objectives:
+            found[str(key)] = list(objectives)
+    return found
 
 
 def _objectives(store: Store, name: str) -> list[str]:

@@ -23,7 +23,7 @@ from bakeoff.datasets import meta_features
 from bakeoff.design import Cell
 from bakeoff.exceptions import BakeoffWarning
 from bakeoff.executors import Executor, LocalExecutor, RayExecutor
-from bakeoff.protocol import CellOutcome, CellTask, Event
+from bakeoff.protocol import CellOutcome, CellTask, Event, default_objectives
 from bakeoff.spec import StudySpec, parse_spec, read_yaml
 from bakeoff.store import (
     DEFAULT_STORAGE,
@@ -444,7 +444,10 @@ class Study:
             owner=owner,
             lease_seconds=self.spec.execution.lease_seconds,
             run_id=run_id,
-            objectives=tuple(tuning.objectives or ()),
+            objectives=tuple(
+                tuning.objectives
+                or default_objectives(str(dataset.task), resolution.metrics[str(dataset.task)])
+            ),
             pruner=tuning.pruner,
             pruner_options=tuning.pruner_options,
             patience=tuning.patience,

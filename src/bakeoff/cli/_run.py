@@ -160,12 +160,18 @@ def execute(
     if n_jobs:
         run_args += ["--n-jobs", str(n_jobs)]
     n_cells = len(resolution.cells)
+    # Synthesis cells score each trial on a validation share of the budget, not on folds.
+    synthesis = all(d.task == "synthesis" for d in resolution.datasets.values())
+    validation = (
+        f"validation share {study.spec.split.test_size:g}"
+        if synthesis
+        else f"{study.spec.tuning.cv}-fold CV"
+    )
     console.print(
         f"Study [bold]{escape(study.name)}[/]: {len(resolution.models)} models × "
         f"{len(resolution.datasets)} datasets × {len(study.spec.budgets)} budgets × "
         f"{len(study.spec.seeds)} seeds = {n_cells} cells; tuning "
-        f"{study.spec.tuning.method}, {study.spec.tuning.n_trials} trials, "
-        f"{study.spec.tuning.cv}-fold CV.",
+        f"{study.spec.tuning.method}, {study.spec.tuning.n_trials} trials, {validation}.",
         highlight=False,
     )
     if study.spec.tuning.method == "auto":

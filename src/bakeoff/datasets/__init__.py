@@ -27,7 +27,7 @@ from bakeoff.datasets._suites import (
 )
 
 if TYPE_CHECKING:
-    from bakeoff.datasets._base import TASKS, Dataset, TaskKind, infer_task
+    from bakeoff.datasets._base import SYNTHESIS, TASKS, Dataset, TaskKind, infer_task
     from bakeoff.datasets._cache import cache_dir
     from bakeoff.datasets._collections import (
         COLLECTION_FILE,
@@ -49,6 +49,7 @@ __all__ = [
     "COLLECTION_FILE",
     "FEATURE_KINDS",
     "META_FEATURES",
+    "SYNTHESIS",
     "TASKS",
     "Collection",
     "CollectionEntry",
@@ -90,6 +91,7 @@ __all__ = [
 __getattr__, __dir__ = lazy_attributes(
     __name__,
     {
+        "SYNTHESIS": "bakeoff.datasets._base:SYNTHESIS",
         "TASKS": "bakeoff.datasets._base:TASKS",
         "Dataset": "bakeoff.datasets._base:Dataset",
         "TaskKind": "bakeoff.datasets._base:TaskKind",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,16 +16,28 @@ from bakeoff.datasets._fingerprint import fingerprint_frame
 from bakeoff.datasets._types import FeatureKind, explain_feature_kinds
 from bakeoff.exceptions import BakeoffWarning, DatasetError
 
-__all__ = ["TASKS", "Dataset", "TaskKind", "explain_task", "fingerprint_frame", "infer_task"]
+__all__ = [
+    "SYNTHESIS",
+    "TASKS",
+    "Dataset",
+    "TaskKind",
+    "explain_task",
+    "fingerprint_frame",
+    "infer_task",
+]
 
-TaskKind = Literal["classification", "regression"]
+TaskKind = Literal["classification", "regression", "synthesis"]
+#: The task kinds a target column has: what a table is loaded and validated as.
 TASKS: tuple[TaskKind, ...] = ("classification", "regression")
+#: The task kind of a dataset whose cells fit a generator and score the table it samples
+#: (:meth:`Dataset.for_synthesis`); its target keeps its own kind (``target_task``).
+SYNTHESIS: TaskKind = "synthesis"
 
 #: An integer target with at most this many distinct values is taken as class labels.
 MAX_INFERRED_CLASSES = 20
 
 
-def infer_task(target: pd.Series) -> TaskKind:
+def infer_task(target: pd.Series) -> Literal["classification", "regression"]:
     """Guess the task kind from the target column.
 
     Text, categorical and boolean targets are classification; numbers are regression
@@ -33,7 +46,7 @@ def infer_task(target: pd.Series) -> TaskKind:
     return explain_task(target)[0]
 
 
-def explain_task(target: pd.Series) -> tuple[TaskKind, str]:
+def explain_task(target: pd.Series) -> tuple[Literal["classification", "regression"], str]:
     """The task :func:`infer_task` infers, and why, in words."""
     values = target.dropna()
     distinct = values.nunique()
@@ -92,6 +105,10 @@ class Dataset:
     dropped: dict[str, str] = field(init=False, default_factory=dict)
     #: Why the task is what it is ("declared", or what was inferred from the target).
     task_reason: str = field(init=False, default="")
+    #: The target's own kind, ``"classification"`` or ``"regression"``: the task itself,
+    #: except for a synthesis dataset, whose evaluators (train on synthetic, test on
+    #: real) are classifiers or regressors by it.
+    target_task: TaskKind = field(init=False, default="classification")
 
     def __post_init__(self) -> None:
         self._validate()
@@ -159,8 +176,12 @@ class Dataset:
         if len(frame.columns) < 2:
             raise DatasetError(f"{where} has no feature columns besides the target.")
         task, self.task_reason = (
-            (self.task, "declared") if self.task else explain_task(frame[self.target])
+            (self.task, "declared")
+            if self.task and self.task != SYNTHESIS
+            else explain_task(frame[self.target])
         )
+        if self.task == SYNTHESIS:
+            self.task_reason = f"declared synthesis; the target is {self.task_reason}"
         if task not in TASKS:
             raise DatasetError(f"{where}: task must be one of {list(TASKS)}, but got {task!r}.")
         if _is_wide_integer(frame[self.target]):
@@ -200,10 +221,21 @@ class Dataset:
                 f"finite value or leave them empty (missing values are imputed)."
             )
         self.frame = frame.reset_index(drop=True)
-        self.task = task
+        self.task = SYNTHESIS if self.task == SYNTHESIS else task
+        self.target_task = task
         self.feature_kinds = kinds
         self.kind_reasons = {c: explained[c][1] for c in kinds}
         self.dropped = dropped
+
+    def for_synthesis(self) -> Dataset:
+        """The same table as a ``synthesis`` dataset: its cells fit a generator on the
+        training rows and score the table it samples (the target keeps its kind)."""
+        if self.task == SYNTHESIS:
+            return self
+        synthesis = copy.copy(self)
+        synthesis.task = SYNTHESIS
+        synthesis.task_reason = f"declared synthesis ({self.task} target: {self.task_reason})"
+        return synthesis
 
     @property
     def X(self) -> pd.DataFrame:

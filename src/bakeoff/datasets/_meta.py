@@ -66,7 +66,7 @@ def compute_meta_features(dataset: Dataset) -> dict[str, float | None]:
     categorical = dataset.categorical_columns
     numeric = dataset.numeric_columns
     n_features = X.shape[1]
-    classification = dataset.task == "classification"
+    classification = dataset.target_task == "classification"
     values: dict[str, float | None] = {
         "rows": float(len(X)),
         "features": float(n_features),

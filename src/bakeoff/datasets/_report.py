@@ -73,7 +73,7 @@ def report(dataset: Dataset) -> DatasetReport:
     """How ``dataset`` is read: its task and why, target summary, columns, drops, warnings."""
     frame = dataset.frame
     y = dataset.y
-    if dataset.task == "classification":
+    if dataset.target_task == "classification":
         counts = y.value_counts()
         summary = [(str(label), str(int(n))) for label, n in counts.items()]
     else:

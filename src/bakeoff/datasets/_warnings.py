@@ -41,7 +41,7 @@ def dataset_warnings(dataset: Dataset) -> list[str]:
                 f"with `types: {{{column}: id}}` or `drop: [{column}]`; if it is a real "
                 f"category, say so with `types: {{{column}: categorical}}`."
             )
-    for suspect in leak_suspects(frame, dataset.target, str(dataset.task)):
+    for suspect in leak_suspects(frame, dataset.target, str(dataset.target_task)):
         if suspect.column in declared:
             continue
         messages.append(

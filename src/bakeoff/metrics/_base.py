@@ -10,13 +10,51 @@ from bakeoff._registry import Registry
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
-__all__ = ["Metric", "get", "list_metrics", "register_metric"]
+__all__ = ["SYNTHESIS", "Metric", "SynthesisTables", "get", "list_metrics", "register_metric"]
+
+#: The task kind whose metrics score tables (:class:`SynthesisTables`), not predictions.
+SYNTHESIS = "synthesis"
 
 Direction = Literal["maximize", "minimize"]
 MetricFunction = Callable[..., float]
 
 _REGISTRY: Registry[Metric] = Registry("metric", "bakeoff metrics list")
+
+
+@dataclass(frozen=True)
+class SynthesisTables:
+    """What a synthesis metric scores: a sampled table beside the real ones.
+
+    Every table holds the features and the target, with the same columns. During tuning
+    ``real`` is the part of the budget's rows the generator was fitted on and
+    ``holdout`` the validation rows carved from the budget; for the final scores
+    ``real`` is all the budget's rows and ``holdout`` the outer test split, which the
+    generator never sees.
+
+    Attributes:
+        real: The real rows the generator was fitted on.
+        synthetic: The rows it sampled.
+        holdout: Real rows it never saw (utility is tested on them; privacy compares
+            their distances to ``real`` with the synthetic rows').
+        target: The target column.
+        target_task: ``"classification"`` or ``"regression"``: what the evaluators are.
+        kinds: Each column's kind (``numeric``, ``categorical``, ``boolean``,
+            ``datetime``), the target's included.
+        seed: Seed for the metrics' own randomness (evaluators, detection folds).
+        cache: Shared by the metrics scoring these tables, so that ``tstr``,
+            ``trtr`` and ``tstr_ratio`` fit each evaluator once.
+    """
+
+    real: pd.DataFrame
+    synthetic: pd.DataFrame
+    holdout: pd.DataFrame
+    target: str
+    target_task: str
+    kinds: Mapping[str, str]
+    seed: int
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -27,7 +65,9 @@ class Metric:
     ``(n_samples, n_classes)`` array whose columns follow ``labels`` (``None`` for
     regression or when ``needs_proba`` is false). A metric that declares ``columns``
     (e.g. an error per region of the feature space) is also given ``X=``, the scored
-    rows' features (a DataFrame with at least those columns).
+    rows' features (a DataFrame with at least those columns). A metric of the
+    ``synthesis`` task scores tables instead: ``func(tables)`` with a
+    :class:`SynthesisTables` (see :meth:`score_tables`).
 
     Attributes:
         name: Registry name, used in study files and result columns (``test_<name>``).
@@ -98,6 +138,24 @@ class Metric:
             )
         return float(self.func(np.asarray(y_true), np.asarray(y_pred), y_proba, labels, X=X))
 
+    @property
+    def scores_tables(self) -> bool:
+        """Whether the metric scores a synthetic table (the ``synthesis`` task)."""
+        return SYNTHESIS in self.tasks
+
+    def score_tables(self, tables: SynthesisTables) -> float:
+        """Score a synthetic table against the real ones (a ``synthesis`` metric).
+
+        Raises:
+            ValueError: If the metric scores predictions, not tables.
+        """
+        if not self.scores_tables:
+            raise ValueError(
+                f"metric '{self.name}' scores predictions ({', '.join(self.tasks)}), not a "
+                f"synthetic table"
+            )
+        return float(self.func(tables))
+
     def better(self, a: float, b: float) -> bool:
         """Whether score ``a`` is strictly better than ``b``."""
         return a > b if self.direction == "maximize" else a < b
@@ -115,6 +173,9 @@ def register_metric(
     replace: bool = False,
 ) -> Callable[[MetricFunction], MetricFunction]:
     """Register ``func(y_true, y_pred, y_proba, labels) -> float`` as a metric.
+
+    With ``tasks=("synthesis",)`` the function is ``func(tables) -> float`` and scores a
+    :class:`SynthesisTables`.
 
     Examples:
         >>> @register_metric("error_rate", direction="minimize", replace=True)

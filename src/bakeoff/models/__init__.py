@@ -10,6 +10,7 @@ from bakeoff._lazy import lazy_attributes
 from bakeoff.models import _sklearn, _xgboost  # noqa: F401  (registers the shipped models)
 from bakeoff.models._base import (
     EstimatorModel,
+    Generator,
     Model,
     get,
     list_models,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ContiguousLabelClassifier",
     "EstimatorModel",
+    "Generator",
     "Model",
     "get",
     "list_models",

@@ -7,6 +7,9 @@ so a model only has to handle a numeric matrix.
 
 Any scikit-learn estimator joins a study through :func:`register_estimator`; a model
 that needs more logic (translating parameters, wrapping) subclasses :class:`Model`.
+
+A model of the ``synthesis`` task (a table generator) builds a :class:`Generator`
+instead: the protocol fits it on the real training table and samples a synthetic one.
 """
 
 from __future__ import annotations
@@ -14,21 +17,53 @@ from __future__ import annotations
 import importlib
 import warnings
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Protocol, Union, runtime_checkable
 
 from bakeoff._registry import Registry
 from bakeoff.tuning import SearchSpace
 
 if TYPE_CHECKING:
+    import pandas as pd
     from sklearn.base import BaseEstimator
 
 #: An estimator class (or factory), or its import path ``"package.module:Class"``, which
 #: is imported only when the first estimator is built.
 EstimatorFactory = Union["Callable[..., BaseEstimator]", str]
 
-__all__ = ["EstimatorModel", "Model", "get", "list_models", "register_estimator", "register_model"]
+__all__ = [
+    "EstimatorModel",
+    "Generator",
+    "Model",
+    "get",
+    "list_models",
+    "register_estimator",
+    "register_model",
+]
 
 _REGISTRY: Registry[Model] = Registry("model", "bakeoff models list")
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """What a ``synthesis`` model's :meth:`Model.build` returns: a table generator.
+
+    ``kinds`` gives every column's kind (``numeric``, ``categorical``, ``boolean``,
+    ``datetime``; the target's included), from the dataset's feature kinds, so that a
+    generator need not guess them. ``on_epoch(done, total)``, when given, is called as
+    training progresses (for a generator that trains in epochs).
+    """
+
+    def fit(
+        self,
+        table: pd.DataFrame,
+        kinds: Mapping[str, str],
+        *,
+        on_epoch: Callable[[int, int], None] | None = None,
+    ) -> Any:
+        """Learn the table (features and target)."""
+
+    def sample(self, n_rows: int) -> pd.DataFrame:
+        """``n_rows`` synthetic rows with the table's columns."""
 
 
 class Model:
@@ -56,6 +91,11 @@ class Model:
     #: Checkpoints one fit reports when ``resource`` is set, spread evenly over the fit
     #: (the same count whatever the configuration, so steps compare across trials).
     steps_per_fit: int = 10
+    #: ``(module, extra)``: the optional package the model needs and the bakeoff extra
+    #: that installs it, e.g. ``("sdv", "synthetic")``. A study naming the model is
+    #: refused before it runs when the module is missing (one message naming
+    #: ``pip install "bakeoff[extra]"``), instead of failing every cell.
+    needs_extra: tuple[str, str] | None = None
 
     def default_params(self) -> dict[str, Any]:
         """Fixed parameters applied to every configuration (a study may override them)."""
@@ -70,7 +110,8 @@ class Model:
 
         Args:
             params: Parameter values; fixed parameters already merged in.
-            task: ``"classification"`` or ``"regression"``.
+            task: ``"classification"`` or ``"regression"``; ``"synthesis"`` for a
+                generator, which returns a :class:`Generator` instead.
             random_state: Seed to pass to the estimator if it takes one.
         """
         raise NotImplementedError

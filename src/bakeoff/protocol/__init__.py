@@ -1,7 +1,9 @@
 """The cell protocol: split, subsample to budget, tune on inner CV, refit, score on test."""
 
 from bakeoff.datasets._preprocess import make_pipeline
-from bakeoff.protocol._cell import LOST, CellOutcome, Event, run_cell
+from bakeoff.protocol._cell import LOST, CellOutcome, Event
+from bakeoff.protocol._objectives import default_objectives
+from bakeoff.protocol._run import run_cell
 from bakeoff.protocol._split import (
     budget_order,
     budget_rows,
@@ -26,6 +28,7 @@ __all__ = [
     "budget_order",
     "budget_rows",
     "data_seeds",
+    "default_objectives",
     "dirichlet_resamples",
     "inner_folds",
     "make_pipeline",

@@ -1,4 +1,4 @@
-"""The protocol of one cell: split → budget → tune on inner CV → refit → score on test."""
+"""The supervised protocol of one cell: split → budget → tune on inner CV → refit → test."""
 
 from __future__ import annotations
 
@@ -31,12 +31,12 @@ from bakeoff.protocol._split import (
     train_test_rows,
 )
 from bakeoff.protocol._task import CellTask
-from bakeoff.protocol._tuner import SearchSettings, TuningOutcome, cpu_seconds, tune
+from bakeoff.protocol._tuner import SearchSettings, TuningOutcome, tune
 from bakeoff.store import CellPredictions, CellResult, CellStatus, Store, TrialRecord
 from bakeoff.tuning import make_pruner
 from bakeoff.tuning._selection import pareto_front, select
 
-__all__ = ["LOST", "CellOutcome", "Event", "run_cell"]
+__all__ = ["LOST", "CellOutcome", "Event", "run_supervised_cell"]
 
 Event = dict[str, Any]
 
@@ -103,32 +103,10 @@ def _predict(
     return y_pred, proba
 
 
-def run_cell(
+def run_supervised_cell(
     task: CellTask, dataset: Dataset, store: Store, emit: Callable[[Event], None]
 ) -> CellOutcome:
-    """Run (or resume) one cell and store everything it produces.
-
-    The executor has claimed the cell for ``task.owner``; every write is conditional
-    on still holding it, and a cell another runner took over meanwhile ends as
-    :data:`LOST` with nothing more written.
-
-    Never raises for a failure of the model: failed trials and cells are stored and
-    reported in the returned outcome. A ``KeyboardInterrupt`` during a trial marks the
-    trial and the cell interrupted and returns.
-    """
-    cpu_start = cpu_seconds()
-    try:
-        outcome = _run_cell(task, dataset, store, emit)
-    except LeaseLostError as exc:
-        emit({"event": "cell_finished", "key": task.cell_key, "status": LOST, "error": str(exc)})
-        outcome = CellOutcome(task.cell_key, task.label, LOST, error=str(exc))
-    outcome.cpu_seconds = cpu_seconds() - cpu_start
-    return outcome
-
-
-def _run_cell(
-    task: CellTask, dataset: Dataset, store: Store, emit: Callable[[Event], None]
-) -> CellOutcome:
+    """The classification and regression protocol (see :func:`bakeoff.protocol.run_cell`)."""
     seeds = _seeds(task)
     classification = dataset.task == "classification"
     labels = dataset.classes if classification else None

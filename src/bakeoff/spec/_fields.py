@@ -70,8 +70,10 @@ class DatasetSpec(_Strict):
     """a CSV, TSV or Parquet file, relative to the study file's folder"""
     target: str | None = None
     """the column to predict (required for a file, unless its reader has one)"""
-    task: Literal["classification", "regression"] | None = None
-    """classification or regression; inferred from the target when left out"""
+    task: Literal["classification", "regression", "synthesis"] | None = None
+    """classification or regression, inferred from the target when left out; or synthesis:
+    cells fit a generator on the training rows and score the table it samples (on a suite
+    or collection: every member)"""
     drop: list[str] = Field(default_factory=list)
     """columns to leave out (identifiers, columns that leak the target)"""
     types: dict[str, FeatureKind] = Field(
@@ -117,7 +119,7 @@ class DatasetSpec(_Strict):
             extra = [
                 k
                 for k in (*_ONE_DATASET_KEYS, "drop", "types", "reader", "options")
-                if getattr(self, k)
+                if getattr(self, k) and not (k == "task" and self.task == "synthesis")
             ]
             if extra:
                 raise ValueError(
@@ -150,7 +152,11 @@ class DatasetSpec(_Strict):
                 f"dataset '{self.name}' reads '{self.path}' but names no target; "
                 f"add `target: <column>`"
             )
-        file_only = [k for k in _ONE_DATASET_KEYS[2:] if getattr(self, k)]
+        file_only = [
+            k
+            for k in _ONE_DATASET_KEYS[2:]
+            if getattr(self, k) and not (k == "task" and self.task == "synthesis")
+        ]
         if self.path is None and file_only:
             raise ValueError(
                 f"dataset '{self.name}': `{file_only[0]}` applies to files only (a registered "
@@ -555,7 +561,9 @@ class StudySpec(_Strict):
     split: SplitSpec = Field(default_factory=SplitSpec)
     """how each cell's test rows are chosen"""
     metrics: (
-        list[MetricEntry] | dict[Literal["classification", "regression"], list[MetricEntry]] | None
+        list[MetricEntry]
+        | dict[Literal["classification", "regression", "synthesis"], list[MetricEntry]]
+        | None
     ) = Field(
         None,
         description="metric names, or entries with options such as "
