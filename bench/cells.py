@@ -333,7 +333,9 @@ def main() -> None:
     parser.add_argument(
         "--growth", default="200,2000,20000", help="cell counts of the growth series ('' for none)"
     )
-    parser.add_argument("--sizes", type=int, default=200, help="cells per store-size study")
+    parser.add_argument(
+        "--sizes", type=int, default=200, help="cells per store-size study (0 for none)"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="of the comparison, best kept")
     parser.add_argument("--quick", action="store_true", help="20 cells, no growth series")
     args = parser.parse_args()
@@ -346,7 +348,8 @@ def main() -> None:
         claim_costs(sizes or [20, 200], folder)
         if sizes:
             growth(sizes, folder, first)
-        store_sizes(args.sizes, folder)
+        if args.sizes > 0:
+            store_sizes(args.sizes, folder)
 
 
 if __name__ == "__main__":
