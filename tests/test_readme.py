@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,44 @@ def test_everything_the_readme_writes_is_ignored_by_git(tmp_path: Path) -> None:
             ["git", "-C", str(tmp_path), "check-ignore", "-q", str(probe.relative_to(tmp_path))]
         )
         assert ignored.returncode == 0, f"{path} would be an untracked file in the checkout"
+
+
+def first_setup_command() -> str:
+    """The README's first set-up command, as a newcomer pastes it."""
+    block = re.findall(r"```bash\n(.*?)```", README, flags=re.S)[0]
+    (line,) = [x for x in block.splitlines() if x.strip() and not x.startswith("#")]
+    return line
+
+
+@pytest.mark.slow
+def test_the_first_setup_command_works_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
+    # Word for word, as a newcomer would: a clean copy of the repository (what git
+    # tracks), a new virtual environment with nothing installed, the README's first
+    # command (install, run the quickstart study, write its report).
+    command = first_setup_command()
+    assert command.startswith("pip install -e") and "bakeoff run" in command
+    clone = tmp_path / "bakeoff"
+    if (ROOT / ".git").exists():
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    else:  # an unpacked source tree
+        shutil.copytree(ROOT, clone, ignore=shutil.ignore_patterns("*.db", ".venv", "site"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "VIRTUAL_ENV", "BAKEOFF_STORAGE")
+    }
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["HOME"] = str(tmp_path / "home")
+    done = subprocess.run(
+        ["bash", "-c", command],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert (clone / "report" / "report.html").is_file()
+    assert "24 cells: 24 complete" in " ".join(done.stdout.split())
