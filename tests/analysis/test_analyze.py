@@ -276,7 +276,40 @@ def test_dataset_properties_are_rank_correlated_with_each_model() -> None:
     ranks = result.across.rank_table["alpha"]
     expected = stats.spearmanr(properties["rows"].reindex(ranks.index), ranks)
     assert row["spearman_rho"] == pytest.approx(expected.statistic)
-    assert row["p"] == pytest.approx(expected.pvalue)
+    # 8 datasets: the exact p-value, by enumerating all 8! orderings here.
+    assert row["p"] == pytest.approx(
+        exact_spearman_p(properties["rows"].reindex(ranks.index).to_numpy(), ranks.to_numpy())
+    )
+
+
+def exact_spearman_p(x: np.ndarray, y: np.ndarray) -> float:
+    """Two-sided permutation p-value of Spearman's ρ, every ordering of x enumerated."""
+    import itertools
+
+    from scipy import stats
+
+    observed = abs(stats.spearmanr(x, y).statistic)
+    as_extreme = total = 0
+    for order in itertools.permutations(x):
+        total += 1
+        rho = stats.spearmanr(order, y).statistic
+        as_extreme += bool(np.isfinite(rho) and abs(rho) >= observed - 1e-12)
+    return as_extreme / total
+
+
+def test_three_datasets_can_never_make_a_rank_correlation_claim() -> None:
+    # ρ = ±1 over 3 datasets: 2 of the 3! = 6 orderings are as extreme, p = 1/3 exactly
+    # (SciPy's t approximation says 0). No finding may call it significant.
+    table = long_table(n_datasets=3, effects={"alpha": 0.0, "beta": 0.0, "gamma": 0.0})
+    properties = pd.DataFrame({"rows": [100, 200, 300]}, index=["d0", "d1", "d2"])
+    result = analyze(Scores.from_frame(table), dataset_properties=properties, n_resamples=200)
+    meta = result.meta_correlations
+    assert not meta.empty
+    perfect = meta[meta["spearman_rho"].abs() > 0.999]
+    assert not perfect.empty  # the case this test is about
+    assert list(perfect["p"]) == pytest.approx([1 / 3] * len(perfect))
+    assert (meta["p"] >= 1 / 3 - 1e-12).all()
+    assert not any("correlates with the dataset property" in line for line in result.insights)
 
 
 def test_a_study_with_two_tasks_is_analysed_one_metric_at_a_time(store_url: str) -> None:

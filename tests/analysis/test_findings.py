@@ -148,8 +148,14 @@ def test_dataset_property_correlations_are_corrected_and_hand_checked() -> None:
     meta = result.meta_correlations.set_index(["property", "model"])
     rho = 9 / np.sqrt(90)
     assert meta.loc[("size", "alpha"), "spearman_rho"] == pytest.approx(rho)
-    t = rho * np.sqrt(3 / (1 - rho**2))
-    assert meta.loc[("size", "alpha"), "p"] == pytest.approx(2 * stats.t.sf(t, 3))
+    # 5 datasets: the exact permutation p-value (SciPy's t approximation would be far off
+    # with so few), enumerated over the 5! orderings of size by a second implementation.
+    from tests.analysis.test_analyze import exact_spearman_p
+
+    alpha_ranks = np.array([1.5, 1.5, 3, 4.5, 4.5])
+    assert meta.loc[("size", "alpha"), "p"] == pytest.approx(
+        exact_spearman_p(np.arange(1.0, 6.0), alpha_ranks)
+    )
     expected = multipletests(result.meta_correlations["p"], method="holm")[1]
     assert result.meta_correlations["p_adjusted"].to_numpy() == pytest.approx(expected)
     assert "dataset properties" in result.settings["claim_families"]
