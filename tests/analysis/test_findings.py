@@ -68,6 +68,19 @@ def test_baseline_and_tuning_summaries_take_the_tests_direction() -> None:
     assert "B_copy (untuned) is better than A_copy (tuned)" in sentence
 
 
+def test_an_undecided_baseline_comparison_is_not_called_no_difference() -> None:
+    # Two models with the same scores up to noise on 3 datasets: the Wilcoxon test
+    # cannot decide (its smallest p with 3 pairs is 0.25), and the finding must say so,
+    # not that "no difference was found".
+    table = long_table(effects={"alpha": 0.0, "beta": 0.0, "gamma": 0.0}, n_datasets=3)
+    result = analyze(Scores.from_frame(table), baseline="alpha", n_resamples=200)
+    lines = [line for line in result.insights if line.startswith("Against the baseline")]
+    assert lines
+    for line in lines:
+        assert "undecided between" in line and "not evidence that they perform the same" in line
+        assert "no difference" not in line
+
+
 def test_within_dataset_better_is_set_only_when_the_test_found_it() -> None:
     table = long_table(effects={"alpha": 0.05, "beta": 0.0, "gamma": 0.0}, n_datasets=3)
     result = analyze(Scores.from_frame(table), n_resamples=200)

@@ -112,7 +112,7 @@ def _bayesian(analysis: Analysis) -> list[Finding]:
 def _paired_summary(
     row: dict[str, Any], names: dict[str, str], level: float, correction: str
 ) -> tuple[str, bool]:
-    """Say "X is better than Y across datasets (test)", or that no difference was found.
+    """Say "X is better than Y across datasets (test)", or that the test did not decide.
 
     ``names`` maps the two models' labels to how the sentence names them. The direction
     is the test's (``better`` is set only where it found one).
@@ -126,9 +126,11 @@ def _paired_summary(
         worse = next(name for label, name in names.items() if label != better)
         sentence = f"{names[better]} is better than {worse} across datasets ({test} < {level:g})"
         return sentence, True
+    # Not "no difference": a test that did not decide is not evidence of equality (the
+    # power analysis says how many datasets a decision would need).
     return (
-        f"no difference between {model} and {other} across datasets was found at the "
-        f"claim level ({test}, ≥ {level:g})",
+        f"undecided between {model} and {other} across datasets ({test}, ≥ {level:g}; "
+        f"not evidence that they perform the same)",
         False,
     )
 
