@@ -90,12 +90,16 @@ def render(schema: dict[str, Any]) -> str:
     for name in names:
         part = parts[name]
         where = _KEY.get(name, f"`{name}`")
-        lines = [f"## {where.capitalize()} ({name})", "", _one_line(part.get("description", ""))]
+        lines = [
+            f"## {where.capitalize()} ({name})",
+            "",
+            _escape(_one_line(part.get("description", ""))),
+        ]
         required = set(part.get("required", []))
         lines += ["", "| key | type | default | description |", "|---|---|---|---|"]
         for key, prop in part.get("properties", {}).items():
             default = "required" if key in required else _default(prop)
-            description = _one_line(prop.get("description", "")).replace("|", "\\|")
+            description = _escape(_one_line(prop.get("description", "")))
             rules = _rules(prop)
             if rules:
                 description = f"{description} ({rules})" if description else rules
@@ -106,6 +110,13 @@ def render(schema: dict[str, Any]) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _escape(text: str) -> str:
+    """A description as a table cell: pipes escaped, and braces as entities, since
+    ``attr_list`` would take an example such as ``{zip: categorical}`` at the end of a
+    cell for attributes and drop it."""
+    return text.replace("|", "\\|").replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _default(prop: dict[str, Any]) -> str:
@@ -135,15 +146,23 @@ def _types(prop: dict[str, Any]) -> list[str]:
             return [t for option in prop[key] for t in _types(option)]
     kind = prop.get("type")
     if kind == "array":
-        inner = _plain(prop.get("items", {})) or "any"
-        return [f"list of {inner}"]
+        return [f"list of {_grouped(prop.get('items', {}))}"]
     if kind == "object":
         values = prop.get("additionalProperties")
         if isinstance(values, dict) and values:
-            return [f"mapping to {_plain(values)}"]
+            return [f"mapping to {_grouped(values)}"]
         return ["mapping"]
     names = {"string": "text", "integer": "integer", "number": "number", "boolean": "boolean"}
     return [names.get(str(kind), str(kind))] if kind else []
+
+
+def _grouped(prop: dict[str, Any]) -> str:
+    """An inner type, in parentheses when it has alternatives, so that "list of (a or b)
+    or c" says what the list holds."""
+    options = list(dict.fromkeys(_types(prop)))
+    if not options:
+        return "any"
+    return options[0] if len(options) == 1 else f"({' or '.join(options)})"
 
 
 def _anchor(name: str) -> str:

@@ -63,7 +63,10 @@ def test_every_study_field_is_in_the_schema_reference_with_its_default() -> None
         for name, field in model.model_fields.items():
             assert f"| `{field.alias or name}` |" in section, (model.__name__, name)
     # Defaults written in the README's study file: budgets [full], seeds [0], 50 trials, 5 folds.
-    assert '| `budgets` | list of integer or `"full"` | `["full"]` |' in page
+    assert '| `budgets` | list of (integer or `"full"`) | `["full"]` |' in page
+    # An example in braces survives Markdown's attr_list (which would take it for
+    # attributes at the end of a cell and drop it).
+    assert "e.g. &#123;zip: categorical&#125;" in page
     assert "| `seeds` | list of integer | `[0]` |" in page
     tuning = page.split("(TuningSpec)", 1)[1]
     assert "| `n_trials` | integer | `50` |" in tuning
