@@ -54,6 +54,9 @@ def _rmse_points(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: A
     """Root mean squared error in volatility points (100 × the error in volatility).
 
     RMSE = 100 · sqrt(mean_i (σ̂_i − σ_i)²), σ the implied volatilities.
+
+    Source: the usual root mean squared error, quoted in volatility points as
+    implied-volatility surrogates are (1 point = 0.01 of volatility); computed here.
     """
     return _points(y_pred.astype(float) - y_true.astype(float), "rmse")
 
@@ -63,6 +66,8 @@ def _mae_points(y_true: np.ndarray, y_pred: np.ndarray, y_proba: Any, labels: An
     """Mean absolute error in volatility points (100 × the error in volatility).
 
     MAE = 100 · mean_i |σ̂_i − σ_i|.
+
+    Source: the usual mean absolute error, in volatility points; computed here.
     """
     return _points(y_pred.astype(float) - y_true.astype(float), "mae")
 
@@ -77,8 +82,12 @@ def _regional(kind: str, region: str) -> Any:
     column, low, high = REGIONS[region]
     score.__doc__ = (
         f"{kind.upper()} in volatility points over the {region.upper()} rows.\n\n"
-        f"Rows with {low:.4g} <= {column} < {high:.4g}; NaN when none is scored."
+        f"Rows with {low:.4g} <= {column} < {high:.4g}; NaN when none is scored.\n\n"
+        f"Source: {kind}_vol_points restricted to those rows (the regions of "
+        f"docs/packs/sabr.md); computed here."
     )
+    # Named for what it computes, not `_regional.<locals>.score`, where it is shown.
+    score.__name__ = score.__qualname__ = f"{kind}_{region}"
     return score
 
 

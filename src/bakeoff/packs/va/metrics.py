@@ -223,6 +223,7 @@ def _top_k(k: int) -> Any:
         f"Source: Murray et al. (2011), Population Health Metrics 9:28 (partial COD "
         f"concordance)."
     )
+    top_k.__name__ = top_k.__qualname__ = f"top{k}_cod_accuracy"  # not <locals>
     return top_k
 
 
