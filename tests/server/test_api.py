@@ -191,6 +191,16 @@ def test_openapi_spec_and_docs_are_served(client: TestClient) -> None:
     assert "/api/v1/studies/{name}/cells" in spec["paths"]
     assert "post" in spec["paths"]["/api/v1/studies"]
     assert client.get("/docs").status_code == 200
+    # The error answers are documented with the shape the server really sends (a 404
+    # for a missing study, the one error body for a 422), not only FastAPI's own.
+    answers = spec["paths"]["/api/v1/studies/{name}"]["get"]["responses"]
+    for status in ("404", "422"):
+        schema = answers[status]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith("/ErrorBody"), (status, schema)
+    missing = client.get("/api/v1/studies/nosuch")
+    assert missing.status_code == 404 and set(missing.json()["error"]) == {"type", "message"}
+    body = spec["components"]["schemas"]["ErrorBody"]
+    assert body["required"] == ["error"]
 
 
 def test_no_cors_headers_are_sent(client: TestClient) -> None:

@@ -14,14 +14,51 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bakeoff.exceptions import BakeoffError, SpecError, StoreError, StudyNotFoundError
 
-__all__ = ["BodyLimit", "ServerError", "error_response", "install_error_handlers"]
+__all__ = [
+    "ERROR_RESPONSES",
+    "BodyLimit",
+    "ErrorBody",
+    "ServerError",
+    "error_response",
+    "install_error_handlers",
+]
 
 _log = logging.getLogger("bakeoff.server")
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: the error's kind and the message the CLI would print."""
+
+    type: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The one error shape every 4xx and 5xx answer of the API has."""
+
+    error: ErrorDetail
+
+
+#: The error answers of every API route, for the OpenAPI document (and so the REST
+#: reference): FastAPI would otherwise list only its own validation-error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "Bad request: the message says what to change"),
+        (401, "No token, or the wrong one (a server started with --token)"),
+        (403, "Writing is not allowed on this server"),
+        (404, "No such study, cell or file"),
+        (413, "The request body is larger than 2 MB"),
+        (422, "A parameter or the study file is invalid; the message names the field"),
+        (503, "The store cannot be read now (locked or out of date): try again later"),
+    )
+}
 
 
 class ServerError(Exception):

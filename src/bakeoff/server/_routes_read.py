@@ -11,14 +11,14 @@ from fastapi.responses import JSONResponse
 
 from bakeoff._version import __version__
 from bakeoff.exceptions import SpecError
-from bakeoff.server._errors import ServerError
+from bakeoff.server._errors import ERROR_RESPONSES, ServerError
 from bakeoff.server._queries import CellFilter, clean
 from bakeoff.server._responses import json_response
 from bakeoff.server._state import ServerState, server_state
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["read"])
+router = APIRouter(prefix="/api/v1", tags=["read"], responses=ERROR_RESPONSES)
 
 State = Annotated[ServerState, Depends(server_state)]
 StudyName = Annotated[

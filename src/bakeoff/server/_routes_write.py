@@ -9,13 +9,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bakeoff.exceptions import SpecError
 from bakeoff.server._auth import require_writer
-from bakeoff.server._errors import ServerError
+from bakeoff.server._errors import ERROR_RESPONSES, ServerError
 from bakeoff.server._runs import interrupt_runners
 from bakeoff.server._state import ServerState, server_state
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1", tags=["write"], dependencies=[Depends(require_writer)])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["write"],
+    dependencies=[Depends(require_writer)],
+    responses=ERROR_RESPONSES,
+)
 
 State = Annotated[ServerState, Depends(server_state)]
 
