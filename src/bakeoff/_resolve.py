@@ -663,6 +663,15 @@ def _resolve_model(
         model.check_params(fixed, runs_here=spec.execution.backend == "local")
     except ValueError as exc:
         raise SpecError(f"{field}.params: {exc}") from None
+    if entry.tune and spec.tuning.method != "none":
+        try:  # checked on first use, not when the model registered (models/_base.py)
+            model.search_space()
+        except ValueError as exc:
+            raise SpecError(
+                f"{field}.name: model '{entry.name}' was registered with an invalid "
+                f"default search space: {exc}. Fix it where the model is registered (its "
+                f"register_estimator call or search_space method)"
+            ) from None
     try:
         space = (
             _final_space(model.search_space(), entry.search_space, fixed)

@@ -10,6 +10,7 @@ from sklearn.neighbors import KNeighborsClassifier
 import bakeoff
 from bakeoff import models
 from bakeoff.exceptions import MissingExtraError, UnknownNameError
+from tests.conftest import run_cli
 
 
 def test_shipped_models_are_listed_sorted() -> None:
@@ -104,3 +105,41 @@ def test_a_model_file_saved_before_the_estimators_moved_still_loads() -> None:
 
     old = b"cbakeoff.models._sklearn\n_PenaltyLogisticRegression\n."  # a GLOBAL opcode
     assert pickle.loads(old) is PenaltyLogisticRegression
+
+
+def test_a_registered_space_with_low_above_high_is_one_message_at_validation(
+    tmp_path, write_study
+) -> None:
+    # The space is checked on first use, not at registration (so that registering the
+    # shipped models and packs at start-up loads no validation library): a study naming
+    # the model gets exit 2, the parameter, the fix, and an untouched store.
+    (tmp_path / "badspace.py").write_text(
+        "import bakeoff\n"
+        "bakeoff.register_estimator('bad_knn', 'sklearn.neighbors:KNeighborsClassifier',\n"
+        "    task='classification',\n"
+        "    search_space={'n_neighbors': {'type': 'int', 'low': 30, 'high': 1}})\n"
+    )
+    study = write_study(
+        {
+            "study": "bad",
+            "imports": ["badspace"],
+            "datasets": ["iris"],
+            "models": ["bad_knn"],
+            "tuning": {"n_trials": 2, "cv": 2},
+            "storage": f"sqlite:///{tmp_path / 'store.db'}",
+        }
+    )
+    for command in ("validate", "run"):
+        done = run_cli(command, str(study), cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "models[0].name: model 'bad_knn' was registered with an invalid" in done.stderr
+        assert "n_neighbors: low must be <= high, but got low=30, high=1; swap them" in (
+            " ".join(done.stderr.split())
+        )
+    assert not (tmp_path / "store.db").exists()
+
+
+def test_listing_models_names_their_parameters_without_building_the_spaces() -> None:
+    for model in models.list_models():
+        assert model.parameter_names() == list(model.search_space()), model.name

@@ -215,3 +215,47 @@ def test_no_cors_headers_are_sent(client: TestClient) -> None:
 
 def _url(client: TestClient) -> str:
     return str(client.app.state.settings.storage)  # type: ignore[attr-defined]
+
+
+def test_cached_cell_pages_follow_the_store_when_a_cell_changes(
+    stored: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    # Pages, filter counts and each cell's JSON are kept by the study's stamp; a cell
+    # that changes in the store must show in every listing once the stamp is re-read
+    # (after STAMP_SECONDS), never a kept answer from before.
+    import sqlite3
+    import time
+
+    from bakeoff.server import ServerSettings, create_app
+    from bakeoff.server._queries import STAMP_SECONDS
+    from bakeoff.store._schema import cells
+
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(stored.removeprefix("sqlite:///")) as source:
+        with sqlite3.connect(copy) as target:
+            source.backup(target)  # the write-ahead log's pages included
+    settings = ServerSettings(f"sqlite:///{copy}", results_dir=tmp_path / "results")
+    with TestClient(create_app(settings)) as client:
+        before = client.get("/api/v1/studies/served/cells", params={"limit": 5}).json()
+        complete = client.get(
+            "/api/v1/studies/served/cells", params={"status": "complete", "limit": 1}
+        ).json()["total"]
+        assert complete == N_CELLS and before["items"][2]["status"] == "complete"
+        key = before["items"][2]["cell_key"]
+        with sqlite3.connect(copy) as connection:
+            connection.execute(
+                f"UPDATE {cells.name} SET status = 'failed', error = 'changed by the test' "
+                "WHERE cell_key = ?",
+                (key,),
+            )
+        time.sleep(STAMP_SECONDS + 0.2)
+        after = client.get("/api/v1/studies/served/cells", params={"limit": 5}).json()
+        assert after["items"][2]["cell_key"] == key
+        assert after["items"][2]["status"] == "failed"
+        assert after["items"][2]["error"] == "changed by the test"
+        assert [c["status"] for i, c in enumerate(after["items"]) if i != 2] == ["complete"] * 4
+        for status, total in (("complete", N_CELLS - 1), ("failed", 1)):
+            page = client.get(
+                "/api/v1/studies/served/cells", params={"status": status, "limit": 1}
+            ).json()
+            assert page["total"] == total, status

@@ -32,7 +32,7 @@ def models_list(fmt: Format = FORMAT) -> None:
         {
             "name": m.name,
             "tasks": ", ".join(m.tasks),
-            "parameters": ", ".join(m.search_space()),
+            "parameters": ", ".join(m.parameter_names()),
             "description": m.description,
         }
         for m in model_registry.list_models()

@@ -20,11 +20,12 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, Union, runtime_checkable
 
 from bakeoff._registry import Registry
-from bakeoff.tuning import SearchSpace
 
 if TYPE_CHECKING:
     import pandas as pd
     from sklearn.base import BaseEstimator
+
+    from bakeoff.tuning import SearchSpace
 
 #: An estimator class (or factory), or its import path ``"package.module:Class"``, which
 #: is imported only when the first estimator is built.
@@ -103,7 +104,18 @@ class Model:
 
     def search_space(self) -> SearchSpace:
         """The default search space (with grid values for ``method: grid``)."""
+        from bakeoff.tuning import SearchSpace
+
         return SearchSpace()
+
+    def parameter_names(self) -> list[str]:
+        """The default search space's parameter names, for listings.
+
+        Builds the space by default; a model whose space is a plain mapping returns its
+        keys instead, so that ``bakeoff models list`` does not load the validation
+        library (pydantic) that building a space needs.
+        """
+        return list(self.search_space())
 
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
         """Return an unfitted estimator for ``params`` (fixed and tuned, merged).
@@ -234,9 +246,10 @@ class EstimatorModel(Model):
         self.name = name
         self.estimators = dict(estimators)
         self.tasks = tuple(sorted(self.estimators))
-        self._space = (
-            search_space if isinstance(search_space, SearchSpace) else SearchSpace(search_space)
-        )
+        # Validated on first use (a study, ``models show``), not here: registering the
+        # shipped models and the packs at start-up must not load pydantic.
+        self._space_spec = search_space
+        self._space: SearchSpace | None = None
         self._fixed = dict(fixed_params or {})
         self.needs_scaling = needs_scaling
         self.description = description
@@ -245,7 +258,15 @@ class EstimatorModel(Model):
         return dict(self._fixed)
 
     def search_space(self) -> SearchSpace:
+        if self._space is None:
+            from bakeoff.tuning import SearchSpace
+
+            spec = self._space_spec
+            self._space = spec if isinstance(spec, SearchSpace) else SearchSpace(spec)
         return self._space
+
+    def parameter_names(self) -> list[str]:
+        return list(self._space_spec or ())
 
     def fit_steps(
         self,

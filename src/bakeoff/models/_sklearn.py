@@ -11,10 +11,30 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from bakeoff.models._base import EstimatorModel, Model, register_model
-from bakeoff.tuning import SearchSpace
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
+
+    from bakeoff.tuning import SearchSpace
+
+
+_LOGISTIC_SPACE: dict[str, dict[str, Any]] = {
+    "C": {
+        "type": "float",
+        "low": 1e-3,
+        "high": 100.0,
+        "log": True,
+        "grid": [0.001, 0.01, 0.1, 1.0, 10.0, 100.0],
+    },
+    "penalty": {"type": "categorical", "choices": ["l1", "l2", "elasticnet"]},
+    "l1_ratio": {
+        "type": "float",
+        "low": 0.1,
+        "high": 0.9,
+        "grid": [0.1, 0.5, 0.9],
+        "when": {"penalty": ["elasticnet"]},
+    },
+}
 
 
 class LogisticRegressionModel(Model):
@@ -36,25 +56,12 @@ class LogisticRegressionModel(Model):
         return {"max_iter": 2000}
 
     def search_space(self) -> SearchSpace:
-        return SearchSpace(
-            {
-                "C": {
-                    "type": "float",
-                    "low": 1e-3,
-                    "high": 100.0,
-                    "log": True,
-                    "grid": [0.001, 0.01, 0.1, 1.0, 10.0, 100.0],
-                },
-                "penalty": {"type": "categorical", "choices": ["l1", "l2", "elasticnet"]},
-                "l1_ratio": {
-                    "type": "float",
-                    "low": 0.1,
-                    "high": 0.9,
-                    "grid": [0.1, 0.5, 0.9],
-                    "when": {"penalty": ["elasticnet"]},
-                },
-            }
-        )
+        from bakeoff.tuning import SearchSpace
+
+        return SearchSpace(_LOGISTIC_SPACE)
+
+    def parameter_names(self) -> list[str]:
+        return list(_LOGISTIC_SPACE)
 
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
         from bakeoff.models._estimators import PenaltyLogisticRegression

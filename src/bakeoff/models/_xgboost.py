@@ -13,10 +13,43 @@ from typing import TYPE_CHECKING, Any
 
 from bakeoff._optional import import_optional
 from bakeoff.models._base import Model, register_model
-from bakeoff.tuning import SearchSpace
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
+
+    from bakeoff.tuning import SearchSpace
+
+
+_XGBOOST_SPACE: dict[str, dict[str, Any]] = {
+    "max_depth": {"type": "int", "low": 2, "high": 12, "grid": [3, 6, 9, 12]},
+    "learning_rate": {
+        "type": "float",
+        "low": 0.01,
+        "high": 0.3,
+        "log": True,
+        "grid": [0.01, 0.05, 0.1, 0.3],
+    },
+    "n_estimators": {
+        "type": "int",
+        "low": 50,
+        "high": 500,
+        "grid": [100, 200, 300, 500],
+    },
+    "subsample": {"type": "float", "low": 0.5, "high": 1.0, "grid": [0.6, 0.8, 1.0]},
+    "colsample_bytree": {
+        "type": "float",
+        "low": 0.5,
+        "high": 1.0,
+        "grid": [0.6, 0.8, 1.0],
+    },
+    "reg_alpha": {
+        "type": "float",
+        "low": 0.0,
+        "high": 1.0,
+        "grid": [0, 0.01, 0.1, 1.0],
+    },
+    "reg_lambda": {"type": "float", "low": 1.0, "high": 10.0, "grid": [1, 2, 5, 10]},
+}
 
 
 class XGBoostModel(Model):
@@ -92,38 +125,12 @@ class XGBoostModel(Model):
         return {"tree_method": "hist", "n_jobs": 1, "verbosity": 0}
 
     def search_space(self) -> SearchSpace:
-        return SearchSpace(
-            {
-                "max_depth": {"type": "int", "low": 2, "high": 12, "grid": [3, 6, 9, 12]},
-                "learning_rate": {
-                    "type": "float",
-                    "low": 0.01,
-                    "high": 0.3,
-                    "log": True,
-                    "grid": [0.01, 0.05, 0.1, 0.3],
-                },
-                "n_estimators": {
-                    "type": "int",
-                    "low": 50,
-                    "high": 500,
-                    "grid": [100, 200, 300, 500],
-                },
-                "subsample": {"type": "float", "low": 0.5, "high": 1.0, "grid": [0.6, 0.8, 1.0]},
-                "colsample_bytree": {
-                    "type": "float",
-                    "low": 0.5,
-                    "high": 1.0,
-                    "grid": [0.6, 0.8, 1.0],
-                },
-                "reg_alpha": {
-                    "type": "float",
-                    "low": 0.0,
-                    "high": 1.0,
-                    "grid": [0, 0.01, 0.1, 1.0],
-                },
-                "reg_lambda": {"type": "float", "low": 1.0, "high": 10.0, "grid": [1, 2, 5, 10]},
-            }
-        )
+        from bakeoff.tuning import SearchSpace
+
+        return SearchSpace(_XGBOOST_SPACE)
+
+    def parameter_names(self) -> list[str]:
+        return list(_XGBOOST_SPACE)
 
     def build(self, params: Mapping[str, Any], *, task: str, random_state: int) -> BaseEstimator:
         from bakeoff.models._estimators import ContiguousLabelClassifier

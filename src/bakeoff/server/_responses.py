@@ -34,16 +34,26 @@ class ResponseCache:
         self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> bytes:
-        """The answer for ``key``, computed and kept if it is not held."""
+    def peek(self, key: Hashable) -> bytes | None:
+        """The answer held for ``key``, or ``None``; never computes."""
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
-                return found
-        body = json_bytes(compute())
+            return found
+
+    def put(self, key: Hashable, body: bytes) -> None:
+        """Keep ``body`` as the answer for ``key``."""
         with self._lock:
             self._items[key] = body
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> bytes:
+        """The answer for ``key``, computed and kept if it is not held."""
+        found = self.peek(key)
+        if found is not None:
+            return found
+        body = json_bytes(compute())
+        self.put(key, body)
         return body

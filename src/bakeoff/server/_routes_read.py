@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from bakeoff._version import __version__
 from bakeoff.exceptions import SpecError
 from bakeoff.server._errors import ERROR_RESPONSES, ServerError
 from bakeoff.server._queries import CellFilter, clean
-from bakeoff.server._responses import json_response
+from bakeoff.server._responses import json_bytes, json_response
 from bakeoff.server._state import ServerState, server_state
 
 __all__ = ["router"]
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api/v1", tags=["read"], responses=ERROR_RESPONSES)
 
@@ -118,7 +122,7 @@ _JSON: dict[str, Any] = {"response_class": JSONResponse, "response_model": None}
 
 
 @router.get("/studies/{name}/cells", summary="The study's cells, filtered and paged", **_JSON)
-def list_cells(
+async def list_cells(
     name: StudyName,
     state: State,
     model: Annotated[str | None, Query(max_length=200)] = None,
@@ -132,13 +136,38 @@ def list_cells(
     offset: Offset = 0,
 ) -> Response:
     """Cells in design order: design, status, trials, CV and test scores, timings."""
-    reader = state.reader
-    study_id = reader.study_id(name)
     where = CellFilter(model, dataset, budget, seed, status.value if status else None)
-    key = ("cells", reader.stamp(study_id), where, limit, offset)
-    return json_response(
-        state.pages.get(key, lambda: reader.cells_page(study_id, where, limit=limit, offset=offset))
-    )
+    # A page already answered at the study's current stamp is sent at once: no query.
+    stamp = state.reader.known_stamp(name)
+    if stamp is not None:
+        body = state.pages.peek(("cells", stamp, where, limit, offset))
+        if body is not None:
+            return json_response(body)
+    return await _store_work(state, _cells_page, state, name, where, limit, offset)
+
+
+async def _store_work(state: ServerState, work: Callable[..., T], *args: Any) -> T:
+    """``work(*args)``: on the event loop for a local SQLite file (a page costs about a
+    millisecond, less than handing it to a worker thread; under 50 clients the threads'
+    wait for the interpreter lock, not the queries, made the slowest answers), in a
+    worker thread for a server-based store (a network round trip must not stall the
+    loop)."""
+    if state.reader.local:
+        return work(*args)
+    return await run_in_threadpool(work, *args)
+
+
+def _cells_page(
+    state: ServerState, name: str, where: CellFilter, limit: int, offset: int
+) -> Response:
+    reader = state.reader
+    study_id, stamp = reader.current_stamp(name)
+    key = ("cells", stamp, where, limit, offset)
+    body = state.pages.peek(key)
+    if body is None:
+        body = reader.cells_page_json(study_id, stamp, where, limit=limit, offset=offset)
+        state.pages.put(key, body)
+    return json_response(body)
 
 
 def _cell(state: ServerState, name: str, key: str) -> tuple[int, dict[str, Any]]:
@@ -168,14 +197,29 @@ def list_trials(
 
 
 @router.get("/studies/{name}/leaderboard", summary="Models ranked at the compared budget", **_JSON)
-def leaderboard(name: StudyName, state: State) -> Response:
+async def leaderboard(name: StudyName, state: State) -> Response:
     """The report's leaderboard: per model, the mean score with its 95% interval and the
     average rank across datasets. ``fresh`` is false while a newer one is computed."""
+    stamp = state.reader.known_stamp(name)
+    if stamp is None:  # only the stamp is old: asking for it is one small query
+        _, stamp = await _store_work(state, state.reader.current_stamp, name)
+    body = state.pages.peek(("leaderboard", name, stamp))
+    if body is not None:
+        return json_response(body)
+    # The analysis may have to be computed (seconds): always off the event loop.
+    return await run_in_threadpool(_leaderboard, state, name)
+
+
+def _leaderboard(state: ServerState, name: str) -> Response:
+    _, stamp = state.reader.current_stamp(name)
     try:
         cached = state.data.leaderboard(name)
     except SpecError as exc:  # no complete cell yet: an empty board, with the reason
         return json_response({"study": name, "rows": [], "note": str(exc), "fresh": True})
-    return json_response({**cached.value, **_stamped(cached)})
+    body = json_bytes({**cached.value, **_stamped(cached)})
+    if cached.fresh:  # computed at this stamp or a later one: never older than its key
+        state.pages.put(("leaderboard", name, stamp), body)
+    return json_response(body)
 
 
 @router.get("/studies/{name}/analysis", summary="The statistical analysis as JSON")

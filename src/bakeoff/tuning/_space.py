@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 if TYPE_CHECKING:
     import optuna
@@ -151,6 +151,22 @@ Param = Annotated[IntParam | FloatParam | CategoricalParam, Field(discriminator=
 _PARAM_ADAPTER: TypeAdapter[Any] = TypeAdapter(Param)
 
 
+_PARAM_TAGS = ("int", "float", "categorical")
+
+
+def _validated(name: str, param: Any) -> IntParam | FloatParam | CategoricalParam:
+    """``param`` as a parameter, or a ValueError naming ``name`` and each problem once."""
+    try:
+        return _PARAM_ADAPTER.validate_python(param)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            message = str(error["msg"]).removeprefix("Value error, ")
+            field = ".".join(str(p) for p in error["loc"] if p not in _PARAM_TAGS)
+            problems.append(f"{field}: {message}" if field else message)
+        raise ValueError(f"{name}: {'; '.join(dict.fromkeys(problems))}") from None
+
+
 def _check_range(low: float, high: float, log: bool, grid: list[Any] | None) -> None:
     for name, bound in (("low", low), ("high", high)):
         if not math.isfinite(bound):
@@ -192,7 +208,7 @@ class SearchSpace(Mapping[str, Any]):
         self._params: dict[str, IntParam | FloatParam | CategoricalParam] = {
             name: param  # type: ignore[misc]  # a _ParamBase is always one of the three
             if isinstance(param, _ParamBase)
-            else _PARAM_ADAPTER.validate_python(param)
+            else _validated(name, param)
             for name, param in (params or {}).items()
         }
         self._check_conditions()

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from bakeoff.exceptions import MissingExtraError
 from bakeoff.models import Model, register_model
-from bakeoff.tuning import SearchSpace
 
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
+
+    from bakeoff.tuning import SearchSpace
 
 __all__ = ["SurfaceModel"]
 
@@ -57,12 +58,21 @@ class SurfaceModel(Model):
         self.architecture = architecture
         self.description = _DESCRIPTIONS[architecture]
 
-    def search_space(self) -> SearchSpace:
-        """The shared training settings, plus the filters of the convolutional ones."""
+    def _space_spec(self) -> dict[str, Any]:
         space = dict(_COMMON)
         if self.architecture in ("cnn_only", "mda_cnn"):
             space["cnn_filters"] = _FILTERS
-        return SearchSpace(space)
+        return space
+
+    def search_space(self) -> SearchSpace:
+        """The shared training settings, plus the filters of the convolutional ones."""
+        from bakeoff.tuning import SearchSpace
+
+        return SearchSpace(self._space_spec())
+
+    def parameter_names(self) -> list[str]:
+        """The space's parameter names, without building it (``bakeoff models list``)."""
+        return list(self._space_spec())
 
     def check_params(self, params: Mapping[str, Any], *, runs_here: bool) -> None:
         """Refuse an unknown ``device``, and ``cuda`` where this machine has no GPU."""

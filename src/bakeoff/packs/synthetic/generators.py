@@ -10,10 +10,12 @@ PyTorch load when the first generator is built.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bakeoff.models import Generator, Model, register_model
-from bakeoff.tuning import SearchSpace
+
+if TYPE_CHECKING:
+    from bakeoff.tuning import SearchSpace
 
 __all__ = ["SDV_SYNTHESIZERS", "GeneratorModel"]
 
@@ -94,7 +96,13 @@ class GeneratorModel(Model):
 
     def search_space(self) -> SearchSpace:
         """The default space over the synthesizer's hyperparameters (none: the baseline)."""
+        from bakeoff.tuning import SearchSpace
+
         return SearchSpace(_SPACES.get(self.name, {}))
+
+    def parameter_names(self) -> list[str]:
+        """The space's parameter names, without building it (``bakeoff models list``)."""
+        return list(_SPACES.get(self.name, {}))
 
     def default_params(self) -> dict[str, Any]:
         """``enable_gpu: false`` for the networks, nothing for the others."""
