@@ -76,6 +76,10 @@ def test_no_tuning_runs_each_model_once_with_its_defaults(tmp_path: Path) -> Non
     assert spec["tuning"]["method"] == "none"
     table = bakeoff.results("flags", storage=url)
     assert (table["n_trials"] == 1).all() and (table["best_params"] == "{}").all()
+    # The header says what runs: one trial per cell, not the file's n_trials.
+    header = " ".join(done.stdout.split())
+    assert "tuning none (one trial of the fixed parameters)" in header
+    assert "trials," not in header.split("cells;")[1].split(".")[0]
 
 
 def test_tuning_a_file_that_says_none(tmp_path: Path) -> None:

@@ -217,9 +217,7 @@ def _url(client: TestClient) -> str:
     return str(client.app.state.settings.storage)  # type: ignore[attr-defined]
 
 
-def test_cached_cell_pages_follow_the_store_when_a_cell_changes(
-    stored: str, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+def test_cached_cell_pages_follow_the_store_when_a_cell_changes(stored: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # Pages, filter counts and each cell's JSON are kept by the study's stamp; a cell
     # that changes in the store must show in every listing once the stamp is re-read
     # (after STAMP_SECONDS), never a kept answer from before.

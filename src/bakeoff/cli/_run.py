@@ -167,11 +167,17 @@ def execute(
         if synthesis
         else f"{study.spec.tuning.cv}-fold CV"
     )
+    tuning = study.spec.tuning
+    # Without a search each cell runs one trial, the defaults: n_trials does not apply.
+    searched = (
+        f"none (one trial of the fixed parameters), {validation}"
+        if tuning.method == "none"
+        else f"{tuning.method}, {tuning.n_trials} trials, {validation}"
+    )
     console.print(
         f"Study [bold]{escape(study.name)}[/]: {len(resolution.models)} models × "
         f"{len(resolution.datasets)} datasets × {len(study.spec.budgets)} budgets × "
-        f"{len(study.spec.seeds)} seeds = {n_cells} cells; tuning "
-        f"{study.spec.tuning.method}, {study.spec.tuning.n_trials} trials, {validation}.",
+        f"{len(study.spec.seeds)} seeds = {n_cells} cells; tuning {searched}.",
         highlight=False,
     )
     if study.spec.tuning.method == "auto":
