@@ -229,9 +229,11 @@ def test_cached_cell_pages_follow_the_store_when_a_cell_changes(stored: str, tmp
     from bakeoff.store._schema import cells
 
     copy = tmp_path / "copy.db"
-    with sqlite3.connect(stored.removeprefix("sqlite:///")) as source:
-        with sqlite3.connect(copy) as target:
-            source.backup(target)  # the write-ahead log's pages included
+    with (
+        sqlite3.connect(stored.removeprefix("sqlite:///")) as source,
+        sqlite3.connect(copy) as target,
+    ):
+        source.backup(target)  # the write-ahead log's pages included
     settings = ServerSettings(f"sqlite:///{copy}", results_dir=tmp_path / "results")
     with TestClient(create_app(settings)) as client:
         before = client.get("/api/v1/studies/served/cells", params={"limit": 5}).json()
