@@ -27,7 +27,7 @@ regression study with 10 trials per cell (``--sizes``).
 
 Run::
 
-    python bench/cells.py                   # best of 3 at 200 cells, growth to 20,000: ~1 hour
+    python bench/cells.py                   # best of 5 at 400 cells, growth to 20,000: ~25 min
     python bench/cells.py --growth 200,2000 # a shorter growth series
     python bench/cells.py --quick           # 20 cells, no growth: checks it still runs
 """
@@ -337,14 +337,14 @@ def store_sizes(n_cells: int, folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cells", type=int, default=200, help="cells in the comparison")
+    parser.add_argument("--cells", type=int, default=400, help="cells in the comparison")
     parser.add_argument(
         "--growth", default="200,2000,20000", help="cell counts of the growth series ('' for none)"
     )
     parser.add_argument(
         "--sizes", type=int, default=200, help="cells per store-size study (0 for none)"
     )
-    parser.add_argument("--repeats", type=int, default=3, help="of the comparison, best kept")
+    parser.add_argument("--repeats", type=int, default=5, help="of the comparison, best kept")
     parser.add_argument("--quick", action="store_true", help="20 cells, no growth series")
     args = parser.parse_args()
     if args.quick:

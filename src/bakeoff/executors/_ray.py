@@ -177,7 +177,8 @@ class RayExecutor(Executor):
         if not tasks:
             return [], False
         ray = self._connect()
-        from bakeoff.executors._ray_cell import EventSink, run_cell_task
+        from bakeoff._ray_events import EventSink
+        from bakeoff.executors._ray_cell import run_cell_task
 
         # Once per study, not once per task: every task gets a reference.
         needed = {t.dataset for t in tasks}

@@ -5,9 +5,8 @@ this module may import Ray at the top.
 
 A cell runs in a Ray worker through the very function the local executor's workers
 call (:func:`~bakeoff.protocol.run_cell`), so both give the same numbers. Its progress
-events go, fire and forget, to an :class:`EventSink` actor that the driver drains; a
-Ray actor runs the calls of one caller in the order they were made, so a cell's last
-``flush`` (waited for) means every event before it has arrived.
+events go, fire and forget, to an :class:`~bakeoff._ray_events.EventSink` actor that the
+driver drains.
 """
 
 from __future__ import annotations
@@ -23,29 +22,11 @@ from bakeoff.datasets import Dataset
 from bakeoff.protocol import CellOutcome, CellTask, Event, run_cell
 from bakeoff.store import CellStatus, Store
 
-__all__ = ["EventSink", "run_cell_task"]
+__all__ = ["run_cell_task"]
 
 # One store (one connection pool) per worker process and URL: a Ray worker runs many
 # cells one after another, and opening an engine for each would cost every cell.
 _STORES: dict[str, Store] = {}
-
-
-@ray.remote(num_cpus=0)
-class EventSink:
-    """Collects the progress events of every running cell for the driver to drain."""
-
-    def __init__(self) -> None:
-        self._events: list[Event] = []
-
-    def push(self, event: Event) -> None:
-        self._events.append(event)
-
-    def flush(self) -> None:
-        """Nothing to do: returning means the caller's earlier pushes have arrived."""
-
-    def drain(self) -> list[Event]:
-        events, self._events = self._events, []
-        return events
 
 
 def _store(storage: str) -> Store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 import warnings
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,26 @@ def _seeds(task: CellTask) -> dict[str, int]:
     }
 
 
+#: The features, target and class labels of the datasets this process runs cells of, by
+#: ``id``, with a weak reference that proves the id still names the same object.
+_ARRAYS: dict[int, tuple[weakref.ref[Dataset], Any, np.ndarray, list[Any] | None]] = {}
+
+
+def _arrays(dataset: Dataset) -> tuple[Any, np.ndarray, list[Any] | None]:
+    """``(X, y, labels)`` of ``dataset``, computed once per process and dataset: ``X``
+    copies the table and ``labels`` sorts the target's values, which cost a tiny cell
+    about a millisecond each time (bench/cells.py). Cells only read them."""
+    held = _ARRAYS.get(id(dataset))
+    if held is not None and held[0]() is dataset:
+        return held[1], held[2], held[3]
+    labels = dataset.classes if dataset.task == "classification" else None
+    X, y = dataset.X, dataset.y.to_numpy()
+    if len(_ARRAYS) >= 16:  # a worker meets few datasets; never let the cache grow
+        _ARRAYS.clear()
+    _ARRAYS[id(dataset)] = (weakref.ref(dataset), X, y, labels)
+    return X, y, labels
+
+
 def _pipeline(task: CellTask, dataset: Dataset, params: dict[str, Any], seed: int) -> Pipeline:
     estimator = task.model.build(
         {**task.fixed_params, **params}, task=str(dataset.task), random_state=seed
@@ -109,9 +130,7 @@ def run_supervised_cell(
     """The classification and regression protocol (see :func:`bakeoff.protocol.run_cell`)."""
     seeds = _seeds(task)
     classification = dataset.task == "classification"
-    labels = dataset.classes if classification else None
-    y_all = dataset.y.to_numpy()
-    X_all = dataset.X
+    X_all, y_all, labels = _arrays(dataset)
     try:
         train, test = train_test_rows(
             y_all,
