@@ -14,7 +14,7 @@ store, the predictions, the lease. Both contenders do the same model work per ce
   would (``bakeoff run study.yaml -q``: a spawned worker, a SQLite store in WAL mode).
 
 Each cell is one of 2 budgets (100 rows and ``full``: 112) × N/2 seeds. The two run in
-turn three times (``--repeats``) and the best of each is kept. ``bakeoff run``'s
+turn five times (``--repeats``) and the best of each is kept. ``bakeoff run``'s
 cost per cell is marginal (from the first cell's end to the last cell's end, as the
 store recorded them, divided by the cells after the first), so the command's start (imports, the
 worker's start, loading iris) is left out and reported apart.
