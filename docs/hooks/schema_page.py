@@ -115,7 +115,8 @@ def _one_line(text: str) -> str:
 def _escape(text: str) -> str:
     """A description as a table cell: pipes escaped, and braces as entities, since
     ``attr_list`` would take an example such as ``{zip: categorical}`` at the end of a
-    cell for attributes and drop it."""
+    cell for attributes and drop it.
+    """
     return text.replace("|", "\\|").replace("{", "&#123;").replace("}", "&#125;")
 
 
@@ -158,7 +159,8 @@ def _types(prop: dict[str, Any]) -> list[str]:
 
 def _grouped(prop: dict[str, Any]) -> str:
     """An inner type, in parentheses when it has alternatives, so that "list of (a or b)
-    or c" says what the list holds."""
+    or c" says what the list holds.
+    """
     options = list(dict.fromkeys(_types(prop)))
     if not options:
         return "any"

@@ -1,5 +1,6 @@
 """The checks of ``tuning.method: ray_tune`` that need more than the spec: the model's
-resource, PBT's space and the scheduler's options (built once, as Ray would)."""
+resource, PBT's space and the scheduler's options (built once, as Ray would).
+"""
 
 from __future__ import annotations
 

@@ -102,7 +102,8 @@ def correlated_bayesian_t_test(
 @functools.lru_cache(maxsize=8)
 def _weights(n: int, samples: int, seed: int, prior: float) -> np.ndarray:
     """Seeded Dirichlet weights over a pseudo-observation and ``n`` datasets, shared by
-    every pair compared over those datasets (drawing them is most of the cost)."""
+    every pair compared over those datasets (drawing them is most of the cost).
+    """
     rng = np.random.default_rng(seed)
     alpha = np.ones(n + 1)
     alpha[0] = prior
@@ -145,7 +146,8 @@ def signed_rank_samples(
 def signed_rank_posterior(samples: np.ndarray) -> tuple[float, float, float]:
     """The probabilities the Bayesian signed-rank test reports: the share of posterior
     samples in which A better, equivalence, or B better is the most probable (as
-    Benavoli et al. 2017 and baycomp report them)."""
+    Benavoli et al. 2017 and baycomp report them).
+    """
     winner = np.argmax(samples, axis=1)
     shares = np.bincount(winner, minlength=3) / len(samples)
     return float(shares[0]), float(shares[1]), float(shares[2])
@@ -155,7 +157,8 @@ def decide(
     p_a_better: float, p_rope: float, p_b_better: float, *, threshold: float = DEFAULT_THRESHOLD
 ) -> str:
     """``"a practically better"``, ``"practically equivalent"``, ``"b practically
-    better"`` when one probability reaches ``threshold``, else ``"undecided"``."""
+    better"`` when one probability reaches ``threshold``, else ``"undecided"``.
+    """
     if p_a_better >= threshold:
         return "a practically better"
     if p_b_better >= threshold:

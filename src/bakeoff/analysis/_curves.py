@@ -52,7 +52,8 @@ def _fit_on_grid(
     n: np.ndarray, e: np.ndarray, w: np.ndarray, exponents: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Best (a, b, c, SSE) with b from ``exponents``: one grid ``(G,)`` shared by every
-    row, or one per row ``(..., G)``."""
+    row, or one per row ``(..., G)``.
+    """
     x = n ** -exponents[..., None]  # (G, m) or (..., G, m)
     ew = e * w
     sw = w.sum()
@@ -236,7 +237,8 @@ def fit_learning_curve(
 
 def crossing_budget(first: LearningCurve, second: LearningCurve, *, up_to: float) -> float | None:
     """Training rows where two fitted curves cross, between the smallest budget and
-    ``up_to``; ``None`` when one stays better throughout."""
+    ``up_to``; ``None`` when one stays better throughout.
+    """
     low = min(first.budgets[0], second.budgets[0])
     grid = np.geomspace(low, up_to, 2000)
     gap = first.error_at(grid) - second.error_at(grid)

@@ -249,7 +249,8 @@ def _model_kinds(study: str, storage: str | None) -> dict[str, tuple[str, bool]]
 
 def dataset_properties(study: str, storage: str | None = None) -> pd.DataFrame | None:
     """The stored properties of each dataset of ``study`` (meta-features, or rows and
-    features for a store that has none), indexed by dataset, for ``analyze``."""
+    features for a store that has none), indexed by dataset, for ``analyze``.
+    """
     import json
 
     from bakeoff.store import DEFAULT_STORAGE, Store
@@ -268,7 +269,8 @@ def dataset_properties(study: str, storage: str | None = None) -> pd.DataFrame |
 
 def long_scores(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
     """The long scores table (dataset, model, budget, seed, score, n_train, n_test,
-    seconds) of one row per cell, as ``bakeoff results`` or the store gives them."""
+    seconds) of one row per cell, as ``bakeoff results`` or the store gives them.
+    """
     zero = pd.Series(0.0, index=cells.index)
     return pd.DataFrame(
         {

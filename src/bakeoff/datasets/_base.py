@@ -229,7 +229,8 @@ class Dataset:
 
     def for_synthesis(self) -> Dataset:
         """The same table as a ``synthesis`` dataset: its cells fit a generator on the
-        training rows and score the table it samples (the target keeps its kind)."""
+        training rows and score the table it samples (the target keeps its kind).
+        """
         if self.task == SYNTHESIS:
             return self
         synthesis = copy.copy(self)
@@ -313,7 +314,8 @@ def _convert_declared(frame: pd.DataFrame, declared: dict[str, str], where: str)
 
 def _to_datetime(values: pd.Series) -> pd.Series:
     """Dates from text; offsets that change within the column (daylight saving, several
-    zones) are brought to UTC, the same instants a Parquet file's zone-aware column gives."""
+    zones) are brought to UTC, the same instants a Parquet file's zone-aware column gives.
+    """
     try:
         return pd.to_datetime(values, format="mixed")
     except ValueError as exc:

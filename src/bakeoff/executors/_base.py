@@ -22,7 +22,8 @@ class Executor(ABC):
 
     def prepare(self, storage: str) -> None:  # noqa: B027  (optional hook)
         """Get ready to run on ``storage``, before the study touches it: connect, and
-        refuse (with a :class:`~bakeoff.exceptions.BakeoffError`) what cannot work."""
+        refuse (with a :class:`~bakeoff.exceptions.BakeoffError`) what cannot work.
+        """
 
     def close(self) -> None:  # noqa: B027  (optional hook)
         """Release what :meth:`prepare` or :meth:`run` acquired (called once at the end)."""

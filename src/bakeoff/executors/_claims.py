@@ -133,7 +133,8 @@ class ClaimLoop:
 
     def done(self, task: CellTask, status: str, *, cpu_seconds: float = 0.0) -> None:
         """The cell's run here ended with ``status`` after ``cpu_seconds`` of CPU; stop
-        renewing its lease."""
+        renewing its lease.
+        """
         self.cpu_spent += cpu_seconds
         with self._lock:
             self._held.discard(task.cell_id)
@@ -142,7 +143,8 @@ class ClaimLoop:
 
     def remaining(self) -> int:
         """Cells of this run not yet complete or failed, whoever holds them (none once
-        the CPU budget is spent and this runner holds no cell)."""
+        the CPU budget is spent and this runner holds no cell).
+        """
         if self.budget_spent and not self._held:
             return 0
         with self._lock:

@@ -90,7 +90,8 @@ class RayExecutor(Executor):
 
     def prepare(self, storage: str) -> None:
         """Start or join Ray; refuse a store the cluster's nodes cannot reach, and cells
-        that ask for more than any node of it has."""
+        that ask for more than any node of it has.
+        """
         _check_client_host(storage, self.address)
         ray = self._connect()
         nodes = [n for n in ray.nodes() if n.get("Alive")]
@@ -348,7 +349,8 @@ def _check_reachable(
     storage: str, nodes: list[dict[str, Any]], here: str, address: str | None
 ) -> None:
     """Refuse an SQLite store when the cluster has nodes on other machines: they cannot
-    open a file on this one (and SQLite's locks do not work over network file systems)."""
+    open a file on this one (and SQLite's locks do not work over network file systems).
+    """
     from sqlalchemy.engine import make_url
 
     try:
@@ -371,7 +373,8 @@ def _check_reachable(
 
 def _is_this_machine(host: str) -> bool:
     """Whether ``host`` names this machine: loopback, its host name, or one of its
-    addresses."""
+    addresses.
+    """
     import ipaddress
 
     with contextlib.suppress(ValueError):
@@ -416,7 +419,8 @@ def _check_client_host(storage: str, address: str | None) -> None:
 @contextlib.contextmanager
 def _private_runtime_quiet(private: bool) -> Iterator[None]:
     """Hide Ray's start-up notes for a private runtime (its token for a cluster of one
-    machine); a cluster's are kept, they may matter there."""
+    machine); a cluster's are kept, they may matter there.
+    """
     if not private:
         yield
         return

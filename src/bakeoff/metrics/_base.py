@@ -124,7 +124,8 @@ class Metric:
         X: Any = None,
     ) -> float:
         """Score predictions; ``labels`` orders ``y_proba``'s columns (all classes);
-        ``X`` holds the scored rows' features, for a metric with ``columns``."""
+        ``X`` holds the scored rows' features, for a metric with ``columns``.
+        """
         import numpy as np
 
         if self.needs_proba and y_proba is None:

@@ -253,7 +253,8 @@ class IsolatedTrial:
 
     def collect(self, wait: float | None) -> bool:
         """Take the child's message if it has ended, waiting at most ``wait`` seconds
-        (``None``: until it ends or its time is up); whether it has ended."""
+        (``None``: until it ends or its time is up); whether it has ended.
+        """
         if self.done:
             return True
         left = self.seconds_left()

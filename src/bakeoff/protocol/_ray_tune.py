@@ -266,7 +266,8 @@ def _optuna_search(
     space: SearchSpace, settings: RayTuneSettings, replayed: list[TrialRecord], mode: str
 ) -> Any:
     """Ray Tune's OptunaSearch with the cell's seeded TPE, its study holding the stored
-    trials (OptunaSearch loads a study that exists)."""
+    trials (OptunaSearch loads a study that exists).
+    """
     import optuna
     from optuna.distributions import json_to_distribution
     from optuna.trial import TrialState

@@ -95,7 +95,8 @@ def synthesis_rows(task: CellTask, dataset: Dataset) -> SynthesisRows:
 
 def column_kinds(dataset: Dataset) -> dict[str, str]:
     """Every column's kind for a generator: the feature kinds, and the target's
-    (``categorical`` for a classification target, else ``numeric``)."""
+    (``categorical`` for a classification target, else ``numeric``).
+    """
     kinds: dict[str, str] = {str(c): str(k) for c, k in dataset.feature_kinds.items()}
     if dataset.target_task == "classification":
         boolean = pd.api.types.is_bool_dtype(dataset.y)
@@ -275,7 +276,8 @@ def _epoch_events(
     task: CellTask, emit: Callable[[Event], None], stage: str
 ) -> Callable[[int, int], None]:
     """``on_epoch`` for a generator: an ``epoch`` event at most once a second (and at
-    the last epoch), so that a long fit shows its progress."""
+    the last epoch), so that a long fit shows its progress.
+    """
     last = [0.0]
     # A trial in a forked child (trial limits, parallel trials) must not write to the
     # parent's event channel: its epochs go unreported.
@@ -298,7 +300,8 @@ def _fit_and_sample(
     on_epoch: Callable[[int, int], None] | None = None,
 ) -> tuple[pd.DataFrame, float]:
     """The generator fitted on ``real`` and the table it samples (as many rows), with
-    the seconds the fit took."""
+    the seconds the fit took.
+    """
     with warnings.catch_warnings():
         # SDV and PyTorch warn at every fit (deprecations, convergence): not the user's.
         warnings.simplefilter("ignore")

@@ -131,7 +131,8 @@ def collect_from_scores(
 ) -> ReportData:
     """Read a long table of scores or a ``bakeoff results`` export (as ``bakeoff analyze
     --scores``) and analyse it. ``higher_is_better=None``: a results export's metric
-    decides, a long table is higher-is-better."""
+    decides, a long table is higher-is-better.
+    """
     from bakeoff._score_files import scores_from_file
 
     lower = None if higher_is_better is None else not higher_is_better

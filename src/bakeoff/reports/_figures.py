@@ -139,7 +139,8 @@ def _scores_by_dataset(data: ReportData, colors: dict[str, str]) -> Figure | str
 
 def _critical_difference(data: ReportData, colors: dict[str, str]) -> Figure | str:
     """Demšar's diagram: average ranks on an axis, models joined by a bar where the
-    Nemenyi test cannot tell them apart (rank difference below the CD)."""
+    Nemenyi test cannot tell them apart (rank difference below the CD).
+    """
     across = data.analysis.across
     alpha = data.analysis.settings["alpha"]
     cd = across.critical_difference.get(f"{alpha:.2f}")
@@ -284,7 +285,8 @@ def optimization_progress(trials: pd.DataFrame, higher_is_better: bool) -> pd.Da
 
 def _optimization_history(data: ReportData, colors: dict[str, str]) -> Figure | str:
     """Per model: the running best as a share of each cell's own gain, by complete trial,
-    median over cells with the interquartile range (from the optimisation account)."""
+    median over cells with the interquartile range (from the optimisation account).
+    """
     if data.trials is None or data.trials.empty:
         return "no trials (a scores table, or a study without tuning)"
     account = data.optimization
@@ -354,7 +356,8 @@ def _pareto_front(data: ReportData, colors: dict[str, str]) -> Figure | str:
 
 def _hyperparameter_importance(data: ReportData, colors: dict[str, str]) -> Figure | str:
     """Per model: each parameter's fANOVA importance, mean over cells with its range,
-    and PED-ANOVA's mean beside it (from the optimisation account)."""
+    and PED-ANOVA's mean beside it (from the optimisation account).
+    """
     account = data.optimization
     if account is None:
         return "no search to account for (a scores table, or no tuned cell)"
@@ -436,7 +439,8 @@ def _runtime_vs_score(data: ReportData, colors: dict[str, str]) -> Figure | str:
 
 def _posterior_simplex(data: ReportData, colors: dict[str, str]) -> Figure | str:
     """Benavoli et al.'s triangle: each posterior sample of (P(A better), P(equivalent),
-    P(B better)) as a point in barycentric coordinates, per pair across datasets."""
+    P(B better)) as a point in barycentric coordinates, per pair across datasets.
+    """
     samples = data.analysis.across.posterior_samples
     if not samples:
         return "no Bayesian comparison across datasets (run with --bayesian and 2+ datasets)"

@@ -119,7 +119,8 @@ def write_report(
 
 def _write_cells(data: ReportData, folder: Path) -> list[Path]:
     """``cells/<model>_<dataset>_<budget>_<seed>_<key>/``: config.json, trials.csv and the
-    refitted model where the study kept artifacts."""
+    refitted model where the study kept artifacts.
+    """
     if data.study is None or "cell_key" not in data.results:
         return []
     import bakeoff

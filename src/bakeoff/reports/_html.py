@@ -1,5 +1,6 @@
 """``report.html``: one self-contained file (Plotly's JavaScript embedded from the
-installed package, never fetched), with the findings first and the spec last."""
+installed package, never fetched), with the findings first and the spec last.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ class _Section:
 
 def _cell(value: Any) -> str:
     """A table cell: numbers keep their exact value in ``data-value`` (for sorting and
-    for checking against the JSON) and show 4 significant digits."""
+    for checking against the JSON) and show 4 significant digits.
+    """
     if isinstance(value, bool) or value is None:
         return f'<td class="text">{"" if value is None else value}</td>'
     if isinstance(value, (int, float)) and not isinstance(value, bool):

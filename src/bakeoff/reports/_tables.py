@@ -40,7 +40,8 @@ def _budgets_as_numbers(column: pd.Series) -> pd.Series:
 
 def performance_vs_budget(data: ReportData) -> pd.DataFrame:
     """Mean score per model, dataset and budget, with the fitted learning curve's value
-    and parameters where a curve was fitted (3+ numeric budgets)."""
+    and parameters where a curve was fitted (3+ numeric budgets).
+    """
     frame = data.analysis.scores.frame
     columns = ["dataset", "model", "budget"] + (["n_train"] if "n_train" in frame else [])
     table = (
@@ -115,7 +116,8 @@ def model_comparisons(data: ReportData) -> pd.DataFrame:
 
 def relative_improvements(data: ReportData) -> pd.DataFrame:
     """Relative change of each model's mean score: over the baseline (``--baseline``)
-    and over the model's own smallest budget on each dataset."""
+    and over the model's own smallest budget on each dataset.
+    """
     scores = data.analysis.scores
     sign = 1.0 if scores.higher_is_better else -1.0
     rows: list[dict[str, Any]] = []

@@ -115,7 +115,8 @@ def study_page(
 ) -> HTMLResponse:
     """A study: progress, leaderboard, per-dataset results with intervals, the
     critical-difference diagram, learning curves, findings, the trials explorer and
-    Pareto fronts (those the study's data allows)."""
+    Pareto fronts (those the study's data allows).
+    """
     found = state.reader.studies(name)
     if not found:
         state.reader.store.study(name)  # raises StudyNotFoundError, naming the closest

@@ -1,5 +1,6 @@
 """The dashboard's figures: the report's own (Plotly and matplotlib, same colours) and
-the trials explorer's parallel coordinates."""
+the trials explorer's parallel coordinates.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ _PYPLOT = threading.Lock()
 def svg_figure(name: str, data: ReportData) -> str | None:
     """One of the report's matplotlib figures (``critical_difference``,
     ``hyperparameter_importance`` ...) as inline SVG, or ``None`` where the data does
-    not allow it."""
+    not allow it.
+    """
     import matplotlib
 
     matplotlib.use("Agg")

@@ -197,7 +197,8 @@ class StoreReader:
 
     def studies(self, name: str | None = None) -> list[dict[str, Any]]:
         """Every study (or the one named) with its status and cell counts by state (two
-        queries in all)."""
+        queries in all).
+        """
         selection = sa.select(
             studies.c.id,
             studies.c.name,
@@ -254,7 +255,8 @@ class StoreReader:
 
     def stamp(self, study_id: int) -> tuple[Any, ...]:
         """What changes whenever a cell of the study starts or ends: the key of every
-        cached computation on the study (reused for ``stamp_seconds``)."""
+        cached computation on the study (reused for ``stamp_seconds``).
+        """
         known = self._stamps.get(study_id)
         now = time.monotonic()
         if known is not None and now - known[0] < self.stamp_seconds:
@@ -371,7 +373,8 @@ class StoreReader:
 
     def live_runners(self, study_id: int) -> list[str]:
         """The runners (owner tokens ``host:pid:id``) that hold a running cell of the
-        study under a lease they still renew."""
+        study under a lease they still renew.
+        """
         from datetime import timezone
 
         now = datetime.now(timezone.utc)

@@ -70,7 +70,8 @@ def _spec_of(submission: Submission) -> dict[str, Any]:
 def submit(submission: Submission, state: State) -> dict[str, Any]:
     """Check the study exactly as ``bakeoff run`` does (an invalid one gets the CLI's
     message with 422, and nothing is written), then run it in the background with
-    ``bakeoff run`` on this server's store. Submitting a stored study again resumes it."""
+    ``bakeoff run`` on this server's store. Submitting a stored study again resumes it.
+    """
     run = state.runs.submit(
         _spec_of(submission), n_jobs=submission.n_jobs, retry_failed=submission.retry_failed
     )

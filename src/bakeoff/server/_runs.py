@@ -39,7 +39,8 @@ __all__ = ["RunManager", "ServerRun", "interrupt_runners"]
 
 def _alive(pid: int) -> bool:
     """Whether process ``pid`` exists (an ended one its parent has not reaped counts:
-    its parent writes its exit status before reaping it)."""
+    its parent writes its exit status before reaping it).
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -108,7 +109,8 @@ class ServerRun:
 
     def describe(self) -> dict[str, Any]:
         """The run as JSON: state, exit status (0 complete, 1 failed cells, 130
-        interrupted) and the last lines of its output."""
+        interrupted) and the last lines of its output.
+        """
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")
         except OSError:

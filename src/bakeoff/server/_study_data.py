@@ -1,5 +1,6 @@
 """A study's analysis, leaderboard and report data, computed by the library's own
-functions (those of ``bakeoff analyze`` and ``bakeoff report``) and cached by stamp."""
+functions (those of ``bakeoff analyze`` and ``bakeoff report``) and cached by stamp.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +57,8 @@ class StudyData:
 
     def leaderboard(self, study: str) -> Cached[dict[str, Any]]:
         """Per model at the compared budget: the report's leaderboard rows (mean and 95%
-        interval) with the average rank across datasets."""
+        interval) with the average rank across datasets.
+        """
         stamp = self._stamp(study)
 
         def compute() -> dict[str, Any]:
@@ -85,7 +87,8 @@ class StudyData:
 
     def report(self, study: str) -> Cached[ReportData]:
         """Everything ``bakeoff report`` draws from (trials included: the dashboard's
-        study page, not a summary)."""
+        study page, not a summary).
+        """
         from bakeoff.reports import collect_from_store
 
         return self._reports.get(

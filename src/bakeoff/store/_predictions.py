@@ -82,7 +82,8 @@ class CellPredictions:
 
     def to_row(self) -> dict[str, Any]:
         """The store's columns (``n_rows``, ``rows``, ``labels_json``, ``y_true``,
-        ``y_pred``, ``proba``)."""
+        ``y_pred``, ``proba``).
+        """
         import numpy as np
 
         n = len(self.rows)

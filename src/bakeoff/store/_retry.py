@@ -34,7 +34,8 @@ _jitter = random.Random()
 
 def is_transient(exc: BaseException) -> bool:
     """Whether ``exc`` (a DBAPI error, or SQLAlchemy's wrapper of one) is a conflict with
-    another transaction that running again resolves."""
+    another transaction that running again resolves.
+    """
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -78,7 +79,8 @@ def retry_transient(
 def retried(method: Callable[P, T]) -> Callable[P, T]:
     """Decorate a store method that is one whole transaction: run it again on a
     transient conflict (see :func:`retry_transient`). Its arguments must survive being
-    used twice (sequences, not iterators)."""
+    used twice (sequences, not iterators).
+    """
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:

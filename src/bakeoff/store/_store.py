@@ -330,7 +330,8 @@ class Store:
     @staticmethod
     def _last_provenance(connection: sa.Connection, study_id: int) -> dict[str, Any] | None:
         """The provenance of the study's latest run (or, for a store made before runs were
-        recorded, the study's own)."""
+        recorded, the study's own).
+        """
         text = connection.execute(
             sa.select(runs.c.provenance_json)
             .where(runs.c.study_id == study_id)
@@ -762,7 +763,8 @@ class Store:
     def predictions_frame(self, name: str) -> pd.DataFrame:
         """Prediction rows of study ``name`` (one per test row of each finished cell),
         with their cell's design columns, ``y_true``, ``y_pred`` (Python values) and
-        ``proba`` (a list in the dataset's class order, or None)."""
+        ``proba`` (a list in the dataset's class order, or None).
+        """
         import pandas as pd
 
         study_id = self.study(name)["id"]

@@ -55,7 +55,8 @@ def tell(
     value: float | Sequence[float] | None = None,
 ) -> optuna.trial.FrozenTrial:
     """Finish ``trial`` of ``study`` (kept in ``storage`` as ``study_id``) and return it
-    as stored."""
+    as stored.
+    """
     _tell_with_warning(study, trial, value, state, suppress_warning=True)
     trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
     return storage.get_trial(trial_id)

@@ -169,7 +169,8 @@ class SurfaceRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         on_checkpoint: Callable[[], None] | None = None,
     ) -> SurfaceRegressor:
         """Train; with ``on_checkpoint``, call it ``checkpoints`` times, evenly over the
-        epochs (the rest at the end when early stopping ends training sooner)."""
+        epochs (the rest at the end when early stopping ends training sooner).
+        """
         if self.architecture not in ARCHITECTURES:
             raise ValueError(
                 f"architecture must be one of {', '.join(ARCHITECTURES)}, got {self.architecture!r}"

@@ -178,7 +178,8 @@ def patch_columns(config: SABRDataConfig) -> list[str]:
 
 def parameter_sets(config: SABRDataConfig) -> np.ndarray:
     """The (α, β, ρ, ν) of each surface: a scrambled Sobol sequence over the ranges
-    (``n_parameter_sets`` a power of two covers them best)."""
+    (``n_parameter_sets`` a power of two covers them best).
+    """
     import numpy as np
     from scipy.stats import qmc
 

@@ -73,7 +73,8 @@ def implied_black_vol(
     price: ArrayLike, F: ArrayLike, K: ArrayLike, T: ArrayLike, *, iterations: int = 200
 ) -> tuple[np.ndarray, list[str]]:
     """Black volatilities that reproduce ``price``, by bisection; NaN with a reason where
-    no volatility does (a price at or below the intrinsic value, or at or above F)."""
+    no volatility does (a price at or below the intrinsic value, or at or above F).
+    """
     price, F, K, T = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (price, F, K, T)))
     intrinsic = np.maximum(F - K, 0.0)
     reasons = np.full(price.shape, "", dtype=object)

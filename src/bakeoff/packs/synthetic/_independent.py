@@ -43,7 +43,8 @@ class IndependentGenerator:
 
     def sample(self, n_rows: int) -> pd.DataFrame:
         """``n_rows`` rows; column ``j`` draws its own positions, so columns are
-        independent of each other."""
+        independent of each other.
+        """
         rng = np.random.default_rng(self.random_state)
         sampled: dict[str, Any] = {}
         for name, values in self.columns_.items():

@@ -28,7 +28,8 @@ def gower_encoding(
     reference: pd.DataFrame, tables: list[pd.DataFrame], kinds: Mapping[str, str]
 ) -> list[np.ndarray]:
     """Each table as a matrix whose L1 distances are Gower distances, with the
-    ranges and categories of ``reference``."""
+    ranges and categories of ``reference``.
+    """
     n_columns = len(reference.columns)
     blocks: list[list[np.ndarray]] = [[] for _ in tables]
     for column in reference.columns:

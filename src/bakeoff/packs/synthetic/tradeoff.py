@@ -50,7 +50,8 @@ def _on_front(frame: pd.DataFrame) -> np.ndarray:
 
 def plot_tradeoff(table: pd.DataFrame, path: str | Path) -> Path:
     """A scatter of utility against privacy, the marker's area the cost, the front's
-    members labelled in bold: saved to ``path`` (PNG, SVG or PDF by its suffix)."""
+    members labelled in bold: saved to ``path`` (PNG, SVG or PDF by its suffix).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
