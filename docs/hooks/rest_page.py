@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -48,11 +49,13 @@ def render(document: dict[str, Any]) -> str:
         )
     lines.append("")
     for path, method, operation in routes:
-        lines += _section(path, method, operation)
+        lines += _section(path, method, operation, document.get("components", {}))
     return "\n".join(lines)
 
 
-def _section(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+def _section(
+    path: str, method: str, operation: dict[str, Any], components: dict[str, Any]
+) -> list[str]:
     lines = [
         f"## {method.upper()} `{path}` {{#{_anchor(method, path)}}}",
         "",
@@ -74,8 +77,11 @@ def _section(path: str, method: str, operation: dict[str, Any]) -> list[str]:
             )
         lines.append("")
     if "requestBody" in operation:
-        kinds = ", ".join(f"`{k}`" for k in operation["requestBody"].get("content", {}))
+        content = operation["requestBody"].get("content", {})
+        kinds = ", ".join(f"`{k}`" for k in content)
         lines += [f"Request body: {kinds}.", ""]
+        for media in content.values():
+            lines += _body_fields(media.get("schema", {}), components)
     answers = operation.get("responses", {})
     if answers:
         lines += ["| status | meaning |", "|---|---|"]
@@ -83,6 +89,27 @@ def _section(path: str, method: str, operation: dict[str, Any]) -> list[str]:
             lines.append(f"| {status} | {_cell(answer.get('description', ''))} |")
         lines.append("")
     return lines
+
+
+def _body_fields(schema: dict[str, Any], components: dict[str, Any]) -> list[str]:
+    """A table of a JSON body's fields (its schema, or the component it refers to)."""
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        schema = components.get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
+    fields = schema.get("properties", {})
+    if not fields:
+        return []
+    required = set(schema.get("required", []))
+    lines = ["| field | type | default | description |", "|---|---|---|---|"]
+    for name, field in fields.items():
+        kind = field.get("type") or " or ".join(
+            str(option.get("type", "")) for option in field.get("anyOf", [])
+        )
+        default = "required" if name in required else f"`{json.dumps(field.get('default'))}`"
+        lines.append(
+            f"| `{name}` | {kind} | {_cell(default)} | {_cell(field.get('description', ''))} |"
+        )
+    return [*lines, ""]
 
 
 def _cell(text: str) -> str:

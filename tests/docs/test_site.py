@@ -97,6 +97,13 @@ def test_the_rest_reference_lists_every_route_of_the_server(site: Path) -> None:
     for route in routes:
         assert route.path in document["paths"], route.path
         assert route.path in page, route.path
+    # A JSON body's fields are listed with their defaults, as the submit route takes them.
+    from bakeoff.server._routes_write import Submission
+
+    for name, field in Submission.model_fields.items():
+        assert f"<code>{name}</code>" in page, name
+        if not field.is_required():
+            assert f"<code>{json.dumps(field.default)}</code>" in page, name
 
 
 def test_the_changelog_page_is_the_changelog_file(site: Path) -> None:
