@@ -6,6 +6,7 @@ from pathlib import Path
 
 import cli_page
 import metrics_page
+import pytest
 import schema_page
 import typer
 
@@ -67,7 +68,7 @@ def test_every_study_field_is_in_the_schema_reference_with_its_default() -> None
     # An example in braces survives Markdown's attr_list (which would take it for
     # attributes at the end of a cell and drop it).
     assert "e.g. &#123;zip: categorical&#125;" in page
-    assert "| `seeds` | list of integer | `[0]` |" in page
+    assert "| `seeds` | integer or list of integer | `[0]` |" in page  # a count or a list
     tuning = page.split("(TuningSpec)", 1)[1]
     assert "| `n_trials` | integer | `50` |" in tuning
     assert "| `cv` | integer | `5` |" in tuning
@@ -166,3 +167,25 @@ def test_every_public_subpackage_has_a_python_reference_page_in_the_nav() -> Non
         page = root / "docs" / "reference" / "python" / f"{name}.md"
         assert f"::: bakeoff.{name}" in page.read_text(encoding="utf-8"), name
         assert f"reference/python/{name}.md" in nav, name
+
+
+def test_the_published_schema_accepts_every_shipped_study_file() -> None:
+    # study-schema.json is what editors validate study files with: a field the loader
+    # accepts in a form the schema forbids (seeds: 3, a count) would be flagged as an
+    # error in every user's editor. The shipped examples use those forms.
+    import jsonschema
+    import yaml
+
+    schema = schema_page.study_schema()
+    examples = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))
+    assert len(examples) >= 4
+    for path in examples:
+        study = yaml.safe_load(path.read_text(encoding="utf-8"))
+        jsonschema.validate(study, schema)
+    jsonschema.validate(
+        {"study": "s", "datasets": ["iris"], "models": ["ridge"], "seeds": 3}, schema
+    )
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(
+            {"study": "s", "datasets": ["iris"], "models": ["ridge"], "seeds": 0}, schema
+        )

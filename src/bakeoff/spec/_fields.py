@@ -537,6 +537,21 @@ class ArtifactsSpec(_Strict):
 Budget = Annotated[int, Field(gt=0)] | Literal["full"]
 
 
+def _name_or_entry(schema: dict[str, Any]) -> None:
+    """The JSON schema of a list whose items may also be a bare registered name, as the
+    field takes them (``models: [ridge]``); pydantic describes only the entry.
+    """
+    schema["items"] = {"anyOf": [{"type": "string", "minLength": 1}, schema["items"]]}
+
+
+def _count_or_list(schema: dict[str, Any]) -> None:
+    """The JSON schema of ``seeds`` as the field takes it: a count or a list of seeds
+    (pydantic describes only the list the count becomes).
+    """
+    listed = {key: schema.pop(key) for key in ("type", "items", "minItems", "maxItems")}
+    schema["anyOf"] = [{"type": "integer", "minimum": 1, "maximum": MAX_SEEDS}, listed]
+
+
 class StudySpec(_Strict):
     """A whole study, as written in ``study.yaml``."""
 
@@ -548,14 +563,17 @@ class StudySpec(_Strict):
     """the master seed; every other seed derives from it and the cell's key"""
     imports: list[str] = Field(default_factory=list)
     """Python modules to import first (they register your models, datasets, metrics)"""
-    datasets: list[DatasetSpec] = Field(min_length=1)
+    datasets: list[DatasetSpec] = Field(min_length=1, json_schema_extra=_name_or_entry)
     """registered names, files, generated datasets, suites or collections"""
-    models: list[ModelSpec] = Field(min_length=1)
+    models: list[ModelSpec] = Field(min_length=1, json_schema_extra=_name_or_entry)
     """registered names, or entries with fixed parameters and search-space changes"""
     budgets: list[Budget] = Field(default_factory=lambda: ["full"], min_length=1)  # type: ignore[arg-type]  # pydantic infers list[str]
     """training rows per cell: positive integers and/or full"""
     seeds: list[Annotated[int, Field(ge=0, le=MAX_SEED)]] = Field(
-        default_factory=lambda: [0], min_length=1, max_length=MAX_SEEDS
+        default_factory=lambda: [0],
+        min_length=1,
+        max_length=MAX_SEEDS,
+        json_schema_extra=_count_or_list,
     )
     """a count (3 means [0, 1, 2]) or a list of seeds; each re-splits the data"""
     split: SplitSpec = Field(default_factory=SplitSpec)
