@@ -53,6 +53,22 @@ def test_a_text_column_with_very_many_values_is_reported_with_the_fix() -> None:
     assert dataset_warnings(declared) == []
 
 
+def test_an_integer_column_counting_the_rows_is_reported_with_the_fix() -> None:
+    # A row number exported with the table (0..n-1 in a shuffled order, or 1..n): as a
+    # numeric feature it says where a row sat in the file.
+    frame = table(200)
+    frame["row"] = np.random.default_rng(1).permutation(200) + 1
+    (message,) = dataset_warnings(Dataset("rows", frame, target="y"))
+    assert message.startswith("column 'row' holds the consecutive integers 1 to 200, one per row")
+    assert "`types: {row: id}`" in message and "`drop: [row]`" in message
+    declared = Dataset("rows", frame, target="y", types={"row": "numeric"})
+    assert dataset_warnings(declared) == []
+    # Integers with gaps or repeats (counts, ages, years) are measurements: no warning.
+    for values in (np.arange(200) * 2, np.arange(200) // 2, np.r_[np.arange(199), 500]):
+        frame["row"] = values
+        assert dataset_warnings(Dataset("rows", frame, target="y")) == [], values[:5]
+
+
 def test_a_recoded_target_is_reported_as_a_leak() -> None:
     frame = table(300)
     frame["decision"] = frame["y"].map({"a": "approved", "b": "denied"})
