@@ -158,7 +158,6 @@ def run_supervised_cell(
     # The primary metric: the first scored objective (fit_seconds is a cost, not a
     # score); progress shows its best, and fold_scores are its fold scores.
     primary = next(n for n in objectives if n != FIT_SECONDS)
-    primary_index = objectives.index(primary)
     metric = metric_registry.get(primary)
     directions = tuple(objective_direction(name) for name in objectives)
     scored = [metric_registry.get(n) for n in objectives if n != FIT_SECONDS]
@@ -236,6 +235,75 @@ def run_supervised_cell(
             for name in objectives
         ]
 
+    ray_tune = (
+        RayTuneSettings(
+            direction=directions[0],
+            n_trials=task.n_trials,
+            cell_seed=seeds["cell"],
+            scheduler=task.scheduler or "asha",
+            scheduler_options=task.scheduler_options,
+            n_steps=len(folds) * steps_per_fit,
+            steps_per_fit=steps_per_fit,
+            sampler_options=task.sampler_options,
+            max_concurrent=task.parallel_trials,
+            timeout=task.timeout,
+        )
+        if task.method == "ray_tune"
+        else None
+    )
+    return search_and_finish(
+        task,
+        store,
+        emit,
+        evaluate=evaluate,
+        cell_seed=seeds["cell"],
+        n_steps=len(folds) * steps_per_fit,
+        ray_tune=ray_tune,
+        refit=lambda best, outcome: _refit_and_score(
+            task, dataset, best, outcome, X_all, y_all, rows, test, labels, seeds
+        ),
+    )
+
+
+#: ``(best trial, the search's outcome) -> (result, test predictions or None)``.
+Refit = Callable[[TrialRecord, TuningOutcome], tuple[CellResult, CellPredictions | None]]
+
+
+def search_and_finish(
+    task: CellTask,
+    store: Store,
+    emit: Callable[[Event], None],
+    *,
+    evaluate: Callable[[dict[str, Any], Any], list[float]],
+    cell_seed: int,
+    n_steps: int,
+    ray_tune: RayTuneSettings | None,
+    refit: Refit,
+) -> CellOutcome:
+    """The steps every protocol's cell takes once its rows are chosen.
+
+    Start the cell (replaying its stored trials), search with ``evaluate`` (Optuna, or
+    Ray Tune when ``ray_tune`` is given) while each trial is written and reported, choose
+    the configuration, ``refit`` it, and end the cell in the store. An interruption or a
+    failure at any step ends the cell with that status and its reason.
+
+    Args:
+        task: The claimed cell.
+        store: Where its trials and result go.
+        emit: The progress events' channel.
+        evaluate: ``(params, trial) -> one value per objective``.
+        cell_seed: Seeds the search (with each trial's number).
+        n_steps: Steps a trial reports (the pruner's horizon).
+        ray_tune: The Ray Tune search's settings, or ``None`` for Optuna's loop.
+        refit: Refits and scores the chosen configuration.
+    """
+    objectives = task.search_objectives
+    # The primary metric: the first scored objective (fit_seconds is a cost, not a
+    # score); progress shows its best.
+    primary = next(n for n in objectives if n != FIT_SECONDS)
+    primary_index = objectives.index(primary)
+    metric = metric_registry.get(primary)
+    directions = tuple(objective_direction(name) for name in objectives)
     replayed = store.start_cell(task.cell_id, task.owner)
     emit(
         {
@@ -286,12 +354,10 @@ def run_supervised_cell(
             directions=directions,
             method=task.method,
             n_trials=task.n_trials,
-            cell_seed=seeds["cell"],
+            cell_seed=cell_seed,
             timeout=task.timeout,
             sampler_options=task.sampler_options,
-            pruner=make_pruner(
-                task.pruner, task.pruner_options, n_steps=len(folds) * steps_per_fit
-            ),
+            pruner=make_pruner(task.pruner, task.pruner_options, n_steps=n_steps),
             patience=task.patience,
             min_delta=task.min_delta,
             parallel=task.parallel_trials,
@@ -302,22 +368,11 @@ def run_supervised_cell(
             cpu_seconds_left=task.cpu_seconds_left,
             grid_exhausted=task.method == "grid" and task.n_trials == task.space.grid_size(),
         )
-        if task.method == "ray_tune":
+        if ray_tune is not None:
             outcome = tune_with_ray(
                 space=task.space,
                 objective=evaluate,
-                settings=RayTuneSettings(
-                    direction=directions[0],
-                    n_trials=task.n_trials,
-                    cell_seed=seeds["cell"],
-                    scheduler=task.scheduler or "asha",
-                    scheduler_options=task.scheduler_options,
-                    n_steps=len(folds) * steps_per_fit,
-                    steps_per_fit=steps_per_fit,
-                    sampler_options=task.sampler_options,
-                    max_concurrent=task.parallel_trials,
-                    timeout=task.timeout,
-                ),
+                settings=ray_tune,
                 replayed=replayed,
                 on_trials=on_trials,
             )
@@ -351,9 +406,7 @@ def run_supervised_cell(
         )
         return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
     try:
-        result, predicted = _refit_and_score(
-            task, dataset, best, outcome, X_all, y_all, rows, test, labels, seeds
-        )
+        result, predicted = refit(best, outcome)
         result.search = search
     except KeyboardInterrupt:
         return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)

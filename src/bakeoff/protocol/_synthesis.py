@@ -27,24 +27,13 @@ import pandas as pd
 
 from bakeoff import metrics as metric_registry
 from bakeoff.datasets import Dataset
-from bakeoff.exceptions import LeaseLostError
 from bakeoff.metrics import SynthesisTables
-from bakeoff.protocol._cell import (
-    CellOutcome,
-    Event,
-    _chosen,
-    _end,
-    _search_account,
-    _seeds,
-    _track_best,
-)
-from bakeoff.protocol._isolation import TrialLimits
-from bakeoff.protocol._objectives import FIT_SECONDS, objective_direction
+from bakeoff.protocol._cell import CellOutcome, Event, _end, _seeds, search_and_finish
+from bakeoff.protocol._objectives import FIT_SECONDS
 from bakeoff.protocol._split import budget_rows, train_test_rows
 from bakeoff.protocol._task import CellTask
-from bakeoff.protocol._tuner import SearchSettings, tune
+from bakeoff.protocol._tuner import TuningOutcome
 from bakeoff.store import CellResult, CellStatus, Store, TrialRecord
-from bakeoff.tuning import make_pruner
 
 __all__ = ["SynthesisRows", "column_kinds", "run_synthesis_cell", "synthesis_rows"]
 
@@ -123,9 +112,6 @@ def run_synthesis_cell(
         return _end(task, store, emit, CellStatus.FAILED, reason, None)
     objectives = task.search_objectives
     primary = next(n for n in objectives if n != FIT_SECONDS)
-    primary_index = objectives.index(primary)
-    metric = metric_registry.get(primary)
-    directions = tuple(objective_direction(name) for name in objectives)
     scored = [metric_registry.get(n) for n in objectives if n != FIT_SECONDS]
     prunable = len(objectives) == 1 and task.pruner != "none"
     real_fit = table.iloc[rows.fit].reset_index(drop=True)
@@ -149,126 +135,24 @@ def run_synthesis_cell(
                 raise optuna.TrialPruned()
         return [fit_seconds if name == FIT_SECONDS else float(scores[name]) for name in objectives]
 
-    replayed = store.start_cell(task.cell_id, task.owner)
-    emit(
-        {
-            "event": "cell_started",
-            "key": task.cell_key,
-            "label": task.describe(),
-            "n_replayed": len(replayed),
-            "n_trials": task.n_trials,
-        }
-    )
-    best_so_far: list[float | None] = [None]
-    for record in replayed:
-        _track_best(best_so_far, record, metric, primary_index)
-    writer = store.trial_writer(task.cell_id, task.owner)
-
-    def on_start(number: int, params: dict[str, Any], distributions: dict[str, str]) -> None:
-        emit(
-            {
-                "event": "trial_started",
-                "key": task.cell_key,
-                "cell_id": task.cell_id,
-                "number": number,
-                "params": params,
-                "distributions": distributions,
-            }
-        )
-
-    def on_trials(records: list[TrialRecord]) -> None:
-        writer.write_many(records)
-        for record in records:
-            _track_best(best_so_far, record, metric, primary_index)
-            emit(
-                {
-                    "event": "trial",
-                    "key": task.cell_key,
-                    "number": record.number,
-                    "state": record.state,
-                    "best": best_so_far[0],
-                    "n_trials": task.n_trials,
-                }
-            )
-
-    try:
-        settings = SearchSettings(
-            directions=directions,
-            method=task.method,
-            n_trials=task.n_trials,
-            cell_seed=seeds["cell"],
-            timeout=task.timeout,
-            sampler_options=task.sampler_options,
-            pruner=make_pruner(task.pruner, task.pruner_options, n_steps=1),
-            patience=task.patience,
-            min_delta=task.min_delta,
-            parallel=task.parallel_trials,
-            limits=TrialLimits(task.trial_timeout, task.trial_memory),
-            warm_configs=tuple(store.warm_configurations(task.warm_from))
-            if task.warm_from and task.method != "grid"
-            else (),
-            cpu_seconds_left=task.cpu_seconds_left,
-            grid_exhausted=task.method == "grid" and task.n_trials == task.space.grid_size(),
-        )
-        outcome = tune(
-            space=task.space,
-            objective=evaluate,
-            settings=settings,
-            replayed=replayed,
-            on_trials=on_trials,
-            on_start=on_start if task.parallel_trials == 1 else None,
-        )
-    except LeaseLostError:
-        raise
-    except KeyboardInterrupt:
-        return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", None)
-    except Exception:
-        return _end(task, store, emit, CellStatus.FAILED, traceback.format_exc(), None)
-    finally:
-        writer.close()
-    if outcome.interrupted:
-        return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)
-    search = _search_account(task, outcome, directions, settings)
-    best = _chosen(outcome, search, metric.direction)
-    if best is None:
-        last_error = next((r.error for r in reversed(outcome.records) if r.error), "")
-        reason = (
-            f"all {len(outcome.records)} trials failed; last error:\n{last_error}"
-            if outcome.records
-            else "no trial ran (timeout reached before the first trial)"
-        )
-        return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
-    try:
+    def refit(best: TrialRecord, outcome: TuningOutcome) -> tuple[CellResult, None]:
         result = _refit_and_score(
             task, dataset, best, rows, kinds, seeds["model"], _epoch_events(task, emit, "refit")
         )
         result.n_trials = len(outcome.records)
         result.n_failed_trials = outcome.n_failed
         result.tune_seconds = sum(r.duration for r in outcome.records)
-        result.search = search
-    except KeyboardInterrupt:
-        return _end(task, store, emit, CellStatus.INTERRUPTED, "interrupted", outcome)
-    except LeaseLostError:
-        raise
-    except Exception:
-        reason = f"refit of the best configuration failed:\n{traceback.format_exc()}"
-        return _end(task, store, emit, CellStatus.FAILED, reason, outcome, search)
-    # A synthesis cell predicts no test rows: its scores are its result.
-    store.finish_cell(task.cell_id, result, None, task.owner, run_id=task.run_id)
-    emit(
-        {
-            "event": "cell_finished",
-            "key": task.cell_key,
-            "status": CellStatus.COMPLETE,
-            "test_scores": result.test_scores,
-        }
-    )
-    return CellOutcome(
-        task.cell_key,
-        task.label,
-        CellStatus.COMPLETE,
-        test_scores=result.test_scores,
-        n_trials=result.n_trials,
+        return result, None  # a synthesis cell predicts no test rows: its scores are its result
+
+    return search_and_finish(
+        task,
+        store,
+        emit,
+        evaluate=evaluate,
+        cell_seed=seeds["cell"],
+        n_steps=1,
+        ray_tune=None,
+        refit=refit,
     )
 
 
