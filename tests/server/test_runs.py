@@ -160,3 +160,31 @@ def test_a_run_started_in_a_terminal_is_cancelled_through_its_runner(
             run.kill()
     assert fresh.get("/api/v1/studies/slow").json()["cells"]["running"] == 0
     assert fresh.get(f"/api/v1/studies/slow/cells/{key}").json()["status"] == "interrupted"
+
+
+@pytest.mark.slow
+def test_a_study_submitted_to_a_server_on_a_relative_store_url_lands_in_that_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `bakeoff serve` with the default sqlite:///bakeoff.db: the studies it starts run in
+    # RESULTS_DIR/submitted, where the relative path would name another, new store.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", cli_env()["PYTHONPATH"])
+    settings = ServerSettings("sqlite:///bakeoff.db", token=TOKEN, results_dir=Path("served"))
+    quick = {
+        "study": "relative",
+        "datasets": ["iris"],
+        "models": ["logistic_regression"],
+        "seeds": 2,
+        "tuning": {"method": "random", "n_trials": 2, "cv": 2},
+    }
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/api/v1/studies", json={"spec": quick}, headers=AUTH).status_code == 202
+        runs = lambda: client.get("/api/v1/runs").json()["runs"]  # noqa: E731
+        ended = wait_for(lambda: (r := runs()[0])["state"] != "running" and r)
+        assert ended["state"] == "exited" and ended["exit_status"] == 0, ended
+        study = client.get("/api/v1/studies/relative")
+        assert study.status_code == 200, study.text
+        assert study.json()["cells"]["complete"] == 2
+    stores = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.db"))
+    assert stores == ["bakeoff.db"]

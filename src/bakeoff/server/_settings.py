@@ -42,6 +42,7 @@ class ServerSettings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "results_dir", Path(self.results_dir))
+        object.__setattr__(self, "storage", absolute_sqlite(self.storage))
 
     @property
     def read_only(self) -> bool:
@@ -55,6 +56,27 @@ class ServerSettings:
         """Settings with the token from ``token`` or else ``$BAKEOFF_TOKEN``."""
         chosen = token or os.environ.get(TOKEN_VARIABLE) or None
         return cls(storage=storage, token=chosen, **kwargs)  # type: ignore[arg-type]
+
+
+def absolute_sqlite(url: str) -> str:
+    """``url`` with a relative SQLite file path made absolute against this folder.
+
+    The studies the server starts run in their own folder (``RESULTS_DIR/submitted``):
+    given ``sqlite:///bakeoff.db`` as it is, they would create and fill another store
+    there, one the server does not read.
+    """
+    import sqlalchemy as sa
+
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        return url  # the store reports a malformed URL itself
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return url
+    if database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str(Path(database).resolve())).render_as_string(hide_password=False)
 
 
 def settings_to_environment(settings: ServerSettings) -> None:
