@@ -66,6 +66,14 @@ class StoreError(BakeoffError):
 
     exit_code = 2
 
+    @classmethod
+    def missing(cls, url: str, database: str) -> StoreError:
+        """The error for a SQLite store whose file does not exist."""
+        return cls(
+            f"no store at '{url}' (file '{database}' does not exist). Run a study first "
+            f"(bakeoff run study.yaml), or pass --storage with the store's URL."
+        )
+
 
 class StudyNotFoundError(StoreError):
     """No study of the given name exists in the store."""

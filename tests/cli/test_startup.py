@@ -118,6 +118,22 @@ def test_listing_the_datasets_imports_neither_scikit_learn_nor_scipy() -> None:
     assert "sklearn" not in found and "scipy" not in found
 
 
+def test_status_before_any_run_says_so_without_sqlalchemy(tmp_path: Path) -> None:
+    # A new user's first `bakeoff status`, in a folder with no store yet: the message,
+    # exit 2, and no store library loaded to say it.
+    code = (
+        "import contextlib, io\n"
+        "from bakeoff.cli import main\n"
+        "err = io.StringIO()\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):\n"
+        "    status = main(['status'])\n"
+        "assert status == 2, status\n"
+        "assert \"no store at 'sqlite:///bakeoff.db'\" in ' '.join(err.getvalue().split())\n"
+    )
+    assert imported_after(code, cwd=tmp_path) == []
+    assert not (tmp_path / "bakeoff.db").exists()
+
+
 def test_status_reads_an_up_to_date_sqlite_store_with_the_standard_library(
     tmp_path: Path, write_study
 ) -> None:

@@ -56,10 +56,7 @@ def _check_exists(url: str) -> None:
     database = parsed.database
     is_file = parsed.get_backend_name() == "sqlite" and database and database != ":memory:"
     if is_file and not Path(str(database)).expanduser().exists():
-        raise StoreError(
-            f"no store at '{url}' (file '{database}' does not exist). Run a study first "
-            f"(bakeoff run study.yaml), or pass --storage with the store's URL."
-        )
+        raise StoreError.missing(url, str(database))
 
 
 def _refuse_read_only(url: str) -> None:

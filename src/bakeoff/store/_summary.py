@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from bakeoff.exceptions import StoreError
 from bakeoff.store._constants import PREFIX, SCHEMA_HEAD, VERSION_TABLE
 from bakeoff.store._states import count_cell_states
 
@@ -53,6 +54,9 @@ def study_summaries(url: str, study: str | None = None) -> tuple[str, list[Study
         StudyNotFoundError: If ``study`` is not in the store.
     """
     path = _sqlite_file(url)
+    if path is not None and not path.exists():
+        # A new user's first `bakeoff status`, before any run: said without SQLAlchemy.
+        raise StoreError.missing(url, url[len(_SQLITE) :])
     if path is not None:
         with contextlib.suppress(sqlite3.Error, _NeedsStore):
             return url, _read_sqlite(path, study)
@@ -63,13 +67,15 @@ class _NeedsStore(Exception):
     """The fast path cannot answer; the full store must (and will explain why)."""
 
 
+_SQLITE = "sqlite:///"
+
+
 def _sqlite_file(url: str) -> Path | None:
-    """The file of a plain ``sqlite:///PATH`` URL that exists, else ``None``."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or "?" in url:
+    """The file of a plain ``sqlite:///PATH`` URL (which may not exist), else ``None``."""
+    if not url.startswith(_SQLITE) or "?" in url or not url[len(_SQLITE) :]:
         return None
-    path = Path(url[len(prefix) :]).expanduser()
-    return path if url[len(prefix) :] and path.is_file() else None
+    path = Path(url[len(_SQLITE) :]).expanduser()
+    return None if path.is_dir() or url[len(_SQLITE) :] == ":memory:" else path
 
 
 def _read_sqlite(path: Path, study: str | None) -> list[StudySummary]:
