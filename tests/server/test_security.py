@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -110,6 +111,35 @@ def test_runners_on_other_hosts_are_not_signalled() -> None:
 
     signalled, elsewhere = interrupt_runners(["other-host:1:abc", "other-host:99999:def"])
     assert signalled == [] and elsewhere == ["other-host:1:abc", "other-host:99999:def"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_runner_that_ignores_sigint_is_not_reported_as_signalled() -> None:
+    # A run started in the background (`&` in a script, nohup) ignores SIGINT: the
+    # cancel must not answer "signalled" while it runs on.
+    import socket
+    import subprocess
+    import sys
+
+    from bakeoff.server._runs import ignores_sigint, interrupt_runners
+
+    deaf = subprocess.Popen(
+        [sys.executable, "-c", "import signal, time\n"
+         "signal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('ready', flush=True)\n"
+         "time.sleep(60)"],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert deaf.stdout is not None and deaf.stdout.readline().strip() == b"ready"
+        owner = f"{socket.gethostname()[:100]}:{deaf.pid}:abc"
+        assert ignores_sigint(deaf.pid)
+        signalled, elsewhere = interrupt_runners([owner])
+        assert signalled == [] and len(elsewhere) == 1
+        assert "ignores Ctrl-C's signal: stop it with kill -TERM" in elsewhere[0]
+        assert deaf.poll() is None
+    finally:
+        deaf.kill()
+        deaf.wait()
 
 
 @pytest.mark.parametrize(

@@ -188,6 +188,7 @@ class BodyLimit:
         response = error_response(
             413,
             "RequestTooLarge",
-            f"the request body is over {self.limit:,} bytes; a study spec is at most 1 MB",
+            f"the request body is over {self.limit:,} bytes, the most this server takes; "
+            f"a study file sent as `yaml` may be at most 1 MB (1,048,576 bytes) of it",
         )
         await response(scope, receive, send)

@@ -109,9 +109,11 @@ def cancel(
         raise ServerError(
             409,
             "RunningElsewhere",
-            f"study '{name}' runs on other machines or as another user "
-            f"({', '.join(sorted(elsewhere))}); stop it where it runs (Ctrl-C), and run "
-            f"the same command again to resume",
+            f"study '{name}' runs where this server cannot interrupt it: on other "
+            f"machines, as another user, or ignoring Ctrl-C's signal "
+            f"({', '.join(sorted(elsewhere))}); stop it where it runs (Ctrl-C, or kill "
+            f"-TERM PID: its running cells are then taken over once their lease ends), "
+            f"and run the same command again to resume",
         )
     raise ServerError(
         409, "NotRunning", f"study '{name}' has no running cell: there is nothing to cancel"

@@ -66,8 +66,9 @@ def interrupt_runners(owners: list[str]) -> tuple[list[int], list[str]]:
     runner, not a reused number. Its executor passes the interrupt to its workers.
 
     Returns:
-        (the pids signalled, the runners that could not be: on other hosts, or not
-        this user's processes).
+        (the pids signalled, the runners that could not be: on other hosts, not this
+        user's processes, or ignoring SIGINT, as a run started in the background with
+        ``&`` or ``nohup`` does).
     """
     import socket
 
@@ -79,6 +80,9 @@ def interrupt_runners(owners: list[str]) -> tuple[list[int], list[str]]:
         if host != here or not pid_text.isdigit() or int(pid_text) == os.getpid():
             elsewhere.append(owner)
             continue
+        if ignores_sigint(int(pid_text)):
+            elsewhere.append(f"{owner} (ignores Ctrl-C's signal: stop it with kill -TERM)")
+            continue
         try:
             os.kill(int(pid_text), signal.SIGINT)
         except ProcessLookupError:
@@ -88,6 +92,18 @@ def interrupt_runners(owners: list[str]) -> tuple[list[int], list[str]]:
             continue
         signalled.append(int(pid_text))
     return signalled, elsewhere
+
+
+def ignores_sigint(pid: int) -> bool:
+    """Whether process ``pid`` ignores SIGINT (Linux ``/proc``; ``False`` elsewhere)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return False
+    for line in status.splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
 
 
 @dataclass(frozen=True)
