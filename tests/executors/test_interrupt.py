@@ -164,3 +164,27 @@ def test_ctrl_c_while_a_worker_imports_the_study_modules_is_clean(tmp_path: Path
     assert set(statuses(db)) <= {"pending"}, statuses(db)
     assert run_cli("run", str(path)).returncode == 0
     assert statuses(db) == {"complete": 4}
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_runner_ends_the_run_as_ctrl_c_does(tmp_path: Path) -> None:
+    # `kill PID`, a scheduler's pre-emption, `docker stop`: the runner alone gets SIGTERM.
+    # Its running cells must end interrupted (not stay "running" until their leases
+    # expire), and the next run resumes them.
+    db = tmp_path / "ctrlc.db"
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(slow_study(f"sqlite:///{db}", 2)))
+    process = start_run(path)
+    deadline = time.monotonic() + 120
+    while n_trials(db) < 5 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr
+    counts = statuses(db)
+    assert "running" not in counts, counts
+    assert counts.get("interrupted", 0) >= 1
+    resumed = run_cli("run", str(path))
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert set(statuses(db)) == {"complete"}

@@ -188,3 +188,43 @@ def test_a_study_submitted_to_a_server_on_a_relative_store_url_lands_in_that_sto
         assert study.json()["cells"]["complete"] == 2
     stores = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.db"))
     assert stores == ["bakeoff.db"]
+
+
+@pytest.mark.slow
+def test_cancel_stops_a_run_started_in_the_background_that_ignores_ctrl_c(
+    fresh: TestClient, tmp_path: Path
+) -> None:
+    # `bakeoff run study.yaml &` in a script ignores SIGINT: the cancel sends it SIGTERM,
+    # which `bakeoff run` takes as Ctrl-C, instead of answering "signalled" in vain.
+    import signal
+    import subprocess
+    import sys
+
+    import yaml
+
+    from tests.executors.test_interrupt import n_trials, statuses
+
+    db = tmp_path / "runs.db"
+    path = tmp_path / "slow.yaml"
+    path.write_text(yaml.safe_dump({**SLOW, "storage": f"sqlite:///{db}"}))
+    deaf = subprocess.Popen(
+        [sys.executable, "-m", "bakeoff", "run", str(path)],
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        wait_for(lambda: n_trials(db) >= 2)
+        reply = fresh.post("/api/v1/studies/slow/cancel", headers=AUTH)
+        assert reply.status_code == 202, reply.text
+        assert reply.json()["signalled"] == [deaf.pid]
+        _, stderr = deaf.communicate(timeout=120)
+        assert deaf.returncode == 130, stderr
+        counts = statuses(db)
+        assert "running" not in counts and counts.get("interrupted", 0) >= 1, counts
+    finally:
+        if deaf.poll() is None:
+            deaf.kill()
+            deaf.wait()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -199,7 +203,10 @@ def execute(
                 frame = store.cells_frame(study.name)
                 keys = {c.key for c in resolution.cells}
                 done = int(((frame["status"] == "complete") & frame["cell_key"].isin(keys)).sum())
-    with RunDisplay(console, total=n_cells, done=done, quiet=quiet) as display:
+    with (
+        RunDisplay(console, total=n_cells, done=done, quiet=quiet) as display,
+        _terminate_as_ctrl_c(),
+    ):
         summary = study.run(
             storage=url,
             n_jobs=n_jobs,
@@ -322,3 +329,23 @@ def _new_sqlite_file(url: str) -> bool:
     if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
         return False
     return not Path(database).expanduser().exists()
+
+
+@contextlib.contextmanager
+def _terminate_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (``kill PID``, a scheduler's pre-emption, ``docker stop``) ends the run as
+    Ctrl-C does: running cells are marked interrupted and resume later, instead of
+    staying "running" until their leases expire.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -80,11 +80,16 @@ def interrupt_runners(owners: list[str]) -> tuple[list[int], list[str]]:
         if host != here or not pid_text.isdigit() or int(pid_text) == os.getpid():
             elsewhere.append(owner)
             continue
+        stop = signal.SIGINT
         if ignores_sigint(int(pid_text)):
-            elsewhere.append(f"{owner} (ignores Ctrl-C's signal: stop it with kill -TERM)")
-            continue
+            if not _is_bakeoff_run(int(pid_text)):
+                elsewhere.append(f"{owner} (ignores Ctrl-C's signal: stop it with kill -TERM)")
+                continue
+            # Started in the background (`&`, nohup): `bakeoff run` takes SIGTERM as it
+            # takes Ctrl-C (cells end interrupted and resume later).
+            stop = signal.SIGTERM
         try:
-            os.kill(int(pid_text), signal.SIGINT)
+            os.kill(int(pid_text), stop)
         except ProcessLookupError:
             continue  # it ended meanwhile
         except PermissionError:
@@ -104,6 +109,18 @@ def ignores_sigint(pid: int) -> bool:
         if line.startswith("SigIgn:"):
             return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
     return False
+
+
+def _is_bakeoff_run(pid: int) -> bool:
+    """Whether process ``pid`` is the ``bakeoff run`` command (not, say, a notebook's
+    kernel running ``Study.run``, which SIGTERM would end outright).
+    """
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    names = [Path(w.decode(errors="replace")).name for w in words if w]
+    return "run" in names and any(n == "bakeoff" for n in names)
 
 
 @dataclass(frozen=True)
