@@ -82,6 +82,12 @@ def test_cells_are_filtered(client: TestClient, query: str, expected: int) -> No
         assert all(str(item[name]) == value for item in page["items"])
 
 
+def test_a_seed_as_large_as_a_study_may_have_is_a_valid_filter(client: TestClient) -> None:
+    # A study's seeds run to 2**63 - 1; the filter takes any of them (none match here).
+    page = client.get(f"/api/v1/studies/served/cells?seed={2**63 - 1}")
+    assert page.status_code == 200 and page.json()["total"] == 0
+
+
 def test_cell_pages_cover_every_cell_once(client: TestClient) -> None:
     keys = []
     for offset in range(0, N_CELLS, 5):

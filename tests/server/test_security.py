@@ -190,6 +190,7 @@ def test_an_oversized_body_is_a_413_before_it_is_read(writer: TestClient) -> Non
         "/api/v1/studies/served/cells?limit=100000",
         "/api/v1/studies/served/cells?offset=-1",
         "/api/v1/studies/served/cells?seed=abc",
+        "/api/v1/studies/served/cells?seed=-1",  # seeds are 0 or more
         "/api/v1/studies/served/cells?seed=99999999999999999999",
         "/api/v1/studies/served/cells?budget=" + "9" * 30,
         "/api/v1/studies/" + "s" * 300,

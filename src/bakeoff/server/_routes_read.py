@@ -132,7 +132,9 @@ async def list_cells(
     budget: Annotated[
         str | None, Query(max_length=20, description="A budget as stored: rows, or 'full'.")
     ] = None,
-    seed: Annotated[int | None, Query(ge=-(2**31), le=2**31 - 1)] = None,
+    seed: Annotated[
+        int | None, Query(ge=0, le=2**63 - 1, description="A seed, as the study lists them.")
+    ] = None,
     status: CellState | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
