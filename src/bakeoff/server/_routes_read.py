@@ -231,7 +231,8 @@ def _leaderboard(state: ServerState, name: str) -> Response:
 @router.get("/studies/{name}/analysis", summary="The statistical analysis as JSON")
 def analysis(name: StudyName, state: State) -> dict[str, Any]:
     """``statistical_analysis.json`` as ``bakeoff analyze`` writes it: tests, effect
-    sizes, ranks, critical difference, learning-curve fits, findings.
+    sizes, ranks, critical difference, learning-curve fits, findings; plus ``fresh``,
+    false while a newer analysis is being computed.
     """
     cached = state.data.analysis(name)
     return {**cached.value.to_dict(), **_stamped(cached)}
