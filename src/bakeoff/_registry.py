@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from importlib import metadata
 from typing import Generic, TypeVar
 
-from bakeoff.exceptions import BakeoffWarning, UnknownNameError
+from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
 
 __all__ = ["Registry", "load_plugins", "suggest"]
 
@@ -46,6 +46,21 @@ def load_plugins() -> None:
                 BakeoffWarning,
                 stacklevel=2,
             )
+
+
+def import_named(module: str, where: str) -> None:
+    """Import ``module`` (it registers components), or say what to do about it.
+
+    Raises:
+        SpecError: Naming ``where`` it was asked for (``imports[0]``, ``--import``).
+    """
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise SpecError(
+            f"{where}: cannot import module '{module}': {exc}. Make sure it is installed or "
+            f"on PYTHONPATH."
+        ) from None
 
 
 def import_modules(modules: list[str]) -> None:

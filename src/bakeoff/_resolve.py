@@ -5,7 +5,6 @@ Everything that can be wrong with a study is found here, before the store is tou
 
 from __future__ import annotations
 
-import importlib
 import re
 import warnings
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,7 @@ from bakeoff._budget_checks import budget_problems
 from bakeoff._optional import require_optional
 from bakeoff._problems import Problems
 from bakeoff._ray_tune_checks import check_scheduler, ray_tune_model_problem
-from bakeoff._registry import suggest
+from bakeoff._registry import import_named, suggest
 from bakeoff.datasets import SYNTHESIS, Dataset, FeatureKind
 from bakeoff.design import Cell, ResolvedModel, build_cells
 from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
@@ -76,13 +75,7 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
     problems = Problems()
     for i, module in enumerate(spec.imports):
         with problems.check():
-            try:
-                importlib.import_module(module)
-            except ImportError as exc:
-                raise SpecError(
-                    f"imports[{i}]: cannot import module '{module}': {exc}. Make sure it is "
-                    f"installed or on PYTHONPATH."
-                ) from None
+            import_named(module, f"imports[{i}]")
     with problems.check():
         _check_sampler(spec)
     with problems.check():
@@ -665,13 +658,9 @@ def _resolve_model(
         raise SpecError(f"{field}.params: {exc}") from None
     if entry.tune and spec.tuning.method != "none":
         try:  # checked on first use, not when the model registered (models/_base.py)
-            model.search_space()
-        except ValueError as exc:
-            raise SpecError(
-                f"{field}.name: model '{entry.name}' was registered with an invalid "
-                f"default search space: {exc}. Fix it where the model is registered (its "
-                f"register_estimator call or search_space method)"
-            ) from None
+            model_registry.checked_search_space(model)
+        except SpecError as exc:
+            raise SpecError(f"{field}.name: {exc}") from None
     try:
         space = (
             _final_space(model.search_space(), entry.search_space, fixed)

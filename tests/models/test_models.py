@@ -143,3 +143,29 @@ def test_a_registered_space_with_low_above_high_is_one_message_at_validation(
 def test_listing_models_names_their_parameters_without_building_the_spaces() -> None:
     for model in models.list_models():
         assert model.parameter_names() == list(model.search_space()), model.name
+
+
+def test_models_show_and_list_take_a_module_to_import(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A model registered by a study's `imports:` module can be looked at before a run;
+    # a bad space there is the same one message as at validation, and a missing module
+    # says how to make it importable.
+    (tmp_path / "mine.py").write_text(
+        "import bakeoff\n"
+        "bakeoff.register_estimator('my_knn', 'sklearn.neighbors:KNeighborsClassifier',\n"
+        "    task='classification',\n"
+        "    search_space={'n_neighbors': {'type': 'int', 'low': 1, 'high': 25}})\n"
+        "bakeoff.register_estimator('bad_knn', 'sklearn.neighbors:KNeighborsClassifier',\n"
+        "    task='classification',\n"
+        "    search_space={'n_neighbors': {'type': 'int', 'low': 30, 'high': 1}})\n"
+    )
+    shown = run_cli("models", "show", "my_knn", "--import", "mine", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "n_neighbors" in shown.stdout and "[1, 25]" in shown.stdout
+    listed = run_cli("models", "list", "-i", "mine", "--format", "csv", cwd=tmp_path)
+    assert listed.returncode == 0 and "my_knn" in listed.stdout
+    bad = run_cli("models", "show", "bad_knn", "--import", "mine", cwd=tmp_path)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "model 'bad_knn' was registered with an invalid default search space" in bad.stderr
+    missing = run_cli("models", "list", "--import", "not_a_module_here", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "--import not_a_module_here: cannot import module" in " ".join(missing.stderr.split())

@@ -21,12 +21,28 @@ app.add_typer(models_app, name="models")
 app.add_typer(metrics_app, name="metrics")
 
 FORMAT = typer.Option(Format.table, "--format", "-f", help="table, csv or json.")
+IMPORTS = typer.Option(
+    [],
+    "--import",
+    "-i",
+    help="A module to import first (as a study's imports:), to see what it registers.",
+    show_default=False,
+)
+
+
+def _import(modules: list[str]) -> None:
+    from bakeoff._registry import import_named
+
+    for module in modules:
+        import_named(module, f"--import {module}")
 
 
 @models_app.command("list")
-def models_list(fmt: Format = FORMAT) -> None:
+def models_list(fmt: Format = FORMAT, imports: list[str] = IMPORTS) -> None:
     """Every registered model with its tasks and search-space size."""
     from bakeoff import models as model_registry
+
+    _import(imports)
 
     rows = [
         {
@@ -41,11 +57,15 @@ def models_list(fmt: Format = FORMAT) -> None:
 
 
 @models_app.command("show")
-def models_show(name: str = typer.Argument(..., help="A model name.")) -> None:
+def models_show(
+    name: str = typer.Argument(..., help="A model name."), imports: list[str] = IMPORTS
+) -> None:
     """A model's tasks, fixed parameters and default search space (with grid values)."""
     from bakeoff import models as model_registry
 
+    _import(imports)
     model = model_registry.get(name)
+    space = model_registry.checked_search_space(model)
     console.print(f"[bold]{escape(model.name)}[/]: {escape(model.description)}", highlight=False)
     console.print(
         f"tasks: {', '.join(model.tasks)}; scaled inputs: {model.needs_scaling}", markup=False
@@ -56,7 +76,6 @@ def models_show(name: str = typer.Argument(..., help="A model name.")) -> None:
     table = Table(title="Default search space")
     for column in ("parameter", "type", "range or choices", "log", "grid", "when"):
         table.add_column(column)
-    space = model.search_space()
     for param_name, param in space.items():
         if param.type == "categorical":
             span = json.dumps(param.choices)

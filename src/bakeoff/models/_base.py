@@ -298,6 +298,24 @@ class EstimatorModel(Model):
         return factory
 
 
+def checked_search_space(model: Model) -> SearchSpace:
+    """``model``'s default search space, checked (it is not when the model registers).
+
+    Raises:
+        SpecError: Naming the model, the parameter and where to fix it.
+    """
+    from bakeoff.exceptions import SpecError
+
+    try:
+        return model.search_space()
+    except ValueError as exc:
+        raise SpecError(
+            f"model '{model.name}' was registered with an invalid default search space: "
+            f"{exc}. Fix it where the model is registered (its register_estimator call or "
+            f"search_space method)"
+        ) from None
+
+
 def register_model(model: Model, *, replace: bool = False) -> Model:
     """Register a :class:`Model` instance under its ``name``."""
     if not model.name:
