@@ -335,7 +335,7 @@ def _new_sqlite_file(url: str) -> bool:
 def _terminate_as_ctrl_c() -> Iterator[None]:
     """SIGTERM ends the run as Ctrl-C does.
 
-    SIGTERM comes from ``kill PID``, a scheduler's pre-emption or ``docker stop``. Running
+    SIGTERM may come from ``kill PID``, a scheduler's pre-emption or ``docker stop``. Running
     cells are marked interrupted and resume later, instead of staying "running" until their
     leases expire.
     """
