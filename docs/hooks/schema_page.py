@@ -113,9 +113,10 @@ def _one_line(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    """A description as a table cell: pipes escaped, and braces as entities, since
-    ``attr_list`` would take an example such as ``{zip: categorical}`` at the end of a
-    cell for attributes and drop it.
+    """A description as a table cell.
+
+    Pipes are escaped, and braces become entities, since ``attr_list`` would take an example
+    such as ``{zip: categorical}`` at the end of a cell for attributes and drop it.
     """
     return text.replace("|", "\\|").replace("{", "&#123;").replace("}", "&#125;")
 
@@ -158,8 +159,9 @@ def _types(prop: dict[str, Any]) -> list[str]:
 
 
 def _grouped(prop: dict[str, Any]) -> str:
-    """An inner type, in parentheses when it has alternatives, so that "list of (a or b)
-    or c" says what the list holds.
+    """An inner type, in parentheses when it has alternatives.
+
+    The parentheses make "list of (a or b) or c" say what the list holds.
     """
     options = list(dict.fromkeys(_types(prop)))
     if not options:

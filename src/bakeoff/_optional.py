@@ -35,8 +35,10 @@ def import_optional(module: str, *, extra: str, purpose: str) -> ModuleType:
 
 
 def require_optional(module: str, *, extra: str, purpose: str) -> None:
-    """Check that ``module`` is installed, without importing it (a study's checks stay
-    fast); raise :class:`MissingExtraError` naming ``extra`` if it is not.
+    """Check that ``module`` is installed, without importing it.
+
+    Not importing it keeps a study's checks fast. Raise :class:`MissingExtraError` naming
+    ``extra`` if it is not installed.
 
     Raises:
         MissingExtraError: If ``module`` cannot be found.

@@ -46,9 +46,10 @@ def _major_minor(version: str) -> tuple[str, ...]:
 
 
 def changed_versions(before: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
-    """``"optuna 4.5.0 -> 5.0.0"`` for each result-determining package whose major or
-    minor version differs between two provenance records (none when ``before`` is
-    ``None``).
+    """The result-determining packages whose version changed between two records.
+
+    ``"optuna 4.5.0 -> 5.0.0"`` for each result-determining package whose major or minor
+    version differs between two provenance records (none when ``before`` is ``None``).
     """
     if not before:
         return []

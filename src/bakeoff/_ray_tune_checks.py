@@ -1,5 +1,7 @@
-"""The checks of ``tuning.method: ray_tune`` that need more than the spec: the model's
-resource, PBT's space and the scheduler's options (built once, as Ray would).
+"""The checks of ``tuning.method: ray_tune`` that need more than the spec.
+
+They check the model's resource, PBT's space and the scheduler's options (built once, as Ray
+would).
 """
 
 from __future__ import annotations

@@ -206,8 +206,10 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
 
 
 def _perturbations(user_attrs: Any) -> str | None:
-    """PBT's perturbations of a Ray Tune trial as JSON: at which step it cloned which
-    trial (``source``, a trial number), and its parameters before and after.
+    """PBT's perturbations of a Ray Tune trial as JSON.
+
+    Each records at which step the trial cloned which trial (``source``, a trial number),
+    and its parameters before and after.
     """
     found = _json(user_attrs, {}).get("perturbations")
     return json.dumps(found, sort_keys=True) if found else None

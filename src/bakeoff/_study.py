@@ -488,8 +488,10 @@ class Study:
 
 
 def cell_workers(n_jobs: int, parallel_trials: int, cores: int, notes: list[str]) -> int:
-    """Cell workers for a run: ``n_jobs``, fewer if with ``parallel_trials`` processes
-    each they would oversubscribe the cores.
+    """Cell workers for a run.
+
+    That is ``n_jobs``, fewer if with ``parallel_trials`` processes each they would
+    oversubscribe the cores.
 
     Each worker runs up to ``parallel_trials`` trial processes at once. The number of
     workers never changes a result (``parallel_trials`` does), so it is the one reduced:

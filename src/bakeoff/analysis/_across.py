@@ -66,8 +66,10 @@ class AcrossDatasets:
 
 
 def signed_rank_sums(d: np.ndarray) -> tuple[float, float]:
-    """Wilcoxon's R+ and R−: the sums of the ranks of ``|d|`` over positive and negative
-    differences (zeros dropped, ties given average ranks).
+    """Wilcoxon's R+ and R−.
+
+    The sums of the ranks of ``|d|`` over positive and negative differences (zeros dropped,
+    ties given average ranks).
 
     The direction of the signed-rank test is the larger sum, not the number of wins:
     many small wins can lose to a few large losses.

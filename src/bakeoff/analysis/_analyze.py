@@ -398,9 +398,11 @@ def _efficiency(scores: Scores) -> pd.DataFrame:
 
 
 def _marginal_gains(table: pd.DataFrame, *, higher_is_better: bool) -> pd.DataFrame:
-    """What each step up in budget bought: the improvement over the model's next smaller
-    budget (positive: better, whatever the metric's direction), per extra training row
-    and per extra CPU second of the cell (tuning and refit). NaN at the smallest budget.
+    """What each step up in budget bought.
+
+    The improvement over the model's next smaller budget (positive: better, whatever the
+    metric's direction), per extra training row and per extra CPU second of the cell (tuning
+    and refit). NaN at the smallest budget.
     """
     sign = 1.0 if higher_is_better else -1.0
     parts = []

@@ -81,8 +81,9 @@ def correlated_bayesian_t_test(
     *,
     scale: np.ndarray | float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """P(A better), P(within ±rope), P(B better) for differences ``d = a − b`` (last
-    axis: seeds; leading axes broadcast).
+    """P(A better), P(within ±rope), P(B better) for differences ``d = a − b``.
+
+    The last axis holds the seeds; leading axes broadcast.
 
     A difference without spread (up to rounding, as in the t-tests) has a point-mass
     posterior at its mean.
@@ -101,8 +102,10 @@ def correlated_bayesian_t_test(
 
 @functools.lru_cache(maxsize=8)
 def _weights(n: int, samples: int, seed: int, prior: float) -> np.ndarray:
-    """Seeded Dirichlet weights over a pseudo-observation and ``n`` datasets, shared by
-    every pair compared over those datasets (drawing them is most of the cost).
+    """Seeded Dirichlet weights over a pseudo-observation and ``n`` datasets.
+
+    They are shared by every pair compared over those datasets (drawing them is most of the
+    cost).
     """
     rng = np.random.default_rng(seed)
     alpha = np.ones(n + 1)
@@ -120,8 +123,9 @@ def signed_rank_samples(
     seed: int = 0,
     prior: float = 0.5,
 ) -> np.ndarray:
-    """Posterior samples ``(P(A better), P(within ±rope), P(B better))``, shape
-    ``(samples, 3)``, across datasets for per-dataset mean differences ``d = a − b``.
+    """Posterior samples ``(P(A better), P(within ±rope), P(B better))``.
+
+    Shape ``(samples, 3)``, across datasets for per-dataset mean differences ``d = a − b``.
 
     With Dirichlet weights ``w`` over the pseudo-observation 0 and the ``n`` differences
     ``z``, one sample of P(A better) is ``Σᵢⱼ wᵢ wⱼ H(zᵢ + zⱼ − 2·rope)`` (H the Heaviside
@@ -144,9 +148,10 @@ def signed_rank_samples(
 
 
 def signed_rank_posterior(samples: np.ndarray) -> tuple[float, float, float]:
-    """The probabilities the Bayesian signed-rank test reports: the share of posterior
-    samples in which A better, equivalence, or B better is the most probable (as
-    Benavoli et al. 2017 and baycomp report them).
+    """The probabilities the Bayesian signed-rank test reports.
+
+    The share of posterior samples in which A better, equivalence, or B better is the most
+    probable (as Benavoli et al. 2017 and baycomp report them).
     """
     winner = np.argmax(samples, axis=1)
     shares = np.bincount(winner, minlength=3) / len(samples)
@@ -156,8 +161,10 @@ def signed_rank_posterior(samples: np.ndarray) -> tuple[float, float, float]:
 def decide(
     p_a_better: float, p_rope: float, p_b_better: float, *, threshold: float = DEFAULT_THRESHOLD
 ) -> str:
-    """``"a practically better"``, ``"practically equivalent"``, ``"b practically
-    better"`` when one probability reaches ``threshold``, else ``"undecided"``.
+    """The decision the probabilities support.
+
+    ``"a practically better"``, ``"practically equivalent"``, ``"b practically better"``
+    when one probability reaches ``threshold``, else ``"undecided"``.
     """
     if p_a_better >= threshold:
         return "a practically better"

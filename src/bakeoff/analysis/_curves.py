@@ -51,8 +51,9 @@ def fit_power_law(
 def _fit_on_grid(
     n: np.ndarray, e: np.ndarray, w: np.ndarray, exponents: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Best (a, b, c, SSE) with b from ``exponents``: one grid ``(G,)`` shared by every
-    row, or one per row ``(..., G)``.
+    """Best (a, b, c, SSE) with b from ``exponents``.
+
+    ``exponents`` is one grid ``(G,)`` shared by every row, or one per row ``(..., G)``.
     """
     x = n ** -exponents[..., None]  # (G, m) or (..., G, m)
     ew = e * w
@@ -236,8 +237,10 @@ def fit_learning_curve(
 
 
 def crossing_budget(first: LearningCurve, second: LearningCurve, *, up_to: float) -> float | None:
-    """Training rows where two fitted curves cross, between the smallest budget and
-    ``up_to``; ``None`` when one stays better throughout.
+    """Training rows where two fitted curves cross.
+
+    Searched between the smallest budget and ``up_to``; ``None`` when one stays better
+    throughout.
     """
     low = min(first.budgets[0], second.budgets[0])
     grid = np.geomspace(low, up_to, 2000)

@@ -254,8 +254,10 @@ def bootstrap_intervals(
 
 @functools.lru_cache(maxsize=32)
 def _resample_weights(n: int, n_resamples: int, seed: int) -> np.ndarray:
-    """How often each of ``n`` seeds is drawn in each resample, over ``n``: the mean of a
-    resample is one dot product. Cached: a study's pairs share their seeds.
+    """How often each of ``n`` seeds is drawn in each resample, over ``n``.
+
+    The mean of a resample is then one dot product. Cached: a study's pairs share their
+    seeds.
     """
     rng = np.random.default_rng(seed)
     counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_resamples)

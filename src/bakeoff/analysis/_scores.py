@@ -248,8 +248,9 @@ def _model_kinds(study: str, storage: str | None) -> dict[str, tuple[str, bool]]
 
 
 def dataset_properties(study: str, storage: str | None = None) -> pd.DataFrame | None:
-    """The stored properties of each dataset of ``study`` (meta-features, or rows and
-    features for a store that has none), indexed by dataset, for ``analyze``.
+    """The stored properties of each dataset of ``study``, for ``analyze``.
+
+    Meta-features, or rows and features for a store that has none, indexed by dataset.
     """
     import json
 
@@ -268,8 +269,10 @@ def dataset_properties(study: str, storage: str | None = None) -> pd.DataFrame |
 
 
 def long_scores(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """The long scores table (dataset, model, budget, seed, score, n_train, n_test,
-    seconds) of one row per cell, as ``bakeoff results`` or the store gives them.
+    """The long scores table, one row per cell.
+
+    Its columns are dataset, model, budget, seed, score, n_train, n_test and seconds, as
+    ``bakeoff results`` or the store gives them.
     """
     zero = pd.Series(0.0, index=cells.index)
     return pd.DataFrame(

@@ -35,9 +35,10 @@ class Task(str, Enum):
 
 
 def _row(info: DatasetInfo) -> dict[str, object]:
-    """A listing row from the declared metadata; loads the data only when it is missing
-    (never a generated dataset's: its size follows the study's settings, and generating
-    its default may take minutes).
+    """A listing row from the declared metadata.
+
+    Loads the data only when some of that metadata is missing, never a generated dataset's:
+    its size follows the study's settings, and generating its default may take minutes.
     """
     counts = {"rows": info.rows, "n_numeric": info.n_numeric, "n_categorical": info.n_categorical}
     if None in counts.values() and info.available and not info.takes_options:

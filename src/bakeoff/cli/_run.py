@@ -333,9 +333,11 @@ def _new_sqlite_file(url: str) -> bool:
 
 @contextlib.contextmanager
 def _terminate_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM (``kill PID``, a scheduler's pre-emption, ``docker stop``) ends the run as
-    Ctrl-C does: running cells are marked interrupted and resume later, instead of
-    staying "running" until their leases expire.
+    """SIGTERM ends the run as Ctrl-C does.
+
+    SIGTERM may come from ``kill PID``, a scheduler's pre-emption or ``docker stop``. Running
+    cells are marked interrupted and resume later, instead of staying "running" until their
+    leases expire.
     """
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -228,8 +228,10 @@ class Dataset:
         self.dropped = dropped
 
     def for_synthesis(self) -> Dataset:
-        """The same table as a ``synthesis`` dataset: its cells fit a generator on the
-        training rows and score the table it samples (the target keeps its kind).
+        """The same table as a ``synthesis`` dataset.
+
+        Its cells fit a generator on the training rows and score the table it samples (the
+        target keeps its kind).
         """
         if self.task == SYNTHESIS:
             return self
@@ -313,8 +315,10 @@ def _convert_declared(frame: pd.DataFrame, declared: dict[str, str], where: str)
 
 
 def _to_datetime(values: pd.Series) -> pd.Series:
-    """Dates from text; offsets that change within the column (daylight saving, several
-    zones) are brought to UTC, the same instants a Parquet file's zone-aware column gives.
+    """Dates from text.
+
+    Offsets that change within the column (daylight saving, several zones) are brought to
+    UTC, the same instants a Parquet file's zone-aware column gives.
     """
     try:
         return pd.to_datetime(values, format="mixed")

@@ -1,5 +1,7 @@
-"""Meta-features of a dataset, for the "which dataset properties predict performance"
-question: size, feature types, classes, missingness and two complexity landmarks.
+"""Meta-features of a dataset.
+
+For the "which dataset properties predict performance" question: size, feature types,
+classes, missingness and two complexity landmarks.
 
 Computed once per dataset content and cached as JSON under the user's cache folder
 (``$BAKEOFF_CACHE``, else ``$XDG_CACHE_HOME/bakeoff``, else ``~/.cache/bakeoff``), keyed

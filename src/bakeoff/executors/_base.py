@@ -21,8 +21,10 @@ class Executor(ABC):
     """
 
     def prepare(self, storage: str) -> None:  # noqa: B027  (optional hook)
-        """Get ready to run on ``storage``, before the study touches it: connect, and
-        refuse (with a :class:`~bakeoff.exceptions.BakeoffError`) what cannot work.
+        """Get ready to run on ``storage``, before the study touches it.
+
+        Connect, and refuse (with a :class:`~bakeoff.exceptions.BakeoffError`) what cannot
+        work.
         """
 
     def close(self) -> None:  # noqa: B027  (optional hook)

@@ -98,8 +98,9 @@ class ClaimLoop:
         return None
 
     def _chunks(self) -> Iterator[list[int]]:
-        """The open cells this runner does not hold and that are ready, in claiming order,
-        :data:`CLAIM_CHUNK` at a time.
+        """The open cells this runner does not hold and that are ready.
+
+        In claiming order, :data:`CLAIM_CHUNK` at a time.
 
         Only the claiming thread changes ``_order`` and ``_open``; the renewal thread
         reads ``_held`` only, so membership is read here without copying anything.
@@ -132,8 +133,9 @@ class ClaimLoop:
         ]
 
     def done(self, task: CellTask, status: str, *, cpu_seconds: float = 0.0) -> None:
-        """The cell's run here ended with ``status`` after ``cpu_seconds`` of CPU; stop
-        renewing its lease.
+        """Stop renewing the lease of a cell whose run here ended.
+
+        The cell's run here ended with ``status`` after ``cpu_seconds`` of CPU.
         """
         self.cpu_spent += cpu_seconds
         with self._lock:
@@ -142,8 +144,9 @@ class ClaimLoop:
                 self._open.discard(task.cell_id)
 
     def remaining(self) -> int:
-        """Cells of this run not yet complete or failed, whoever holds them (none once
-        the CPU budget is spent and this runner holds no cell).
+        """Cells of this run not yet complete or failed, whoever holds them.
+
+        None once the CPU budget is spent and this runner holds no cell.
         """
         if self.budget_spent and not self._held:
             return 0

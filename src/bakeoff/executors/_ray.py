@@ -89,8 +89,10 @@ class RayExecutor(Executor):
     # -- connecting ------------------------------------------------------------------
 
     def prepare(self, storage: str) -> None:
-        """Start or join Ray; refuse a store the cluster's nodes cannot reach, and cells
-        that ask for more than any node of it has.
+        """Start or join Ray.
+
+        Refuse a store the cluster's nodes cannot reach, and cells that ask for more than
+        any node of it has.
         """
         _check_client_host(storage, self.address)
         ray = self._connect()
@@ -348,8 +350,10 @@ class _Driver:
 def _check_reachable(
     storage: str, nodes: list[dict[str, Any]], here: str, address: str | None
 ) -> None:
-    """Refuse an SQLite store when the cluster has nodes on other machines: they cannot
-    open a file on this one (and SQLite's locks do not work over network file systems).
+    """Refuse an SQLite store when the cluster has nodes on other machines.
+
+    They cannot open a file on this one (and SQLite's locks do not work over network file
+    systems).
     """
     from sqlalchemy.engine import make_url
 
@@ -372,8 +376,9 @@ def _check_reachable(
 
 
 def _is_this_machine(host: str) -> bool:
-    """Whether ``host`` names this machine: loopback, its host name, or one of its
-    addresses.
+    """Whether ``host`` names this machine.
+
+    Loopback, its host name, or one of its addresses.
     """
     import ipaddress
 
@@ -418,8 +423,10 @@ def _check_client_host(storage: str, address: str | None) -> None:
 
 @contextlib.contextmanager
 def _private_runtime_quiet(private: bool) -> Iterator[None]:
-    """Hide Ray's start-up notes for a private runtime (its token for a cluster of one
-    machine); a cluster's are kept, they may matter there.
+    """Hide Ray's start-up notes for a private runtime.
+
+    The notes give its token for a cluster of one machine; a cluster's are kept, they may
+    matter there.
     """
     if not private:
         yield

@@ -123,8 +123,10 @@ class Metric:
         labels: Sequence[Any] | None = None,
         X: Any = None,
     ) -> float:
-        """Score predictions; ``labels`` orders ``y_proba``'s columns (all classes);
-        ``X`` holds the scored rows' features, for a metric with ``columns``.
+        """Score predictions.
+
+        ``labels`` orders ``y_proba``'s columns (all classes); ``X`` holds the scored rows'
+        features, for a metric with ``columns``.
         """
         import numpy as np
 

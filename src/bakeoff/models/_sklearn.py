@@ -81,8 +81,9 @@ def _grow_forest(
     X_val: Any,
     on_step: Callable[[Any, Any], None],
 ) -> None:
-    """Grow a random forest in ``model.steps_per_fit`` parts (scikit-learn's
-    ``warm_start``), predicting ``X_val`` after each.
+    """Grow a random forest in ``model.steps_per_fit`` parts.
+
+    It uses scikit-learn's ``warm_start``, predicting ``X_val`` after each part.
 
     scikit-learn draws the seeds of the trees added by a warm start as a single fit
     would have, so the grown forest equals ``pipeline.fit(X, y)``'s.

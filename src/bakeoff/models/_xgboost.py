@@ -69,8 +69,10 @@ class XGBoostModel(Model):
         X_val: Any,
         on_step: Callable[[Any, Any], None],
     ) -> None:
-        """Fit through XGBoost's training callback, predicting ``X_val`` at each of
-        :attr:`steps_per_fit` checkpoints spread over ``n_estimators`` rounds.
+        """Fit through XGBoost's training callback.
+
+        Predicts ``X_val`` at each of :attr:`steps_per_fit` checkpoints spread over
+        ``n_estimators`` rounds.
 
         ``on_step`` raising (a pruned trial) stops the boosting at that round.
         """

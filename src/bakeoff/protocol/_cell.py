@@ -77,8 +77,9 @@ _ARRAYS: dict[int, tuple[weakref.ref[Dataset], Any, np.ndarray, list[Any] | None
 
 
 def _arrays(dataset: Dataset) -> tuple[Any, np.ndarray, list[Any] | None]:
-    """``(X, y, labels)`` of ``dataset``, computed once per process and dataset: ``X``
-    copies the table and ``labels`` sorts the target's values, which cost a tiny cell
+    """``(X, y, labels)`` of ``dataset``, computed once per process and dataset.
+
+    ``X`` copies the table and ``labels`` sorts the target's values, which cost a tiny cell
     about a millisecond each time (bench/cells.py). Cells only read them.
     """
     held = _ARRAYS.get(id(dataset))

@@ -252,8 +252,9 @@ class IsolatedTrial:
             self._go.close()
 
     def collect(self, wait: float | None) -> bool:
-        """Take the child's message if it has ended, waiting at most ``wait`` seconds
-        (``None``: until it ends or its time is up); whether it has ended.
+        """Take the child's message if it has ended; whether it has ended.
+
+        Waits at most ``wait`` seconds (``None``: until it ends or its time is up).
         """
         if self.done:
             return True

@@ -265,8 +265,9 @@ def _ensure_runtime(ray: Any) -> None:
 def _optuna_search(
     space: SearchSpace, settings: RayTuneSettings, replayed: list[TrialRecord], mode: str
 ) -> Any:
-    """Ray Tune's OptunaSearch with the cell's seeded TPE, its study holding the stored
-    trials (OptunaSearch loads a study that exists).
+    """Ray Tune's OptunaSearch with the cell's seeded TPE.
+
+    Its study holds the stored trials (OptunaSearch loads a study that exists).
     """
     import optuna
     from optuna.distributions import json_to_distribution

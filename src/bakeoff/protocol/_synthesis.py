@@ -58,8 +58,10 @@ class SynthesisRows:
 
 
 def synthesis_rows(task: CellTask, dataset: Dataset) -> SynthesisRows:
-    """The rows of ``task``'s cell: the supervised outer split and budget, then a
-    validation share (``task.test_size``) carved from the budget's rows.
+    """The rows of ``task``'s cell.
+
+    The supervised outer split and budget, then a validation share (``task.test_size``)
+    carved from the budget's rows.
 
     Raises:
         ValueError: If the rows cannot be split so (too few for a stratified split).
@@ -83,8 +85,10 @@ def synthesis_rows(task: CellTask, dataset: Dataset) -> SynthesisRows:
 
 
 def column_kinds(dataset: Dataset) -> dict[str, str]:
-    """Every column's kind for a generator: the feature kinds, and the target's
-    (``categorical`` for a classification target, else ``numeric``).
+    """Every column's kind for a generator.
+
+    The feature kinds, and the target's (``categorical`` for a classification target, else
+    ``numeric``).
     """
     kinds: dict[str, str] = {str(c): str(k) for c, k in dataset.feature_kinds.items()}
     if dataset.target_task == "classification":
@@ -159,8 +163,9 @@ def run_synthesis_cell(
 def _epoch_events(
     task: CellTask, emit: Callable[[Event], None], stage: str
 ) -> Callable[[int, int], None]:
-    """``on_epoch`` for a generator: an ``epoch`` event at most once a second (and at
-    the last epoch), so that a long fit shows its progress.
+    """``on_epoch`` for a generator, so that a long fit shows its progress.
+
+    It sends an ``epoch`` event at most once a second (and at the last epoch).
     """
     last = [0.0]
     # A trial in a forked child (trial limits, parallel trials) must not write to the
@@ -183,8 +188,9 @@ def _fit_and_sample(
     kinds: Mapping[str, str],
     on_epoch: Callable[[int, int], None] | None = None,
 ) -> tuple[pd.DataFrame, float]:
-    """The generator fitted on ``real`` and the table it samples (as many rows), with
-    the seconds the fit took.
+    """The generator fitted on ``real`` and the table it samples.
+
+    The sampled table has as many rows as ``real``; returned with the seconds the fit took.
     """
     with warnings.catch_warnings():
         # SDV and PyTorch warn at every fit (deprecations, convergence): not the user's.

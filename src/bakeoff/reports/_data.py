@@ -129,9 +129,10 @@ def collect_from_scores(
     metric: str | None = None,
     **options: Any,
 ) -> ReportData:
-    """Read a long table of scores or a ``bakeoff results`` export (as ``bakeoff analyze
-    --scores``) and analyse it. ``higher_is_better=None``: a results export's metric
-    decides, a long table is higher-is-better.
+    """Read a long table of scores or a ``bakeoff results`` export and analyse it.
+
+    It is read as ``bakeoff analyze --scores`` reads it. ``higher_is_better=None``: a
+    results export's metric decides, a long table is higher-is-better.
     """
     from bakeoff._score_files import scores_from_file
 

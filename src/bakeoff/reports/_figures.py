@@ -138,8 +138,10 @@ def _scores_by_dataset(data: ReportData, colors: dict[str, str]) -> Figure | str
 
 
 def _critical_difference(data: ReportData, colors: dict[str, str]) -> Figure | str:
-    """Demšar's diagram: average ranks on an axis, models joined by a bar where the
-    Nemenyi test cannot tell them apart (rank difference below the CD).
+    """Demšar's diagram: average ranks on an axis.
+
+    Models are joined by a bar where the Nemenyi test cannot tell them apart (rank
+    difference below the CD).
     """
     across = data.analysis.across
     alpha = data.analysis.settings["alpha"]
@@ -284,8 +286,10 @@ def optimization_progress(trials: pd.DataFrame, higher_is_better: bool) -> pd.Da
 
 
 def _optimization_history(data: ReportData, colors: dict[str, str]) -> Figure | str:
-    """Per model: the running best as a share of each cell's own gain, by complete trial,
-    median over cells with the interquartile range (from the optimisation account).
+    """Per model: the running best as a share of each cell's own gain.
+
+    By complete trial, median over cells with the interquartile range (from the optimisation
+    account).
     """
     if data.trials is None or data.trials.empty:
         return "no trials (a scores table, or a study without tuning)"
@@ -355,8 +359,10 @@ def _pareto_front(data: ReportData, colors: dict[str, str]) -> Figure | str:
 
 
 def _hyperparameter_importance(data: ReportData, colors: dict[str, str]) -> Figure | str:
-    """Per model: each parameter's fANOVA importance, mean over cells with its range,
-    and PED-ANOVA's mean beside it (from the optimisation account).
+    """Per model: each parameter's fANOVA importance.
+
+    The mean over cells with its range, and PED-ANOVA's mean beside it (from the
+    optimisation account).
     """
     account = data.optimization
     if account is None:
@@ -438,8 +444,10 @@ def _runtime_vs_score(data: ReportData, colors: dict[str, str]) -> Figure | str:
 
 
 def _posterior_simplex(data: ReportData, colors: dict[str, str]) -> Figure | str:
-    """Benavoli et al.'s triangle: each posterior sample of (P(A better), P(equivalent),
-    P(B better)) as a point in barycentric coordinates, per pair across datasets.
+    """Benavoli et al.'s triangle, per pair across datasets.
+
+    Each posterior sample of (P(A better), P(equivalent), P(B better)) as a point in
+    barycentric coordinates.
     """
     samples = data.analysis.across.posterior_samples
     if not samples:

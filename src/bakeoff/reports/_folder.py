@@ -118,8 +118,9 @@ def write_report(
 
 
 def _write_cells(data: ReportData, folder: Path) -> list[Path]:
-    """``cells/<model>_<dataset>_<budget>_<seed>_<key>/``: config.json, trials.csv and the
-    refitted model where the study kept artifacts.
+    """``cells/<model>_<dataset>_<budget>_<seed>_<key>/``.
+
+    It holds config.json, trials.csv and the refitted model where the study kept artifacts.
     """
     if data.study is None or "cell_key" not in data.results:
         return []

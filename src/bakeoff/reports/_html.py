@@ -1,5 +1,7 @@
-"""``report.html``: one self-contained file (Plotly's JavaScript embedded from the
-installed package, never fetched), with the findings first and the spec last.
+"""``report.html``: one self-contained file.
+
+Plotly's JavaScript is embedded from the installed package, never fetched; the findings come
+first and the spec last.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ class _Section:
 
 
 def _cell(value: Any) -> str:
-    """A table cell: numbers keep their exact value in ``data-value`` (for sorting and
-    for checking against the JSON) and show 4 significant digits.
+    """A table cell that shows 4 significant digits.
+
+    Numbers keep their exact value in ``data-value`` (for sorting and for checking against
+    the JSON).
     """
     if isinstance(value, bool) or value is None:
         return f'<td class="text">{"" if value is None else value}</td>'

@@ -1,5 +1,6 @@
-"""Interactive figures for the HTML report (Plotly), drawn from the same data as the
-matplotlib ones and with the same colour per model.
+"""Interactive figures for the HTML report (Plotly).
+
+They are drawn from the same data as the matplotlib ones and with the same colour per model.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""LaTeX: booktabs tables (best value per column in bold, significance marks explained in
-a footnote) and a ``report.tex`` that compiles on its own with pdflatex.
+"""LaTeX: booktabs tables and a ``report.tex``.
+
+The tables show the best value per column in bold, with significance marks explained in a
+footnote; ``report.tex`` compiles on its own with pdflatex.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ def _number(value: float, digits: int = 4) -> str:
 
 
 def _worse_than_best(data: ReportData) -> set[tuple[str, str]]:
-    """(dataset, model) pairs significantly worse than that dataset's best model at the
-    compared budget (within-dataset test, corrected, at the claim level).
+    """(dataset, model) pairs significantly worse than that dataset's best model.
+
+    At the compared budget (within-dataset test, corrected, at the claim level).
     """
     pairs = data.analysis.pairs
     budget = data.analysis.across.budget
@@ -57,8 +60,9 @@ def _worse_than_best(data: ReportData) -> set[tuple[str, str]]:
 
 
 def means_table(data: ReportData) -> str:
-    """Mean (sd) per model (rows) and dataset (columns); best per column in bold, † where
-    a model is significantly worse than the column's best.
+    """Mean (sd) per model (rows) and dataset (columns).
+
+    Best per column in bold, † where a model is significantly worse than the column's best.
     """
     scores = data.analysis.scores
     budget = data.analysis.across.budget

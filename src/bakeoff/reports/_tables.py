@@ -39,8 +39,10 @@ def _budgets_as_numbers(column: pd.Series) -> pd.Series:
 
 
 def performance_vs_budget(data: ReportData) -> pd.DataFrame:
-    """Mean score per model, dataset and budget, with the fitted learning curve's value
-    and parameters where a curve was fitted (3+ numeric budgets).
+    """Mean score per model, dataset and budget.
+
+    With the fitted learning curve's value and parameters where a curve was fitted (3+
+    numeric budgets).
     """
     frame = data.analysis.scores.frame
     columns = ["dataset", "model", "budget"] + (["n_train"] if "n_train" in frame else [])
@@ -115,8 +117,10 @@ def model_comparisons(data: ReportData) -> pd.DataFrame:
 
 
 def relative_improvements(data: ReportData) -> pd.DataFrame:
-    """Relative change of each model's mean score: over the baseline (``--baseline``)
-    and over the model's own smallest budget on each dataset.
+    """Relative change of each model's mean score.
+
+    Over the baseline (``--baseline``) and over the model's own smallest budget on each
+    dataset.
     """
     scores = data.analysis.scores
     sign = 1.0 if scores.higher_is_better else -1.0

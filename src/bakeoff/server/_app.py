@@ -76,8 +76,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
 
 def _offline_docs(app: FastAPI) -> None:
-    """``/docs``: Swagger UI from the installed ``swagger_ui_bundle`` package (the server
-    extra), so that the API's docs open with no network beyond this server.
+    """``/docs``: Swagger UI from the installed ``swagger_ui_bundle`` package.
+
+    The package comes with the server extra, so that the API's docs open with no network
+    beyond this server.
     """
     from fastapi.openapi.docs import get_swagger_ui_html
     from fastapi.responses import HTMLResponse
@@ -100,8 +102,9 @@ def _offline_docs(app: FastAPI) -> None:
 
 
 def app_from_environment() -> FastAPI:
-    """The application of one worker process of ``bakeoff serve --workers N`` (uvicorn
-    calls this factory in each; the settings come from the environment).
+    """The application of one worker process of ``bakeoff serve --workers N``.
+
+    Uvicorn calls this factory in each; the settings come from the environment.
     """
     from bakeoff.server._settings import settings_from_environment
 

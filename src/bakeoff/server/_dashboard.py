@@ -113,9 +113,11 @@ def _study_body(state: ServerState, name: str) -> str:
 def study_page(
     name: Annotated[str, Path(min_length=1, max_length=200)], state: State
 ) -> HTMLResponse:
-    """A study: progress, leaderboard, per-dataset results with intervals, the
-    critical-difference diagram, learning curves, findings, the trials explorer and
-    Pareto fronts (those the study's data allows).
+    """A study's page.
+
+    It shows progress, leaderboard, per-dataset results with intervals, the
+    critical-difference diagram, learning curves, findings, the trials explorer and Pareto
+    fronts (those the study's data allows).
     """
     found = state.reader.studies(name)
     if not found:

@@ -1,5 +1,7 @@
-"""The dashboard's figures: the report's own (Plotly and matplotlib, same colours) and
-the trials explorer's parallel coordinates.
+"""The dashboard's figures.
+
+The report's own (Plotly and matplotlib, same colours) and the trials explorer's parallel
+coordinates.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ _PYPLOT = threading.Lock()
 
 
 def svg_figure(name: str, data: ReportData) -> str | None:
-    """One of the report's matplotlib figures (``critical_difference``,
-    ``hyperparameter_importance`` ...) as inline SVG, or ``None`` where the data does
-    not allow it.
+    """One of the report's matplotlib figures as inline SVG.
+
+    For example ``critical_difference`` or ``hyperparameter_importance``; ``None`` where the
+    data does not allow it.
     """
     import matplotlib
 

@@ -131,9 +131,11 @@ class StoreReader:
         self._lock = threading.Lock()
 
     def known_stamp(self, name: str) -> tuple[Any, ...] | None:
-        """The study's stamp as last read, without asking the store: ``None`` unless its
-        id and stamp are younger than ``stamp_seconds``, or another request is asking the
-        store for them right now (then the previous stamp, a few milliseconds older).
+        """The study's stamp as last read, without asking the store.
+
+        ``None`` unless its id and stamp are younger than ``stamp_seconds``, or another
+        request is asking the store for them right now (then the previous stamp, a few
+        milliseconds older).
 
         The fast path of the hot routes: an answer cached under this stamp is served on
         the event loop with no query and no thread.
@@ -150,9 +152,11 @@ class StoreReader:
         return known[1] if name in self._refreshing else None
 
     def current_stamp(self, name: str) -> tuple[int, tuple[Any, ...]]:
-        """(the study's id, its stamp), asking the store if they are older than
-        ``stamp_seconds``; concurrent callers meanwhile get the previous stamp from
-        :meth:`known_stamp` instead of all asking at once.
+        """(the study's id, its stamp), asking the store if they are stale.
+
+        The store is asked if they are older than ``stamp_seconds``; concurrent callers
+        meanwhile get the previous stamp from :meth:`known_stamp` instead of all asking at
+        once.
 
         Raises:
             StudyNotFoundError: With the closest name in the store (from the store).
@@ -165,8 +169,9 @@ class StoreReader:
             self._refreshing.discard(name)
 
     def study_id(self, name: str) -> int:
-        """The study's row id (asked again after ``stamp_seconds``: a study may be
-        deleted or renamed).
+        """The study's row id.
+
+        Asked again after ``stamp_seconds``: a study may be deleted or renamed.
 
         Raises:
             StudyNotFoundError: With the closest name in the store (from the store).
@@ -196,8 +201,9 @@ class StoreReader:
             connection.execute(sa.select(sa.func.count()).select_from(studies)).scalar_one()
 
     def studies(self, name: str | None = None) -> list[dict[str, Any]]:
-        """Every study (or the one named) with its status and cell counts by state (two
-        queries in all).
+        """Every study (or the one named) with its status and cell counts by state.
+
+        Two queries in all.
         """
         selection = sa.select(
             studies.c.id,
@@ -254,8 +260,9 @@ class StoreReader:
         return listing
 
     def stamp(self, study_id: int) -> tuple[Any, ...]:
-        """What changes whenever a cell of the study starts or ends: the key of every
-        cached computation on the study (reused for ``stamp_seconds``).
+        """What changes whenever a cell of the study starts or ends.
+
+        The key of every cached computation on the study (reused for ``stamp_seconds``).
         """
         known = self._stamps.get(study_id)
         now = time.monotonic()
@@ -350,8 +357,9 @@ class StoreReader:
         )
 
     def cell(self, study_id: int, key: str) -> tuple[int, dict[str, Any]] | None:
-        """(row id, the cell) for a cell key or a unique prefix of one; ``None`` if no
-        cell matches.
+        """(row id, the cell) for a cell key or a unique prefix of one.
+
+        ``None`` if no cell matches.
 
         Raises:
             ValueError: If the prefix matches several cells.
@@ -372,8 +380,10 @@ class StoreReader:
         return int(rows[0].id), data
 
     def live_runners(self, study_id: int) -> list[str]:
-        """The runners (owner tokens ``host:pid:id``) that hold a running cell of the
-        study under a lease they still renew.
+        """The runners that hold a running cell of the study.
+
+        Runners are named by owner tokens ``host:pid:id``; only those holding the cell under
+        a lease they still renew count.
         """
         from datetime import timezone
 

@@ -1,5 +1,7 @@
-"""JSON written once: responses serialised with the standard library (no per-field
-encoding pass) and an LRU of answers keyed by the study's stamp.
+"""JSON written once.
+
+Responses are serialised with the standard library (no per-field encoding pass), and an LRU
+holds answers keyed by the study's stamp.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ def json_response(body: bytes | Any, status: int = 200) -> Response:
 
 
 class ResponseCache:
-    """The last ``size`` answers by key; a key holds the study's stamp, so an answer is
-    never served after the study changed.
+    """The last ``size`` answers by key.
+
+    A key holds the study's stamp, so an answer is never served after the study changed.
     """
 
     def __init__(self, size: int = 4096) -> None:

@@ -75,8 +75,10 @@ def health(state: State) -> dict[str, Any]:
 
 @router.get("/studies", summary="Every study with its progress")
 def list_studies(state: State) -> dict[str, Any]:
-    """Each study's status, its cells in each state, trials so far and the share of
-    cells finished (complete or failed), as ``bakeoff status`` counts them.
+    """Each study's status, cell counts, trials and progress.
+
+    Its cells in each state, trials so far and the share of cells finished (complete or
+    failed), as ``bakeoff status`` counts them.
     """
     studies = state.reader.studies()
     for study in studies:
@@ -87,8 +89,10 @@ def list_studies(state: State) -> dict[str, Any]:
 
 @router.get("/studies/{name}", summary="One study: spec, provenance, status")
 def get_study(name: StudyName, state: State) -> dict[str, Any]:
-    """The stored spec, provenance (versions, machine, data fingerprints), status, cell
-    counts, the runs that worked on it, and the run this server started, if any.
+    """A study's stored spec, provenance, status and runs.
+
+    The stored spec, provenance (versions, machine, data fingerprints), status, cell counts,
+    the runs that worked on it, and the run this server started, if any.
     """
     store = state.reader.store
     info = store.study(name)
@@ -151,11 +155,12 @@ async def list_cells(
 
 
 async def _store_work(state: ServerState, work: Callable[..., T], *args: Any) -> T:
-    """``work(*args)``: on the event loop for a local SQLite file (a page costs about a
-    millisecond, less than handing it to a worker thread; under 50 clients the threads'
-    wait for the interpreter lock, not the queries, made the slowest answers), in a
-    worker thread for a server-based store (a network round trip must not stall the
-    loop).
+    """``work(*args)`` on the event loop or in a worker thread, by store.
+
+    On the event loop for a local SQLite file (a page costs about a millisecond, less than
+    handing it to a worker thread; under 50 clients the threads' wait for the interpreter
+    lock, not the queries, made the slowest answers), in a worker thread for a server-based
+    store (a network round trip must not stall the loop).
     """
     if state.reader.local:
         return work(*args)
@@ -203,8 +208,10 @@ def list_trials(
 
 @router.get("/studies/{name}/leaderboard", summary="Models ranked at the compared budget", **_JSON)
 async def leaderboard(name: StudyName, state: State) -> Response:
-    """The report's leaderboard: per model, the mean score with its 95% interval and the
-    average rank across datasets. ``fresh`` is false while a newer one is computed.
+    """The report's leaderboard.
+
+    Per model, the mean score with its 95% interval and the average rank across datasets.
+    ``fresh`` is false while a newer one is computed.
     """
     stamp = state.reader.known_stamp(name)
     if stamp is None:  # only the stamp is old: asking for it is one small query
@@ -230,9 +237,10 @@ def _leaderboard(state: ServerState, name: str) -> Response:
 
 @router.get("/studies/{name}/analysis", summary="The statistical analysis as JSON")
 def analysis(name: StudyName, state: State) -> dict[str, Any]:
-    """``statistical_analysis.json`` as ``bakeoff analyze`` writes it: tests, effect
-    sizes, ranks, critical difference, learning-curve fits, findings; plus ``fresh``,
-    false while a newer analysis is being computed.
+    """``statistical_analysis.json`` as ``bakeoff analyze`` writes it, plus ``fresh``.
+
+    Tests, effect sizes, ranks, critical difference, learning-curve fits, findings;
+    ``fresh`` is false while a newer analysis is being computed.
     """
     cached = state.data.analysis(name)
     return {**cached.value.to_dict(), **_stamped(cached)}
@@ -240,8 +248,9 @@ def analysis(name: StudyName, state: State) -> dict[str, Any]:
 
 @router.get("/studies/{name}/optimization", summary="The account of every search")
 def optimization_account(name: StudyName, state: State) -> dict[str, Any]:
-    """What ``bakeoff optimization`` computes: per searched cell its history, the
-    trials to reach the best, and advice.
+    """What ``bakeoff optimization`` computes.
+
+    Per searched cell its history, the trials to reach the best, and advice.
     """
     cached = state.data.optimization(name)
     return {**cached.value, **_stamped(cached)}

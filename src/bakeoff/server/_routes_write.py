@@ -68,9 +68,11 @@ def _spec_of(submission: Submission) -> dict[str, Any]:
     responses={**_AUTH_RESPONSES, 409: {"description": "Already running here"}},
 )
 def submit(submission: Submission, state: State) -> dict[str, Any]:
-    """Check the study exactly as ``bakeoff run`` does (an invalid one gets the CLI's
-    message with 422, and nothing is written), then run it in the background with
-    ``bakeoff run`` on this server's store. Submitting a stored study again resumes it.
+    """Check the study as ``bakeoff run`` does, then run it in the background.
+
+    The check is exactly that of ``bakeoff run``: an invalid study gets the CLI's message
+    with 422, and nothing is written. The run is ``bakeoff run`` on this server's store.
+    Submitting a stored study again resumes it.
     """
     run = state.runs.submit(
         _spec_of(submission), n_jobs=submission.n_jobs, retry_failed=submission.retry_failed
@@ -87,8 +89,10 @@ def submit(submission: Submission, state: State) -> dict[str, Any]:
 def cancel(
     name: Annotated[str, Path(min_length=1, max_length=200)], state: State
 ) -> dict[str, Any]:
-    """Interrupt the study's run as Ctrl-C would: running cells end as interrupted,
-    finished trials are kept, and running the study again resumes them.
+    """Interrupt the study's run as Ctrl-C would.
+
+    Running cells end as interrupted, finished trials are kept, and running the study again
+    resumes them.
 
     A run this server started is interrupted with its whole process group; a run
     started elsewhere on this machine (``bakeoff run`` in a terminal, ``Study.run`` in

@@ -1,5 +1,7 @@
-"""Studies submitted over HTTP: checked as ``bakeoff run`` checks them, then run by
-``bakeoff run`` in a child process, which a cancel interrupts as Ctrl-C would.
+"""Studies submitted over HTTP.
+
+They are checked as ``bakeoff run`` checks them, then run by ``bakeoff run`` in a child
+process, which a cancel interrupts as Ctrl-C would.
 
 The child is the CLI itself, so a submitted study runs, stores, resumes and reports
 exactly like one started from a terminal; its cells claim leases like any runner's. A
@@ -38,8 +40,10 @@ __all__ = ["RunManager", "ServerRun", "interrupt_runners"]
 
 
 def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (an ended one its parent has not reaped counts:
-    its parent writes its exit status before reaping it).
+    """Whether process ``pid`` exists.
+
+    An ended one its parent has not reaped counts: its parent writes its exit status before
+    reaping it.
     """
     try:
         os.kill(pid, 0)
@@ -112,8 +116,9 @@ def ignores_sigint(pid: int) -> bool:
 
 
 def _is_bakeoff_run(pid: int) -> bool:
-    """Whether process ``pid`` is the ``bakeoff run`` command (not, say, a notebook's
-    kernel running ``Study.run``, which SIGTERM would end outright).
+    """Whether process ``pid`` is the ``bakeoff run`` command.
+
+    Not, say, a notebook's kernel running ``Study.run``, which SIGTERM would end outright.
     """
     try:
         words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -141,8 +146,10 @@ class ServerRun:
         return self.exit_status is None and _alive(self.pid)
 
     def describe(self) -> dict[str, Any]:
-        """The run as JSON: state, exit status (0 complete, 1 failed cells, 130
-        interrupted) and the last lines of its output.
+        """The run as JSON.
+
+        Its state, exit status (0 complete, 1 failed cells, 130 interrupted) and the last
+        lines of its output.
         """
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -1,5 +1,7 @@
-"""A study's analysis, leaderboard and report data, computed by the library's own
-functions (those of ``bakeoff analyze`` and ``bakeoff report``) and cached by stamp.
+"""A study's analysis, leaderboard and report data, cached by stamp.
+
+They are computed by the library's own functions (those of ``bakeoff analyze`` and
+``bakeoff report``).
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ class StudyData:
         return stamp[:3] + stamp[4:]
 
     def analysis(self, study: str) -> Cached[Analysis]:
-        """What ``bakeoff analyze STUDY`` computes, with its defaults (cells only, never
-        the trials).
+        """What ``bakeoff analyze STUDY`` computes, with its defaults.
+
+        Cells only, never the trials.
 
         Raises:
             SpecError: If no cell of the study is complete yet.
@@ -56,8 +59,9 @@ class StudyData:
         return self._analyses.get(study, self._stamp(study), compute)
 
     def leaderboard(self, study: str) -> Cached[dict[str, Any]]:
-        """Per model at the compared budget: the report's leaderboard rows (mean and 95%
-        interval) with the average rank across datasets.
+        """Per model at the compared budget: the report's leaderboard rows.
+
+        Mean and 95% interval, with the average rank across datasets.
         """
         stamp = self._stamp(study)
 
@@ -86,8 +90,9 @@ class StudyData:
         return self._leaderboards.get(study, stamp, compute)
 
     def report(self, study: str) -> Cached[ReportData]:
-        """Everything ``bakeoff report`` draws from (trials included: the dashboard's
-        study page, not a summary).
+        """Everything ``bakeoff report`` draws from.
+
+        Trials included: the dashboard's study page, not a summary.
         """
         from bakeoff.reports import collect_from_store
 

@@ -538,15 +538,17 @@ Budget = Annotated[int, Field(gt=0)] | Literal["full"]
 
 
 def _name_or_entry(schema: dict[str, Any]) -> None:
-    """The JSON schema of a list whose items may also be a bare registered name, as the
-    field takes them (``models: [ridge]``); pydantic describes only the entry.
+    """The JSON schema of a list whose items may also be a bare registered name.
+
+    As the field takes them (``models: [ridge]``); pydantic describes only the entry.
     """
     schema["items"] = {"anyOf": [{"type": "string", "minLength": 1}, schema["items"]]}
 
 
 def _count_or_list(schema: dict[str, Any]) -> None:
-    """The JSON schema of ``seeds`` as the field takes it: a count or a list of seeds
-    (pydantic describes only the list the count becomes).
+    """The JSON schema of ``seeds`` as the field takes it.
+
+    A count or a list of seeds (pydantic describes only the list the count becomes).
     """
     listed = {key: schema.pop(key) for key in ("type", "items", "minItems", "maxItems")}
     schema["anyOf"] = [{"type": "integer", "minimum": 1, "maximum": MAX_SEEDS}, listed]

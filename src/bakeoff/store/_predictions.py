@@ -81,8 +81,9 @@ class CellPredictions:
         )
 
     def to_row(self) -> dict[str, Any]:
-        """The store's columns (``n_rows``, ``rows``, ``labels_json``, ``y_true``,
-        ``y_pred``, ``proba``).
+        """The store's columns.
+
+        ``n_rows``, ``rows``, ``labels_json``, ``y_true``, ``y_pred``, ``proba``.
         """
         import numpy as np
 

@@ -33,8 +33,10 @@ _jitter = random.Random()
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Whether ``exc`` (a DBAPI error, or SQLAlchemy's wrapper of one) is a conflict with
-    another transaction that running again resolves.
+    """Whether ``exc`` is a conflict that running again resolves.
+
+    ``exc`` is a DBAPI error, or SQLAlchemy's wrapper of one; the conflict is with another
+    transaction.
     """
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -50,8 +52,10 @@ def is_transient(exc: BaseException) -> bool:
 def retry_transient(
     transaction: Callable[[], T], *, on_retry: Callable[[BaseException], None] | None = None
 ) -> T:
-    """Run ``transaction`` (which opens, commits or rolls back its own transaction) and
-    run it again, after a short random wait, while it fails with a transient conflict.
+    """Run ``transaction``, and again while it fails with a transient conflict.
+
+    ``transaction`` opens, commits or rolls back its own transaction; each new attempt comes
+    after a short random wait.
 
     Args:
         transaction: The whole transaction, safe to run again from the start.
@@ -77,9 +81,10 @@ def retry_transient(
 
 
 def retried(method: Callable[P, T]) -> Callable[P, T]:
-    """Decorate a store method that is one whole transaction: run it again on a
-    transient conflict (see :func:`retry_transient`). Its arguments must survive being
-    used twice (sequences, not iterators).
+    """Decorate a store method that is one whole transaction.
+
+    Run it again on a transient conflict (see :func:`retry_transient`). Its arguments must
+    survive being used twice (sequences, not iterators).
     """
 
     @functools.wraps(method)

@@ -326,8 +326,9 @@ class Store:
 
     @staticmethod
     def _last_provenance(connection: sa.Connection, study_id: int) -> dict[str, Any] | None:
-        """The provenance of the study's latest run (or, for a store made before runs were
-        recorded, the study's own).
+        """The provenance of the study's latest run.
+
+        For a store made before runs were recorded, the study's own.
         """
         text = connection.execute(
             sa.select(runs.c.provenance_json)
@@ -369,8 +370,9 @@ class Store:
 
     @retried
     def finish_study(self, study_id: int, status: str, *, run_id: int | None = None) -> None:
-        """Record the end of run ``run_id`` and the study's status (complete, failed,
-        interrupted).
+        """Record the end of run ``run_id`` and the study's status.
+
+        The status is complete, failed or interrupted.
 
         While another runner still holds a cell of the study under a live lease, the
         study stays ``running``: that runner records the end.
@@ -758,9 +760,11 @@ class Store:
             return pd.DataFrame(connection.execute(query).mappings().all())
 
     def predictions_frame(self, name: str) -> pd.DataFrame:
-        """Prediction rows of study ``name`` (one per test row of each finished cell),
-        with their cell's design columns, ``y_true``, ``y_pred`` (Python values) and
-        ``proba`` (a list in the dataset's class order, or None).
+        """Prediction rows of study ``name``.
+
+        One per test row of each finished cell, with their cell's design columns,
+        ``y_true``, ``y_pred`` (Python values) and ``proba`` (a list in the dataset's class
+        order, or None).
         """
         import pandas as pd
 

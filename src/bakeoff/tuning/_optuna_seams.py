@@ -54,8 +54,9 @@ def tell(
     state: TrialState,
     value: float | Sequence[float] | None = None,
 ) -> optuna.trial.FrozenTrial:
-    """Finish ``trial`` of ``study`` (kept in ``storage`` as ``study_id``) and return it
-    as stored.
+    """Finish ``trial`` of ``study`` and return it as stored.
+
+    The study is kept in ``storage`` as ``study_id``.
     """
     _tell_with_warning(study, trial, value, state, suppress_warning=True)
     trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)

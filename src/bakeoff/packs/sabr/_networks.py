@@ -168,8 +168,10 @@ class SurfaceRegressor(RegressorMixin, BaseEstimator):  # type: ignore[misc]
         checkpoints: int = 0,
         on_checkpoint: Callable[[], None] | None = None,
     ) -> SurfaceRegressor:
-        """Train; with ``on_checkpoint``, call it ``checkpoints`` times, evenly over the
-        epochs (the rest at the end when early stopping ends training sooner).
+        """Train the network.
+
+        With ``on_checkpoint``, call it ``checkpoints`` times, evenly over the epochs (the
+        rest at the end when early stopping ends training sooner).
         """
         if self.architecture not in ARCHITECTURES:
             raise ValueError(

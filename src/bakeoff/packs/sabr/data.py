@@ -177,8 +177,10 @@ def patch_columns(config: SABRDataConfig) -> list[str]:
 
 
 def parameter_sets(config: SABRDataConfig) -> np.ndarray:
-    """The (α, β, ρ, ν) of each surface: a scrambled Sobol sequence over the ranges
-    (``n_parameter_sets`` a power of two covers them best).
+    """The (α, β, ρ, ν) of each surface.
+
+    A scrambled Sobol sequence over the ranges (``n_parameter_sets`` a power of two covers
+    them best).
     """
     import numpy as np
     from scipy.stats import qmc

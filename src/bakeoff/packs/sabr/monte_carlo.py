@@ -72,8 +72,10 @@ def black_call(F: ArrayLike, K: ArrayLike, T: ArrayLike, vol: ArrayLike) -> np.n
 def implied_black_vol(
     price: ArrayLike, F: ArrayLike, K: ArrayLike, T: ArrayLike, *, iterations: int = 200
 ) -> tuple[np.ndarray, list[str]]:
-    """Black volatilities that reproduce ``price``, by bisection; NaN with a reason where
-    no volatility does (a price at or below the intrinsic value, or at or above F).
+    """Black volatilities that reproduce ``price``, by bisection.
+
+    NaN with a reason where no volatility does (a price at or below the intrinsic value, or
+    at or above F).
     """
     price, F, K, T = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (price, F, K, T)))
     intrinsic = np.maximum(F - K, 0.0)

@@ -42,8 +42,9 @@ class IndependentGenerator:
         return self
 
     def sample(self, n_rows: int) -> pd.DataFrame:
-        """``n_rows`` rows; column ``j`` draws its own positions, so columns are
-        independent of each other.
+        """``n_rows`` rows of independent columns.
+
+        Column ``j`` draws its own positions, so columns are independent of each other.
         """
         rng = np.random.default_rng(self.random_state)
         sampled: dict[str, Any] = {}

@@ -27,8 +27,9 @@ MAX_QUERY_ROWS = 2000
 def gower_encoding(
     reference: pd.DataFrame, tables: list[pd.DataFrame], kinds: Mapping[str, str]
 ) -> list[np.ndarray]:
-    """Each table as a matrix whose L1 distances are Gower distances, with the
-    ranges and categories of ``reference``.
+    """Each table as a matrix whose L1 distances are Gower distances.
+
+    The distances use the ranges and categories of ``reference``.
     """
     n_columns = len(reference.columns)
     blocks: list[list[np.ndarray]] = [[] for _ in tables]
@@ -83,8 +84,9 @@ def _sample(table: pd.DataFrame, seed: int) -> pd.DataFrame:
 
 
 def dcr_ratio(tables: SynthesisTables) -> float:
-    """Median distance of synthetic rows to their closest training row, divided by the
-    same median for real rows the generator never saw (the holdout).
+    """Median distance of synthetic rows to their closest training row, scaled.
+
+    It is divided by the same median for real rows the generator never saw (the holdout).
 
     Near 1 or above: synthetic rows are no closer to the training rows than new real
     rows are. Near 0: they copy training rows.

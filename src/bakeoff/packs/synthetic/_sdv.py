@@ -106,8 +106,10 @@ class SDVGenerator:
         *,
         on_epoch: Callable[[int, int], None] | None = None,
     ) -> SDVGenerator:
-        """Fit the synthesizer on ``table``; ``on_epoch(done, total)`` after each epoch
-        of the networks (CTGAN, TVAE, CopulaGAN).
+        """Fit the synthesizer on ``table``.
+
+        ``on_epoch(done, total)`` is called after each epoch of the networks (CTGAN, TVAE,
+        CopulaGAN).
         """
         single_table = _sdv_module("sdv.single_table")
         metadata = sdv_metadata(table, kinds, self.params.get("sdtypes"))

@@ -57,8 +57,9 @@ def _labels(values: pd.Series) -> pd.Series:
 
 
 def tv_complement(real: pd.Series, synthetic: pd.Series) -> float:
-    """1 − the total variation distance of the two category frequencies
-    (½ Σ |f_real − f_synthetic|; a missing value is a category).
+    """1 − the total variation distance of the two category frequencies.
+
+    The distance is ½ Σ |f_real − f_synthetic|; a missing value is a category.
     """
     f_real = _labels(real).value_counts(normalize=True)
     f_synthetic = _labels(synthetic).value_counts(normalize=True)
@@ -68,8 +69,9 @@ def tv_complement(real: pd.Series, synthetic: pd.Series) -> float:
 
 
 def correlation_similarity(real: pd.DataFrame, synthetic: pd.DataFrame) -> float:
-    """1 − |ρ_real − ρ_synthetic| / 2 for the two columns' Pearson correlations
-    (rows where either is missing left out).
+    """1 − |ρ_real − ρ_synthetic| / 2 for the two columns' Pearson correlations.
+
+    Rows where either is missing are left out.
     """
     rho = []
     for table in (real, synthetic):

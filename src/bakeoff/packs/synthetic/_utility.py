@@ -75,8 +75,10 @@ def _target(table: pd.DataFrame, tables: SynthesisTables) -> tuple[pd.DataFrame,
 
 
 def evaluator_score(tables: SynthesisTables, train_on: str, test_on: str) -> float:
-    """The evaluator trained on one table (``real`` or ``synthetic``) and scored on
-    another (``holdout`` or ``synthetic``): accuracy, or R² for regression.
+    """The evaluator trained on one table and scored on another.
+
+    Trained on ``real`` or ``synthetic``, scored on ``holdout`` or ``synthetic``. The score
+    is accuracy, or R² for regression.
 
     Fitted evaluators are kept in ``tables.cache``: the metrics of one scoring share
     them.

@@ -49,8 +49,10 @@ def _on_front(frame: pd.DataFrame) -> np.ndarray:
 
 
 def plot_tradeoff(table: pd.DataFrame, path: str | Path) -> Path:
-    """A scatter of utility against privacy, the marker's area the cost, the front's
-    members labelled in bold: saved to ``path`` (PNG, SVG or PDF by its suffix).
+    """A scatter of utility against privacy.
+
+    The marker's area is the cost and the front's members are labelled in bold: saved to
+    ``path`` (PNG, SVG or PDF by its suffix).
     """
     import matplotlib
 

@@ -102,8 +102,9 @@ class VASimulation:
 
 
 def simulate_va(settings: VASimulation | None = None) -> pd.DataFrame:
-    """One row per death: ``site``, ``age``, ``sex``, ``s01``… symptoms (1, 0 or missing)
-    and ``cause``.
+    """One row per death.
+
+    Columns ``site``, ``age``, ``sex``, ``s01``… symptoms (1, 0 or missing) and ``cause``.
     """
     import numpy as np
     import pandas as pd
@@ -141,8 +142,10 @@ def simulate_va(settings: VASimulation | None = None) -> pd.DataFrame:
 
 
 def register_simulation(prefix: str, settings: VASimulation, *, replace: bool = False) -> None:
-    """Register ``<prefix>_<site>`` for each site, ``<prefix>_sites`` (every site, with
-    its ``site`` column, for cross-site studies) and the suite ``<prefix>``.
+    """Register a dataset per site, one of every site, and a suite.
+
+    Registers ``<prefix>_<site>`` for each site, ``<prefix>_sites`` (every site, with its
+    ``site`` column, for cross-site studies) and the suite ``<prefix>``.
     """
     description = (
         f"simulated verbal autopsies ({settings.deaths_per_site} deaths, "
