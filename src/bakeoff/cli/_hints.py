@@ -12,28 +12,14 @@ import shlex
 from pathlib import Path
 
 from bakeoff.store import DEFAULT_STORAGE
+from bakeoff.store._urls import absolute_sqlite_url
 
 __all__ = ["command", "same_store", "storage_option"]
 
 
-def _resolved(url: str) -> str:
-    import sqlalchemy as sa
-
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        return url
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return url
-    return parsed.set(database=str(Path(database).expanduser().resolve())).render_as_string(
-        hide_password=False
-    )
-
-
 def same_store(a: str, b: str) -> bool:
     """Whether two URLs name the same store (SQLite paths compared from this folder)."""
-    return _resolved(a) == _resolved(b)
+    return absolute_sqlite_url(a) == absolute_sqlite_url(b)
 
 
 def _for_humans(url: str) -> str:

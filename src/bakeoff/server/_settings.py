@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bakeoff.exceptions import SpecError
+from bakeoff.store._urls import absolute_sqlite_url
 
 __all__ = ["SETTINGS_VARIABLE", "TOKEN_VARIABLE", "ServerSettings", "check_bind", "is_loopback"]
 
@@ -42,7 +43,9 @@ class ServerSettings:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "results_dir", Path(self.results_dir))
-        object.__setattr__(self, "storage", absolute_sqlite(self.storage))
+        # The studies the server starts run in their own folder (RESULTS_DIR/submitted):
+        # a relative SQLite path would name another, new store there.
+        object.__setattr__(self, "storage", absolute_sqlite_url(self.storage))
 
     @property
     def read_only(self) -> bool:
@@ -56,27 +59,6 @@ class ServerSettings:
         """Settings with the token from ``token`` or else ``$BAKEOFF_TOKEN``."""
         chosen = token or os.environ.get(TOKEN_VARIABLE) or None
         return cls(storage=storage, token=chosen, **kwargs)  # type: ignore[arg-type]
-
-
-def absolute_sqlite(url: str) -> str:
-    """``url`` with a relative SQLite file path made absolute against this folder.
-
-    The studies the server starts run in their own folder (``RESULTS_DIR/submitted``):
-    given ``sqlite:///bakeoff.db`` as it is, they would create and fill another store
-    there, one the server does not read.
-    """
-    import sqlalchemy as sa
-
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        return url  # the store reports a malformed URL itself
-    database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
-        return url
-    if database.startswith("file:") or Path(database).is_absolute():
-        return url
-    return parsed.set(database=str(Path(database).resolve())).render_as_string(hide_password=False)
 
 
 def settings_to_environment(settings: ServerSettings) -> None:
