@@ -286,14 +286,6 @@ class StoreReader:
             ).one()
         return (study_id, *(str(v) for v in row))
 
-    def cells_page(
-        self, study_id: int, where: CellFilter, *, limit: int, offset: int
-    ) -> dict[str, Any]:
-        """One page of the study's cells in design order, with the total that match."""
-        return json.loads(  # type: ignore[no-any-return]
-            self.cells_page_json(study_id, self.stamp(study_id), where, limit=limit, offset=offset)
-        )
-
     def cells_page_json(
         self,
         study_id: int,
@@ -303,12 +295,13 @@ class StoreReader:
         limit: int,
         offset: int,
     ) -> bytes:
-        """:meth:`cells_page` as JSON, built from each cell's JSON as kept at ``stamp``.
+        """One page of the study's cells in design order, with the total that match, as JSON.
 
-        A page at a new offset of a study that has not changed is then one query of
-        row ids on indexed columns: the filter's count and the cells' JSON (decoding a
-        row's scores and parameters, most of a page's cost) are reused. Both are keyed
-        by the stamp, which changes whenever a cell starts or ends.
+        Built from each cell's JSON as kept at ``stamp``: a page at a new offset of a study
+        that has not changed is then one query of row ids on indexed columns, the filter's
+        count and the cells' JSON (decoding a row's scores and parameters, most of a page's
+        cost) being reused. Both are keyed by the stamp, which changes whenever a cell
+        starts or ends.
         """
         conditions = [cells.c.study_id == study_id, cells.c.in_design.is_(True)]
         for column, value in (
