@@ -83,7 +83,7 @@ def plain_pipeline(columns: list[str], seed: int) -> Pipeline:
     """What bakeoff builds for logistic regression with its default parameters."""
     numeric = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
     estimator = LogisticRegression(
-        C=1.0, l1_ratio=0.0, solver="saga", max_iter=2000, random_state=seed
+        C=1.0, l1_ratio=0.0, solver="lbfgs", max_iter=2000, random_state=seed
     )
     return Pipeline(
         [

@@ -1,6 +1,6 @@
 """Scaling one study over workers: the local executor with 1 and 2 jobs, and Ray.
 
-The same study (by default 32 cells of CPU-bound work: a random forest tuned on the
+The same study (by default 64 cells of CPU-bound work: a random forest tuned on the
 digits data) runs, each time into a fresh store:
 
 - ``local, n_jobs 1``: cells one after another in one supervised worker (as ``bakeoff
@@ -35,7 +35,7 @@ reach 2 either).
 
 Run::
 
-    python bench/scaling.py             # 32 cells x 8 trials; 64 trivial cells; 32 trials
+    python bench/scaling.py             # 64 cells x 8 trials; 64 trivial cells; 32 trials
     python bench/scaling.py --quick     # 2 cells x 1 trial; 4 trivial cells; 4 trials
 """
 
@@ -137,7 +137,7 @@ def timed(spec: dict[str, Any], url: str, executor: Any) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cells", type=int, default=32)
+    parser.add_argument("--cells", type=int, default=64)
     parser.add_argument("--trials", type=int, default=8, help="trials per cell")
     parser.add_argument("--trivial", type=int, default=64, help="cells of the overhead run")
     parser.add_argument("--tune-trials", type=int, default=32, help="trials of the Ray Tune cost")

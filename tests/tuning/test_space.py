@@ -92,7 +92,7 @@ def test_conditional_space_never_samples_an_invalid_combination(sampler) -> None
 
 @pytest.mark.parametrize("loader", [load_breast_cancer, load_iris])
 def test_every_logistic_regression_grid_configuration_fits(loader) -> None:
-    # Binary (liblinear allowed) and multiclass (saga only): every configuration builds a
+    # Binary (liblinear allowed) and multiclass (lbfgs or saga): every configuration builds a
     # compatible solver, so none fails.
     X, y = loader(return_X_y=True)
     X = (X - X.mean(0)) / X.std(0)

@@ -42,7 +42,8 @@ class LogisticRegressionModel(Model):
 
     ``penalty`` and ``l1_ratio`` are searched as a conditional space (``l1_ratio`` only
     with ``elasticnet``). The solver follows from them: liblinear for an L1 or L2
-    penalty on two classes, saga otherwise, so no sampled combination is invalid.
+    penalty on two classes, lbfgs for an L2 penalty on more, saga otherwise, so no sampled
+    combination is invalid.
     scikit-learn 1.8 expresses the penalty through ``l1_ratio`` alone; this model
     translates, so study files keep the familiar names.
     """
