@@ -19,9 +19,21 @@ difference (bakeoff − plain, pairs: model, site, budget, seed) and its 95 % t-
 beside the between-seed standard deviation (the noise the goal is measured against).
 Goal: ≥ 3× less wall time at a CSMF accuracy not worse beyond seed noise.
 
+The full study is hours of the two cores (about 5 for the plain script alone), so a run
+may be kept in a folder and continued: ``--workdir DIR`` keeps bakeoff's store, each
+sitting's wall and CPU time (written every few seconds, so a sitting that is killed
+still counts up to its last seconds, the work lost with it included) and the plain
+script's finished cells with their times; the same command goes on where the last
+sitting stopped (bakeoff resumes its own study; the plain script skips the cells it
+finished and redoes the one it was in, which is counted once). The times printed are
+sums over the sittings. The CPU time of a sitting killed without notice counts its main
+process only (its workers' time is known when they are waited for). Run it on a
+machine with nothing else on its cores.
+
 Run::
 
-    python bench/va_study.py                        # the full study (hours on 2 cores)
+    python bench/va_study.py --workdir runs/va-bench   # the full study, over sittings
+    python bench/va_study.py                        # the full study in one sitting
     python bench/va_study.py --models logistic_regression --trials 10 --seeds 2
     python bench/va_study.py --quick                # checks it runs (a minute)
 """
@@ -29,8 +41,10 @@ Run::
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -60,7 +74,76 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def run_bakeoff(args: argparse.Namespace, folder: Path) -> pd.DataFrame:
+class Ledger:
+    """Wall and CPU seconds per contender over sittings, kept in ``folder/ledger.json``.
+
+    A sitting's entry is rewritten every ``beat`` seconds while it runs, so a sitting
+    killed without notice still counts up to its last beat.
+    """
+
+    def __init__(self, folder: Path, settings: dict[str, Any], beat: float = 5.0) -> None:
+        self.path = folder / "ledger.json"
+        self.beat = beat
+        self.data: dict[str, Any] = {"settings": settings, "sittings": []}
+        if self.path.exists():
+            self.data = json.loads(self.path.read_text())
+            if self.data["settings"] != settings:
+                raise SystemExit(
+                    f"{folder} holds a run with other settings ({self.data['settings']}); "
+                    "use another --workdir, or the same settings to continue it"
+                )
+        self._lock = threading.Lock()
+
+    def totals(self, contender: str) -> tuple[float, float, int]:
+        rows = [s for s in self.data["sittings"] if s["contender"] == contender]
+        return sum(r["wall"] for r in rows), sum(r["cpu"] for r in rows), len(rows)
+
+    def done(self, contender: str) -> bool:
+        return contender in self.data.get("finished", [])
+
+    def finish(self, contender: str) -> None:
+        self.data.setdefault("finished", []).append(contender)
+        self._write()
+
+    def sitting(self, contender: str) -> _Sitting:
+        entry = {"contender": contender, "wall": 0.0, "cpu": 0.0}
+        self.data["sittings"].append(entry)
+        return _Sitting(self, entry)
+
+    def _write(self) -> None:
+        with self._lock:
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(self.data, indent=1))
+            temporary.replace(self.path)
+
+
+class _Sitting:
+    def __init__(self, ledger: Ledger, entry: dict[str, Any]) -> None:
+        self.ledger, self.entry = ledger, entry
+        self._stop = threading.Event()
+
+    def _update(self) -> None:
+        self.entry["wall"] = time.perf_counter() - self._clock
+        self.entry["cpu"] = cpu_seconds() - self._cpu
+        self.ledger._write()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.ledger.beat):
+            self._update()
+
+    def __enter__(self) -> _Sitting:
+        self._clock, self._cpu = time.perf_counter(), cpu_seconds()
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._update()
+
+
+def run_bakeoff(args: argparse.Namespace, folder: Path) -> None:
     study = bakeoff.Study(
         study="va_bench",
         datasets=["va_bench_sites"],
@@ -73,7 +156,12 @@ def run_bakeoff(args: argparse.Namespace, folder: Path) -> pd.DataFrame:
         execution={"n_jobs": 2},
     )
     summary = study.run(storage=f"sqlite:///{folder / 'va.db'}", progress=False)
+    if summary.exit_code == 130:
+        raise SystemExit("interrupted: run the same command again to go on")
     assert summary.exit_code == 0, summary.describe()
+
+
+def read_bakeoff(folder: Path) -> pd.DataFrame:
     results = bakeoff.results("va_bench", storage=f"sqlite:///{folder / 'va.db'}")
     results["site"] = results["dataset"].str.split(".").str[-1]
     return results[["model", "site", "budget", "seed", "test_csmf_accuracy"]]
@@ -134,12 +222,16 @@ def plain_cell(
     return plain_csmf(y_all[test], best.predict(data.iloc[test]), k)
 
 
-def run_plain(args: argparse.Namespace, data: pd.DataFrame) -> pd.DataFrame:
+def run_plain(args: argparse.Namespace, data: pd.DataFrame, kept: Path) -> pd.DataFrame:
+    """Every cell, one after the other; each finished cell's row is appended to ``kept``
+    (a CSV), and the cells already there are not run again."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    keys = ["model", "site", "budget", "seed"]
+    finished = pd.read_csv(kept) if kept.exists() else pd.DataFrame(columns=keys)
+    done = set(finished[keys].itertuples(index=False, name=None))
     labels = LabelEncoder().fit(data["cause"])
     y_all = labels.transform(data["cause"])
     k = len(labels.classes_)
-    rows = []
     for name in args.models:
         for site in args.sites:
             train_all = np.flatnonzero(data["site"] != site)
@@ -154,17 +246,17 @@ def run_plain(args: argparse.Namespace, data: pd.DataFrame) -> pd.DataFrame:
                             random_state=seed,
                             stratify=y_all[train_all],
                         )
+                    key = (name, site, np.inf if budget == "full" else float(budget), seed)
+                    if key in done:
+                        continue
+                    clock, cpu = time.perf_counter(), cpu_seconds()
                     score = plain_cell(name, data, y_all, k, train, test, seed, args)
-                    rows.append(
-                        {
-                            "model": name,
-                            "site": site,
-                            "budget": np.inf if budget == "full" else float(budget),
-                            "seed": seed,
-                            "test_csmf_accuracy": score,
-                        }
-                    )
-    return pd.DataFrame(rows)
+                    spent = [time.perf_counter() - clock, cpu_seconds() - cpu]
+                    names = [*keys, "score", "wall", "cpu"]
+                    row = pd.DataFrame([dict(zip(names, [*key, score, *spent], strict=True))])
+                    row.to_csv(kept, mode="a", header=not kept.exists(), index=False)
+    table = pd.read_csv(kept)
+    return table.rename(columns={"score": "test_csmf_accuracy"})
 
 
 def main() -> None:
@@ -174,6 +266,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="1 model, 2 sites, 4 trials")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="keep the run in this folder; the same command later goes on where it stopped",
+    )
     args = parser.parse_args()
     n_sites = 4
     args.budgets = BUDGETS
@@ -185,12 +282,20 @@ def main() -> None:
     args.sites = [s for s in SITES[:n_sites]]
     data = simulate_va(settings)
     with tempfile.TemporaryDirectory() as tmp:
-        clock, cpu = time.perf_counter(), cpu_seconds()
-        ours = run_bakeoff(args, Path(tmp))
-        ours_wall, ours_cpu = time.perf_counter() - clock, cpu_seconds() - cpu
-    clock, cpu = time.perf_counter(), cpu_seconds()
-    plain = run_plain(args, data)
-    plain_wall, plain_cpu = time.perf_counter() - clock, cpu_seconds() - cpu
+        folder = args.workdir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        fixed = ["models", "trials", "folds", "seeds", "budgets", "sites"]
+        ledger = Ledger(folder, {name: getattr(args, name) for name in fixed})
+        if not ledger.done("bakeoff"):
+            with ledger.sitting("bakeoff"):
+                run_bakeoff(args, folder)
+            ledger.finish("bakeoff")
+        ours = read_bakeoff(folder)
+        plain = run_plain(args, data, folder / "plain.csv")
+        ours_wall, ours_cpu, ours_sittings = ledger.totals("bakeoff")
+        # The plain script's time is its finished cells' (a cell cut off by the end of a
+        # sitting is redone whole and counted once); bakeoff's counts its lost work too.
+        plain_wall, plain_cpu = plain["wall"].sum(), plain["cpu"].sum()
     print(
         f"VA study: {len(args.models)} models × {n_sites} sites × {len(args.budgets)} budgets "
         f"× {args.seeds} seeds, TPE {args.trials} trials, {args.folds}-fold inner CV"
@@ -204,6 +309,8 @@ def main() -> None:
         ]
     ).round(1)  # fmt: skip
     print(timing.to_string(index=False))
+    if ours_sittings > 1:
+        print(f"(bakeoff's times: the sum over its {ours_sittings} sittings)")
     print(f"wall time: plain / bakeoff = {plain_wall / ours_wall:.2f}x")
     # bakeoff names a held-out site's dataset after it (characters outside a name: _).
     plain["site"] = plain["site"].str.replace(r"[^A-Za-z0-9_.\-]+", "_", regex=True)
