@@ -69,6 +69,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     states: dict[str, int] = field(default_factory=dict)
     n_elsewhere: int = 0
+    budget_spent: bool = False
 
     def count(self, status: str) -> int:
         """Cells this run worked on that ended in ``status``."""
@@ -98,10 +99,17 @@ class RunSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when every cell is complete, 130 when interrupted, 1 when cells failed."""
+        """0 when every cell is complete, 130 when interrupted, 1 when cells failed.
+
+        3 when ``execution.max_cpu_seconds`` stopped the run with cells left pending (and
+        none failed): not an error, but not done either, so a script that loops until
+        its study is done (``until bakeoff run ...``) goes on.
+        """
         if self.interrupted:
             return 130
-        return 0 if self.ok else 1
+        if not self.ok:
+            return 1
+        return 3 if self.budget_spent else 0
 
 
 class Study:
@@ -374,11 +382,18 @@ class Study:
             budget = self.spec.execution.max_cpu_seconds
             pending = summary.states[CellStatus.PENDING]
             if budget is not None and pending and not interrupted:
+                summary.budget_spent = True
                 summary.notes.append(
                     f"execution.max_cpu_seconds ({budget:g} s) was spent: {pending} cells not "
                     f"started stay pending; run again to continue them"
                 )
-            status = "interrupted" if interrupted else ("complete" if summary.ok else "failed")
+            status = "complete"
+            if interrupted:
+                status = "interrupted"
+            elif not summary.ok:
+                status = "failed"
+            elif summary.budget_spent:
+                status = "stopped"  # the CPU budget: cells pending, to be continued
             store.finish_study(prepared.study_id, status, run_id=prepared.run_id)
         return summary
 

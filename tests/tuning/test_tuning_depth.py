@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 import bakeoff
+from bakeoff.store import Store
 from tests.conftest import run_cli, tiny_study
 from tests.helpers import assert_same_numbers, stored_numbers
 
@@ -288,6 +289,9 @@ def test_a_spent_cpu_budget_leaves_the_cells_not_started_pending(tmp_path: Path)
     # first trial, and no further cell is claimed.
     assert summary.states["complete"] == 1 and summary.states["pending"] == 2
     assert any("max_cpu_seconds" in note and "2 cells" in note for note in summary.notes)
+    # Not done, not failed: its own exit status, and the study is not called complete.
+    assert summary.exit_code == 3
+    assert Store(url).study("depth")["status"] == "stopped"
     done = bakeoff.results("depth", storage=url).query("status == 'complete'").iloc[0]
     assert done["stop_reason"] == "cpu_budget" and done["n_trials"] == 1
 

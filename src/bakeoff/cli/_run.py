@@ -96,7 +96,8 @@ def run(
     on from its stored trials. The --tuning-* options override the file's tuning: like
     an edit of the file, they make new cells (the stored spec records them), so run
     again with the same options to resume. Ends with a leaderboard. Exit status: 0 when
-    every cell is complete, 1 when some failed, 2 for an invalid study, 130 when
+    every cell is complete, 1 when some failed, 2 for an invalid study, 3 when
+    execution.max_cpu_seconds stopped it with cells pending, 130 when
     interrupted.
     """
     flags = TuningFlags(tune, tuning_method, tuning_trials, tuning_timeout, pruner)

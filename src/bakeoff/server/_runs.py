@@ -148,8 +148,8 @@ class ServerRun:
     def describe(self) -> dict[str, Any]:
         """The run as JSON.
 
-        Its state, exit status (0 complete, 1 failed cells, 130 interrupted) and the last
-        lines of its output.
+        Its state, exit status (0 complete, 1 failed cells, 3 CPU budget spent with
+        cells pending, 130 interrupted) and the last lines of its output.
         """
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -372,7 +372,8 @@ class Store:
     def finish_study(self, study_id: int, status: str, *, run_id: int | None = None) -> None:
         """Record the end of run ``run_id`` and the study's status.
 
-        The status is complete, failed or interrupted.
+        The status is complete, failed, interrupted or stopped (the study's CPU budget
+        spent with cells pending).
 
         While another runner still holds a cell of the study under a live lease, the
         study stays ``running``: that runner records the end.
