@@ -173,3 +173,42 @@ def test_status_agrees_with_the_store(tmp_path: Path, write_study) -> None:
     assert fast == full
     assert fast[0].counts["complete"] == fast[0].n_cells == n_cells
     assert fast[0].n_trials == n_cells * spec["tuning"]["n_trials"]
+
+
+def test_status_counts_the_stored_trials_of_a_cell_that_has_not_ended(
+    tmp_path: Path, write_study
+) -> None:
+    # A cell writes n_trials when it ends; a running or interrupted one (as a Ctrl-C
+    # leaves it: status interrupted, n_trials empty, its trials stored) was counted as 0.
+    import sqlite3
+
+    from bakeoff.server._queries import StoreReader
+    from bakeoff.store import Store
+    from bakeoff.store._summary import _read_sqlite, _read_with_store
+    from tests.conftest import tiny_study
+
+    spec = tiny_study(models=["logistic_regression"], seeds=2)
+    assert run_cli("run", str(write_study(spec)), "-q", cwd=tmp_path).returncode == 0
+    path = tmp_path / "bakeoff.db"
+    with sqlite3.connect(path) as connection:
+        cell_id, n_trials = connection.execute(
+            "SELECT id, n_trials FROM bakeoff_cells ORDER BY id LIMIT 1"
+        ).fetchone()
+        (stored,) = connection.execute(
+            "SELECT count(*) FROM bakeoff_trials WHERE cell_id = ?", (cell_id,)
+        ).fetchone()
+        assert stored == n_trials == spec["tuning"]["n_trials"]
+        connection.execute(
+            "UPDATE bakeoff_cells SET status = 'interrupted', n_trials = NULL WHERE id = ?",
+            (cell_id,),
+        )
+    n_cells = len(spec["budgets"]) * 2
+    expected = n_cells * spec["tuning"]["n_trials"]  # every cell's trials are stored
+    url = f"sqlite:///{path}"
+    fast = _read_sqlite(path, None)
+    _, full = _read_with_store(url, None)
+    assert fast == full and fast[0].counts["interrupted"] == 1
+    assert fast[0].n_trials == expected
+    with Store(url) as store:
+        (listed,) = StoreReader(store).studies()
+    assert listed["n_trials"] == expected

@@ -203,7 +203,7 @@ class StoreReader:
     def studies(self, name: str | None = None) -> list[dict[str, Any]]:
         """Every study (or the one named) with its status and cell counts by state.
 
-        Two queries in all.
+        Three queries in all.
         """
         selection = sa.select(
             studies.c.id,
@@ -223,20 +223,29 @@ class StoreReader:
             .where(cells.c.in_design.is_(True))
             .group_by(cells.c.study_id, cells.c.status)
         )
+        # A running or interrupted cell records n_trials when it ends: count its trials.
+        unfinished = (
+            sa.select(cells.c.study_id, sa.func.count())
+            .select_from(trials.join(cells, trials.c.cell_id == cells.c.id))
+            .where(cells.c.in_design.is_(True), cells.c.n_trials.is_(None))
+            .group_by(cells.c.study_id)
+        )
         if name is not None:
             selection = selection.where(studies.c.name == name)
-            counting = counting.where(
-                cells.c.study_id
-                == sa.select(studies.c.id).where(studies.c.name == name).scalar_subquery()
-            )
+            named = sa.select(studies.c.id).where(studies.c.name == name).scalar_subquery()
+            counting = counting.where(cells.c.study_id == named)
+            unfinished = unfinished.where(cells.c.study_id == named)
         with self.engine.connect() as connection:
             rows = connection.execute(selection).all()
             counted = connection.execute(counting).all()
+            running_trials: dict[int, int] = dict(connection.execute(unfinished).tuples().all())
         counts: dict[int, dict[str, int]] = {}
         n_trials: dict[int, int] = {}
         for study_id, status, n, trial_sum in counted:
             counts.setdefault(study_id, count_cell_states([]))[status] = int(n)
             n_trials[study_id] = n_trials.get(study_id, 0) + int(trial_sum)
+        for study_id, n in running_trials.items():
+            n_trials[study_id] = n_trials.get(study_id, 0) + int(n)
         listing = []
         for row in rows:
             by_state = counts.get(row.id, count_cell_states([]))

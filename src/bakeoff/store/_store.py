@@ -710,13 +710,23 @@ class Store:
         return counts
 
     def trial_count(self, name: str) -> int:
-        """Trials recorded by study ``name``'s cells (their ``n_trials``, summed in SQL)."""
+        """Trials recorded by study ``name``'s cells.
+
+        A finished cell's ``n_trials``; a running or interrupted cell, which records its
+        ``n_trials`` only when it ends, by its stored trials.
+        """
         study_id = self.study(name)["id"]
-        query = sa.select(sa.func.coalesce(sa.func.sum(cells.c.n_trials), 0)).where(
-            cells.c.study_id == study_id, cells.c.in_design.is_(True)
+        in_study = (cells.c.study_id == study_id, cells.c.in_design.is_(True))
+        finished = sa.select(sa.func.coalesce(sa.func.sum(cells.c.n_trials), 0)).where(*in_study)
+        unfinished = (
+            sa.select(sa.func.count())
+            .select_from(trials.join(cells, trials.c.cell_id == cells.c.id))
+            .where(*in_study, cells.c.n_trials.is_(None))
         )
         with self.engine.connect() as connection:
-            return int(connection.execute(query).scalar_one())
+            return int(connection.execute(finished).scalar_one()) + int(
+                connection.execute(unfinished).scalar_one()
+            )
 
     def datasets_frame(self, name: str) -> pd.DataFrame:
         """The datasets (with fingerprints) a study has used."""

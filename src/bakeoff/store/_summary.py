@@ -108,6 +108,15 @@ def _read_sqlite(path: Path, study: str | None) -> list[StudySummary]:
                 "WHERE study_id = ? AND in_design",
                 (study_id,),
             ).fetchone()
+            # A cell records its n_trials when it ends: count a running or interrupted
+            # cell's stored trials themselves.
+            (unfinished,) = connection.execute(
+                f"SELECT count(*) FROM {PREFIX}trials t JOIN {PREFIX}cells c "
+                "ON t.cell_id = c.id WHERE c.study_id = ? AND c.in_design "
+                "AND c.n_trials IS NULL",
+                (study_id,),
+            ).fetchone()
+            n_trials += unfinished
             summaries.append(
                 StudySummary(name, status, counts, int(n_trials), finished_at and str(finished_at))
             )
