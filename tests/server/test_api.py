@@ -192,6 +192,17 @@ def test_an_unknown_download_is_a_422(client: TestClient) -> None:
     assert "results.csv" in reply.json()["error"]["message"]
 
 
+def test_a_long_bad_value_is_cut_with_its_quote_closed_and_its_length_said(
+    client: TestClient,
+) -> None:
+    reply = client.get("/api/v1/studies/served/cells", params={"seed": "7" * 30 + "x" * 470})
+    assert reply.status_code == 422
+    message = reply.json()["error"]["message"]
+    shown = message.split(" got ", 1)[1].split("… (", 1)[0]
+    assert shown.startswith('"7777') and shown.endswith('"') and len(shown) <= 80
+    assert "(500 characters)" in message and "seed" in message
+
+
 def test_openapi_spec_and_docs_are_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/v1/studies/{name}/cells" in spec["paths"]

@@ -95,12 +95,30 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def _shown(value: Any, limit: int = 80) -> str:
+    """``value`` as JSON, cut to ``limit`` characters with the cut said.
+
+    A cut string still closes its quote, so the message reads as a whole.
+    """
+    if value is None:
+        return "nothing"
+    text = json.dumps(value, default=str)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str):
+        cut = value[:limit]
+        while len(json.dumps(cut, ensure_ascii=False)) > limit:
+            cut = cut[:-1]
+        return f"{json.dumps(cut, ensure_ascii=False)}… ({len(value):,} characters)"
+    return f"{text[:limit]}… ({len(text):,} characters as JSON)"
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     problems = []
     for error in exc.errors():
         where = error.get("loc", ())
         value = error.get("input")
-        shown = json.dumps(value, default=str)[:80] if value is not None else "nothing"
+        shown = _shown(value)
         source = where[0] if where else "request"
         problems.append(f"{source} parameter '{_field(where)}' got {shown}: {error.get('msg')}")
     return "; ".join(problems) or "the request is malformed"
