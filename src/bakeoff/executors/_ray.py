@@ -118,16 +118,17 @@ class RayExecutor(Executor):
             "log_to_driver": False,  # the progress display owns the terminal
             "logging_level": "warning",
         }
-        if self.address in (None, "local"):
+        private = self.address in (None, "local")
+        path = None
+        if private:
             options["num_cpus"] = max(1, math.ceil(self.n_jobs * self.num_cpus_per_cell))
             # Workers on this machine import what this process can, as the local
             # executor's spawned workers do (the study's imports may live beside it).
             path = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
-            options["runtime_env"] = {"env_vars": {"PYTHONPATH": path}}
         else:
             options["address"] = self.address
         try:
-            with _private_runtime_quiet(self.address in (None, "local")):
+            with _private_runtime_quiet(private), _inherited_pythonpath(path):
                 ray.init(**options)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             # Ray Client sends the cluster's token only when told to: without it, a
@@ -419,6 +420,29 @@ def _check_client_host(storage: str, address: str | None) -> None:
             "every node can reach (storage: postgresql+psycopg://user@host/db, pip install "
             '"bakeoff[postgres]"), or address: local'
         )
+
+
+@contextlib.contextmanager
+def _inherited_pythonpath(path: str | None) -> Iterator[None]:
+    """``PYTHONPATH`` set to ``path`` while a private runtime starts, then restored.
+
+    The runtime's processes inherit this process's environment, so its workers get the
+    path without a ``runtime_env``: a task with one cannot use the workers Ray starts
+    ahead, and waits for workers started for it (about a second more for the first
+    cells here, measured beside this).
+    """
+    if path is None:
+        yield
+        return
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = path
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
 
 
 @contextlib.contextmanager
