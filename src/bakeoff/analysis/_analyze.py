@@ -472,7 +472,8 @@ def _baseline(
     for model in means.columns:
         if model == baseline:
             continue
-        both = means[[model, baseline]].dropna()
+        # A model without a score at this budget (a study still running) compares nothing.
+        both = means.reindex(columns=[model, baseline]).dropna()
         relative = sign * (both[model] - both[baseline]) / both[baseline].abs()
         rows.append(
             {
@@ -498,7 +499,7 @@ def _tuning_gain(
     means = frame.groupby(["dataset", "model"])["score"].mean().unstack("model")
     sign = 1.0 if scores.higher_is_better else -1.0
     for tuned, default in scores.tuning_pairs():
-        both = means[[tuned, default]].dropna()
+        both = means.reindex(columns=[tuned, default]).dropna()
         relative = sign * (both[tuned] - both[default]) / both[default].abs()
         row: dict[str, Any] = {
             "tuned": tuned,
