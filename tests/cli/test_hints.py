@@ -105,3 +105,30 @@ def test_debug_and_version_work_after_the_command(tmp_path: Path) -> None:
         assert version.returncode == 0 and re.fullmatch(
             r"bakeoff \d+\.\d+\.\d+\S*\n", version.stdout
         )
+
+
+def test_a_failed_cell_is_named_by_its_error_not_by_sqlalchemys_link(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import traceback
+
+    import sqlalchemy as sa
+
+    from bakeoff.cli._run import failure_reason
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT * FROM bakeoff_cells"))
+    except sa.exc.OperationalError:
+        stored = traceback.format_exc()  # as a failed cell stores it
+    assert stored.strip().splitlines()[-1].startswith("(Background on this error at:")
+    assert failure_reason(stored) == (
+        "sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) no such table: bakeoff_cells"
+    )
+    try:
+        raise ValueError("bad value")
+    except ValueError:
+        assert failure_reason(traceback.format_exc()) == "ValueError: bad value"
+    assert failure_reason("timeout reached before the first trial") == (
+        "timeout reached before the first trial"
+    )
+    assert failure_reason(None) == ""

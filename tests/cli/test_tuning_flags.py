@@ -189,3 +189,14 @@ def test_validate_checks_the_flags_as_run_would_apply_them(tmp_path: Path) -> No
     assert plain.returncode == untuned.returncode == 0, untuned.stderr
     cells = bakeoff.Study(**small_study()).cells()
     assert f"{len(cells)} cells" in plain.stdout and f"{len(cells)} cells" in untuned.stdout
+
+
+def test_the_tuning_method_option_names_every_method_a_study_accepts() -> None:
+    import inspect
+
+    from bakeoff.cli._run import run as run_command
+    from bakeoff.tuning import METHODS
+
+    option = inspect.signature(run_command).parameters["tuning_method"].default
+    listed = set(option.help.replace(",", " ").replace(".", " ").split())
+    assert set(METHODS) <= listed, set(METHODS) - listed

@@ -303,3 +303,23 @@ def test_a_study_import_missing_on_the_nodes_fails_its_cells_with_the_reason(
     for outcome in summary.outcomes:
         assert "bakeoff_driver_only is not installed on this node" in (outcome.error or "")
         assert "\x1b[" not in (outcome.error or "")  # Ray's coloured frame left out
+
+
+def test_an_address_where_nothing_answers_is_refused_at_once(tmp_path: Path) -> None:
+    # ray.init retries such an address for many minutes; the run refuses it instead.
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again when the block ends
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(tiny_study(seeds=1, budgets=["full"])))
+    db = tmp_path / "never.db"
+    done = run_cli(
+        "run", str(path), "--storage", f"sqlite:///{db}", "--backend", "ray",
+        "--address", f"127.0.0.1:{port}", timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    message = " ".join(done.stderr.split())
+    assert f"execution.address '127.0.0.1:{port}': nothing answers" in message
+    assert "Traceback" not in done.stderr and not db.exists()

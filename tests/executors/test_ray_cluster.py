@@ -45,6 +45,33 @@ def test_cells_run_on_both_nodes_of_a_two_node_cluster(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_relative_sqlite_path_names_the_drivers_file_on_a_cluster_started_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The default store is sqlite:///bakeoff.db, relative to where `bakeoff run` runs;
+    # Ray's workers run in the folder the cluster was started from.
+    elsewhere, here = tmp_path / "cluster_started_here", tmp_path / "study_run_here"
+    elsewhere.mkdir()
+    here.mkdir()
+    monkeypatch.chdir(elsewhere)
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2})
+    try:
+        monkeypatch.chdir(here)
+        summary = bakeoff.Study(**tiny_study(seeds=1)).run(
+            storage="sqlite:///relative.db",
+            executor=RayExecutor(address=cluster.address),
+            progress=False,
+        )
+        assert summary.exit_code == 0, summary.describe()
+    finally:
+        cluster.shutdown()
+    assert not (elsewhere / "relative.db").exists()
+    assert summary.states["complete"] == summary.n_cells == 4
+    results = bakeoff.results("tiny", storage=f"sqlite:///{here / 'relative.db'}")
+    assert (results["status"] == "complete").all() and len(results) == 4
+
+
+@pytest.mark.slow
 def test_a_cell_asking_for_a_gpu_gets_one_and_cells_do_not_share_it(tmp_path: Path) -> None:
     # Ray's GPUs are declared resources: a node started with one runs one GPU cell at a
     # time, and tells each which GPU it holds, whether or not the hardware is there.

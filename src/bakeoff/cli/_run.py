@@ -35,6 +35,21 @@ TUNE_HELP = (
 )
 
 
+def failure_reason(error: str | None) -> str:
+    """The line of a stored traceback that says what went wrong.
+
+    That is the exception's line after the last frame, not the last line: SQLAlchemy
+    appends the statement and a link to its docs after its errors.
+    """
+    lines = (error or "").strip().splitlines()
+    frames = [i for i, line in enumerate(lines) if line.startswith("  File ")]
+    after = lines[frames[-1] + 1 :] if frames else []
+    for line in after:
+        if line.strip() and not line[0].isspace():
+            return line
+    return lines[-1] if lines else ""
+
+
 @app.command()
 def run(
     study_file: Path = STUDY_FILE,
@@ -64,7 +79,10 @@ def run(
     tuning_method: str | None = typer.Option(
         None,
         "--tuning-method",
-        help="Overrides tuning.method: grid, random, tpe, gp, cmaes, qmc, nsga2, auto or none.",
+        help=(
+            "Overrides tuning.method: grid, random, tpe, gp, cmaes, qmc, nsga2, ray_tune, auto "
+            "or none."
+        ),
     ),
     tuning_trials: int | None = typer.Option(
         None, "--tuning-trials", help="Overrides tuning.n_trials (trials per cell)."
@@ -225,10 +243,9 @@ def execute(
     console.print(summary.describe(), highlight=False)
     store_args = storage_option(url)
     for outcome in summary.failed:
-        reason = (outcome.error or "").strip().splitlines()
         err_console.print(
             f"[red]Failed:[/] {escape(outcome.label)} (cell {outcome.cell_key[:12]}): "
-            f"{escape(reason[-1]) if reason else ''}",
+            f"{escape(failure_reason(outcome.error))}",
             highlight=False,
         )
     rerun = [*run_args, "--retry-failed"]

@@ -36,6 +36,7 @@ from bakeoff.executors._claims import ClaimLoop
 from bakeoff.executors._workers import _store_crashed_trial
 from bakeoff.protocol import CellOutcome, CellTask, Event
 from bakeoff.store import CellStatus, Store
+from bakeoff.store._urls import absolute_sqlite_url
 
 __all__ = ["RayExecutor"]
 
@@ -125,8 +126,9 @@ class RayExecutor(Executor):
             # Workers on this machine import what this process can, as the local
             # executor's spawned workers do (the study's imports may live beside it).
             path = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
-        else:
+        elif self.address is not None:
             options["address"] = self.address
+            _check_answers(self.address)
         try:
             with _private_runtime_quiet(private), _inherited_pythonpath(path):
                 ray.init(**options)
@@ -188,6 +190,9 @@ class RayExecutor(Executor):
         needed = {t.dataset for t in tasks}
         refs = {name: ray.put(datasets[name]) for name in sorted(needed)}
         sink = EventSink.remote()  # type: ignore[attr-defined]
+        # A task runs in its worker's folder, which on a cluster started elsewhere is
+        # not this one: a relative SQLite path would name another (empty) file there.
+        task_storage = absolute_sqlite_url(storage)
 
         def submit(task: CellTask) -> Any:
             payload = pickle.dumps(task)
@@ -198,7 +203,7 @@ class RayExecutor(Executor):
                 num_gpus=self.num_gpus_per_cell,
                 max_retries=self.max_retries,
             )
-            return remote.remote(payload, refs[task.dataset], storage, list(imports), sink)
+            return remote.remote(payload, refs[task.dataset], task_storage, list(imports), sink)
 
         store = Store(storage, migrate_schema=False)
         try:
@@ -420,6 +425,32 @@ def _check_client_host(storage: str, address: str | None) -> None:
             "every node can reach (storage: postgresql+psycopg://user@host/db, pip install "
             '"bakeoff[postgres]"), or address: local'
         )
+
+
+def _check_answers(address: str, seconds: float = 10.0) -> None:
+    """Refuse a ``host:port`` (or ``ray://host:port``) where nothing accepts a connection.
+
+    ``ray.init`` retries an address no cluster answers at for many minutes; a closed
+    port or an unknown host is known in at most ``seconds``.
+
+    Raises:
+        SpecError: If nothing answers at the address.
+    """
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # not host:port: ray.init says what is wrong with it
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=seconds):
+            pass
+    except OSError as exc:
+        raise SpecError(
+            f"execution.address '{address}': nothing answers at {host}:{port} "
+            f"({exc.strerror or type(exc).__name__}). Start the cluster there (ray start "
+            f"--head), check the address and port, or use address: local for a private "
+            f"runtime on this machine."
+        ) from None
 
 
 @contextlib.contextmanager
