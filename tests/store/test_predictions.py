@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 
 import numpy as np
 import pytest
@@ -92,7 +91,7 @@ def test_a_store_at_schema_0005_keeps_its_predictions_exactly(store_url: str) ->
             connection.exec_driver_sql(
                 "insert into bakeoff_cells (id, study_id, cell_key, model, dataset, budget, "
                 "seed, status, in_design, definition_json) values "
-                f"({cell_id}, 1, '{key * 64}', 'm', 'd', 'full', 0, 'complete', 1, '{{}}')"
+                f"({cell_id}, 1, '{key * 64}', 'm', 'd', 'full', 0, 'complete', true, '{{}}')"
             )
         old_rows = [
             (1, 7, '"yes"', '"no"', "[0.3, 0.7]"),
@@ -100,10 +99,13 @@ def test_a_store_at_schema_0005_keeps_its_predictions_exactly(store_url: str) ->
             (2, 5, "1.5", "1.25", None),
             (2, 9, "-3", "0.125", None),
         ]
-        connection.exec_driver_sql(
-            "insert into bakeoff_predictions (cell_id, row, y_true, y_pred, proba_json) "
-            "values (?, ?, ?, ?, ?)",
-            old_rows,
+        NAMES = ("cell_id", "row", "y_true", "y_pred", "proba_json")
+        connection.execute(
+            sa.text(
+                "insert into bakeoff_predictions (cell_id, row, y_true, y_pred, proba_json) "
+                "values (:cell_id, :row, :y_true, :y_pred, :proba_json)"
+            ),
+            [dict(zip(NAMES, r, strict=True)) for r in old_rows],
         )
     engine.dispose()
     store = Store(store_url)  # opening upgrades
@@ -117,7 +119,6 @@ def test_a_store_at_schema_0005_keeps_its_predictions_exactly(store_url: str) ->
     assert [type(v) for v in frame["y_true"]] == [str, str, float, int]
     probas = frame["proba"].tolist()
     assert probas[:2] == [[0.9, 0.1], [0.3, 0.7]] and probas[2:] == [None, None]
-    with sqlite3.connect(store_url.removeprefix("sqlite:///")) as connection:
-        assert connection.execute("select count(*) from bakeoff_cell_predictions").fetchone() == (
-            2,
-        )
+    with store.engine.connect() as connection:
+        count = "select count(*) from bakeoff_cell_predictions"
+        assert connection.exec_driver_sql(count).scalar_one() == 2

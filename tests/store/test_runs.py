@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import warnings
 
 import pytest
+import sqlalchemy as sa
 
 import bakeoff
 from bakeoff._provenance import changed_versions
@@ -27,12 +27,15 @@ def _spec(seeds: int) -> dict:
 def test_each_run_keeps_its_provenance_and_cells_name_their_run(store_url: str) -> None:
     assert bakeoff.Study(**_spec(1)).run(storage=store_url).exit_code == 0
     # Pretend the first run had an older Optuna: a second run must not overwrite it.
-    path = store_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        (text,) = connection.execute("SELECT provenance_json FROM bakeoff_runs").fetchone()
+    engine = Store(store_url).engine
+    with engine.begin() as connection:
+        text = connection.exec_driver_sql("SELECT provenance_json FROM bakeoff_runs").scalar_one()
         old = json.loads(text)
         old["packages"]["optuna"] = "3.6.1"
-        connection.execute("UPDATE bakeoff_runs SET provenance_json = ?", (json.dumps(old),))
+        connection.execute(
+            sa.text("UPDATE bakeoff_runs SET provenance_json = :text"), {"text": json.dumps(old)}
+        )
+    engine.dispose()
     with pytest.warns(BakeoffWarning, match=r"optuna 3\.6\.1 -> "):
         assert bakeoff.Study(**_spec(2)).run(storage=store_url).exit_code == 0
     store = Store(store_url)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import uuid
 from pathlib import Path
 
@@ -43,16 +42,17 @@ def test_every_table_is_prefixed_so_optuna_can_share_the_database(any_store_url:
     assert names and all(name.startswith("bakeoff_") for name in names)
 
 
-def test_sqlite_runs_in_wal_mode(store_url: str) -> None:
-    store = Store(store_url)
+def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
+    store = Store(sqlite_url)
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_a_store_from_a_newer_bakeoff_is_refused(store_url: str) -> None:
-    Store(store_url)
-    with sqlite3.connect(store_url.removeprefix("sqlite:///")) as connection:
-        connection.execute(f"update {VERSION_TABLE} set version_num = '9999'")
+    store = Store(store_url)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(f"update {VERSION_TABLE} set version_num = '9999'")
+    store.engine.dispose()
     with pytest.raises(StoreError, match="newer bakeoff"):
         Store(store_url)
 
