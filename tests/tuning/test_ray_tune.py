@@ -144,6 +144,10 @@ def test_pbt_records_which_trial_each_cloned_and_the_parameters_it_moved_to(
             assert 0.1 <= move["new_params"]["max_features"] <= 1.0
             assert 1 <= move["new_params"]["min_samples_leaf"] <= 20
             assert 0 <= move["step"] < 10
+        # Once per perturbation point at most (asynchronous PBT cloned one trial back to
+        # the same step again and again).
+        steps = [move["step"] for move in moves]
+        assert len(steps) == len(set(steps)), steps
         # The trial ends with the parameters of its last perturbation, which are those
         # its value was computed with (bakeoff refits from scratch at a perturbation).
         assert json.loads(row.params) == moves[-1]["new_params"]

@@ -85,6 +85,11 @@ def make_scheduler(
 
         defaults = {
             "perturbation_interval": steps_per_fit,
+            # Synchronous: every trial is compared at the same step. Asynchronously, a
+            # trial that reaches its end below a better trial paused at an earlier
+            # step (trials pause while others wait for a slot) is cloned back to that
+            # step, and again each time it gets there: one trial was reset 46 times.
+            "synch": True,
             "hyperparam_mutations": pbt_space(space),
             "custom_explore_fn": clip,
             "log_config": False,
