@@ -238,7 +238,7 @@ class StoreReader:
         with self.engine.connect() as connection:
             rows = connection.execute(selection).all()
             counted = connection.execute(counting).all()
-            running_trials: dict[int, int] = dict(connection.execute(unfinished).tuples().all())
+            running_trials = {int(i): int(n) for i, n in connection.execute(unfinished).all()}
         counts: dict[int, dict[str, int]] = {}
         n_trials: dict[int, int] = {}
         for study_id, status, n, trial_sum in counted:
