@@ -5,6 +5,7 @@ for a Ray Client address of another machine, end to end through `bakeoff run`.""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -30,10 +31,31 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# The head and every client share this token. Ray's default is token authentication,
+# with the token read from ~/.ray/auth_token, which a fresh machine does not have (then
+# `ray start` refuses to start) and which another test's runtime may write meanwhile.
+TOKEN = secrets.token_hex(32)
+
+# Where the head keeps its logs, so that a failed run shows why the cluster refused it.
+HEAD_LOGS: dict[str, Path] = {}
+
+
 def client_env() -> dict[str, str]:
-    # Ray's default is token authentication; Ray Client sends the token only when
-    # told to (docs/scale-out.md says so).
-    return {**cli_env(), "RAY_AUTH_MODE": "token"}
+    # Ray Client sends the token only when told to (docs/scale-out.md says so).
+    return {**cli_env(), "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": TOKEN}
+
+
+def head_log_tail(characters: int = 3000) -> str:
+    """The end of every non-empty error log of the head's client servers."""
+    logs = HEAD_LOGS.get("temp")
+    if logs is None:
+        return ""
+    tails = []
+    for log in sorted(logs.glob("session_*/logs/ray_client_server*.err")):
+        text = log.read_text(errors="replace").strip()
+        if text:
+            tails.append(f"--- {log.name}\n{text[-characters:]}")
+    return "\n".join(tails)
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +71,16 @@ def ray_client_address() -> Iterator[str]:
         *("--ray-client-server-port", str(port), "--num-cpus", "2"),
         *("--include-dashboard", "false", "--disable-usage-stats", "--temp-dir", temp),
     ]
-    head = subprocess.Popen(
-        command,
-        env=client_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    HEAD_LOGS["temp"] = Path(temp)
+    output = Path(temp) / "head.out"
+    with output.open("wb") as sink:
+        head = subprocess.Popen(
+            command,
+            env=client_env(),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -63,7 +88,8 @@ def ray_client_address() -> Iterator[str]:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
             if head.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Ray head did not start (exit {head.poll()})")
+                said = output.read_text(errors="replace")[-3000:]
+                pytest.fail(f"the Ray head did not start (exit {head.poll()}):\n{said}")
             time.sleep(0.5)
         yield f"ray://127.0.0.1:{port}"
     finally:
@@ -73,6 +99,7 @@ def ray_client_address() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(head.pid, signal.SIGKILL)  # the group it leads, nothing else
             head.wait()
+        HEAD_LOGS.pop("temp", None)
         shutil.rmtree(temp, ignore_errors=True)
 
 
@@ -89,7 +116,9 @@ def run_through_client(tmp_path: Path, address: str, url: str) -> None:
         text=True,
         timeout=600,
     )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.returncode == 0, (
+        completed.stdout + completed.stderr + "\nThe head's logs:\n" + head_log_tail()
+    )
     assert "8 cells: 8 complete" in completed.stdout, completed.stdout
 
 
