@@ -37,6 +37,7 @@ Run::
 
     python bench/scaling.py             # 64 cells x 8 trials; 64 trivial cells; 32 trials
     python bench/scaling.py --quick     # 2 cells x 1 trial; 4 trivial cells; 4 trials
+    python bench/scaling.py --no-ray-tune   # the executors alone (a third of the time)
 """
 
 from __future__ import annotations
@@ -144,6 +145,11 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="2 cells x 1 trial; 4 trivial; 4 cheap trials"
     )
+    parser.add_argument(
+        "--no-ray-tune",
+        action="store_true",
+        help="leave out the Ray Tune run (most of the time taken): the executors alone",
+    )
     args = parser.parse_args()
     if args.quick:
         args.cells, args.trials, args.trivial, args.tune_trials = 2, 1, 4, 4
@@ -155,8 +161,9 @@ def main() -> None:
             "local, n_jobs 1": timed(spec, urls["one"], LocalExecutor(1, supervised=True)),
             "local, n_jobs 2": timed(spec, urls["two"], LocalExecutor(2)),
             "ray, 2 CPUs": timed(spec, urls["ray"], RayExecutor(n_jobs=2)),
-            "ray tune, 2 CPUs": timed(on_ray_tune(spec), urls["tune"], RayExecutor(n_jobs=2)),
         }
+        if not args.no_ray_tune:
+            runs["ray tune, 2 CPUs"] = timed(on_ray_tune(spec), urls["tune"], RayExecutor(n_jobs=2))
         import ray
 
         # As on a cluster that is already up (address: auto): the runtime's start

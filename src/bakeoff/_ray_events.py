@@ -20,17 +20,23 @@ class EventSink:
     """Collects the progress events of every running cell for the driver to drain.
 
     A Ray actor runs the calls of one caller in the order they were made, so a cell's
-    last ``flush`` (waited for) means every event it pushed before has arrived.
+    last ``flush`` (waited for) means every event it pushed before has arrived. Events
+    come a few at a time: every call is work for this actor's process, which shares the
+    cores with the cells.
     """
 
     def __init__(self) -> None:
         self._events: list[dict[str, Any]] = []
 
-    def push(self, event: dict[str, Any]) -> None:
-        self._events.append(event)
+    def push(self, events: list[dict[str, Any]]) -> None:
+        self._events.extend(events)
 
-    def flush(self) -> None:
-        """Nothing to do: returning means the caller's earlier pushes have arrived."""
+    def flush(self, events: list[dict[str, Any]]) -> None:
+        """Take the caller's last ``events``.
+
+        Returning means every earlier push of the caller has arrived too.
+        """
+        self._events.extend(events)
 
     def drain(self) -> list[dict[str, Any]]:
         events, self._events = self._events, []

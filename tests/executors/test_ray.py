@@ -88,6 +88,56 @@ def test_progress_events_reach_the_caller_and_say_where_each_cell_ran(
     assert all(e["pid"] != os.getpid() for e in started)  # in Ray's workers, not here
 
 
+@ray.remote(num_cpus=0)
+class CountingSink:
+    """The event sink's calls, counted: each is work for the actor's process."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def push(self, events: list[dict[str, Any]]) -> None:
+        self.calls.append([e["event"] for e in events])
+
+    def flush(self, events: list[dict[str, Any]]) -> None:
+        self.calls.append([e["event"] for e in events])
+
+    def seen(self) -> list[list[str]]:
+        return self.calls
+
+
+def test_a_cells_events_travel_together_but_starts_go_at_once(ray_runtime) -> None:
+    from bakeoff.executors._ray_cell import _Outbox
+
+    sink = CountingSink.remote()  # type: ignore[attr-defined]
+    outbox = _Outbox(sink, {"pid": 1})
+    kinds = ["cell_started", "trial_started", "trial", "trial_started", "trial"]
+    sent = []
+    for kind in [*kinds, "cell_finished"]:
+        outbox.emit({"event": kind, "key": "k"})
+        # This process's calls reach the actor in order: `seen` follows the pushes.
+        sent.append(len(ray.get(sink.seen.remote())))
+    outbox.close()
+    # The start of the cell and of each trial at once (the display, and the trial a
+    # dead worker was in); a trial's end waits for the next start; the rest for the end.
+    assert sent == [1, 2, 2, 3, 3, 3]
+    assert ray.get(sink.seen.remote()) == [
+        ["cell_started"],
+        ["trial_started"],
+        ["trial", "trial_started"],
+        ["trial", "cell_finished"],
+    ]
+
+
+def test_an_event_that_waited_long_enough_goes_at_once(ray_runtime, monkeypatch) -> None:
+    from bakeoff.executors import _ray_cell
+
+    monkeypatch.setattr(_ray_cell, "_SEND_SECONDS", 0.0)
+    sink = CountingSink.remote()  # type: ignore[attr-defined]
+    outbox = _ray_cell._Outbox(sink, {})
+    outbox.emit({"event": "epoch", "key": "k"})
+    assert ray.get(sink.seen.remote()) == [["epoch"]]
+
+
 def test_each_dataset_goes_into_the_object_store_once(
     tmp_path: Path, ray_runtime, monkeypatch
 ) -> None:

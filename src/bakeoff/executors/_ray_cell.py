@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from typing import Any
 
 import ray
@@ -23,6 +24,10 @@ from bakeoff.protocol import CellOutcome, CellTask, Event, run_cell
 from bakeoff.store import CellStatus, Store
 
 __all__ = ["run_cell_task"]
+
+#: At most how long an event waits in a cell's outbox for others to travel with it.
+_SEND_SECONDS = 0.5
+_AT_ONCE = frozenset({"cell_started", "trial_started"})
 
 # One store (one connection pool) per worker process and URL: a Ray worker runs many
 # cells one after another, and opening an engine for each would cost every cell.
@@ -59,16 +64,44 @@ def run_cell_task(
         "gpus": [str(g) for g in context.get_accelerator_ids().get("GPU", [])],
     }
 
-    def emit(event: Event) -> None:
-        if event.get("event") == "cell_started":
-            event = {**event, **where}
-        sink.push.remote(event)
-
+    outbox = _Outbox(sink, where)
     try:
-        outcome = run_cell(task, dataset, store, emit)
+        outcome = run_cell(task, dataset, store, outbox.emit)
     except KeyboardInterrupt:
         # ray.cancel raised it outside the trial loop (run_cell handles it inside).
         store.mark_interrupted(task.cell_id, task.owner)
         outcome = CellOutcome(task.cell_key, task.label, CellStatus.INTERRUPTED, "interrupted")
-    ray.get(sink.flush.remote())
+    outbox.close()
     return outcome
+
+
+class _Outbox:
+    """A cell's events on their way to the driver's sink, several to a call.
+
+    A ``cell_started`` or ``trial_started`` goes at once, with what waited before it:
+    the display shows the cell as running from then on, and the driver must know the
+    running trial to record it as crashed if this worker dies. Others (a trial's end, an
+    epoch) wait until the next of those, or until ``_SEND_SECONDS`` have passed at the
+    next event, or the cell's end.
+    """
+
+    def __init__(self, sink: Any, where: dict[str, Any]) -> None:
+        self._sink = sink
+        self._where = where
+        self._waiting: list[Event] = []
+        self._sent_at = time.monotonic()
+
+    def emit(self, event: Event) -> None:
+        kind = event.get("event")
+        if kind == "cell_started":
+            event = {**event, **self._where}
+        self._waiting.append(event)
+        now = time.monotonic()
+        if kind in _AT_ONCE or now - self._sent_at >= _SEND_SECONDS:
+            self._sink.push.remote(self._waiting)
+            self._waiting, self._sent_at = [], now
+
+    def close(self) -> None:
+        """Send what waits and return once every event of this cell has arrived."""
+        ray.get(self._sink.flush.remote(self._waiting))
+        self._waiting = []
