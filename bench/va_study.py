@@ -265,6 +265,12 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=30)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument(
+        "--budgets",
+        nargs="+",
+        help="training rows per cell, or full (default: 400 1200 full); smaller ones "
+        "make the plain script's half fit one sitting",
+    )
     parser.add_argument("--quick", action="store_true", help="1 model, 2 sites, 4 trials")
     parser.add_argument(
         "--workdir",
@@ -273,7 +279,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     n_sites = 4
-    args.budgets = BUDGETS
+    args.budgets = [b if b == "full" else int(b) for b in args.budgets] if args.budgets else BUDGETS
     if args.quick:
         args.models, args.trials, args.folds, args.seeds = ["logistic_regression"], 4, 2, 1
         n_sites, args.budgets = 2, ["full"]

@@ -237,7 +237,7 @@ class _Driver:
         self.running: dict[Any, _Running] = {}
         self.by_key: dict[str, _Running] = {}
         # After a claim found nothing, when to look again (sooner if a cell ends): the
-        # loop turns ten times a second to relay events, claims need not.
+        # loop turns every _RELAY_SECONDS to relay events, claims need not.
         self._next_claim = 0.0
 
     def loop(self, slots: int) -> tuple[list[CellOutcome], bool]:
