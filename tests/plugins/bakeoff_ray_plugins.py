@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -15,15 +16,25 @@ class SlowNoisyClassifier(ClassifierMixin, BaseEstimator):
 
     Its scores depend only on ``random_state`` and ``bias``, so a cell gives the same
     numbers however long it takes and wherever it runs; the delay leaves a test time to
-    kill the process running it mid-cell.
+    kill the process running it mid-cell. With ``die_above_rows``, a fit on more rows
+    than that ends its process at once (the refit after the trials, not their folds).
     """
 
-    def __init__(self, bias: float = 0.5, delay: float = 0.0, random_state: int | None = None):
+    def __init__(
+        self,
+        bias: float = 0.5,
+        delay: float = 0.0,
+        random_state: int | None = None,
+        die_above_rows: int | None = None,
+    ):
         self.bias = bias
         self.delay = delay
         self.random_state = random_state
+        self.die_above_rows = die_above_rows
 
     def fit(self, X, y):  # type: ignore[no-untyped-def]
+        if self.die_above_rows is not None and len(X) > self.die_above_rows:
+            os._exit(1)
         time.sleep(self.delay)
         self.classes_ = np.unique(y)
         return self

@@ -30,7 +30,7 @@ from typing import Any
 
 from bakeoff._optional import import_optional
 from bakeoff.datasets import Dataset
-from bakeoff.exceptions import BakeoffError, SpecError, StoreError
+from bakeoff.exceptions import BakeoffError, LeaseLostError, SpecError, StoreError
 from bakeoff.executors._base import Executor
 from bakeoff.executors._claims import ClaimLoop
 from bakeoff.executors._workers import _store_crashed_trial
@@ -342,8 +342,13 @@ class _Driver:
             try:
                 _store_crashed_trial(self.store, task, entry.trial, None, reason)
                 self.store.mark_interrupted(task.cell_id, task.owner, error=reason)
-            except BakeoffError:
+            except LeaseLostError:
                 pass  # another runner holds the cell now
+            except StoreError:
+                # That trial is stored already: it ended, and its end was still in the
+                # worker's outbox (a trial's end travels with the next event) when the
+                # worker died after it, outside any trial (in the refit, say).
+                return self._fail(task, f"{reason} outside any trial")
             self.claims.done(task, "crashed")
             return None
         self.claims.done(task, outcome.status, cpu_seconds=outcome.cpu_seconds)
