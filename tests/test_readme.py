@@ -41,7 +41,7 @@ def written_paths() -> list[str]:
 
 def test_the_readme_documents_the_fast_subset_beside_the_full_suite() -> None:
     assert 'python -m pytest -m "not slow"' in README
-    assert "python -m pytest\n" in README
+    assert "python -m pytest -n 2\n" in README
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +24,10 @@ from bakeoff.executors._ray import _check_reachable
 from tests.conftest import cli_env, run_cli, tiny_study
 from tests.executors.test_interrupt import n_trials, statuses
 from tests.helpers import assert_same_numbers, stored_numbers
+
+# With pytest -n, every test that starts a Ray runtime runs on the same worker, one after
+# another, as without -n: runtimes of two workers would fight over the two cores and ports.
+pytestmark = pytest.mark.xdist_group("ray")
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +306,14 @@ def test_without_ray_the_backend_names_the_extra(tmp_path: Path, write_study) ->
 
 
 @pytest.mark.slow
-def test_the_cli_on_ray_gives_the_numbers_of_the_local_executor(tmp_path: Path) -> None:
+def test_the_cli_on_ray_gives_the_numbers_of_the_local_executor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No address means a private runtime, even where RAY_ADDRESS names a cluster (here
+    # one where nothing answers, which ray.init would retry for minutes).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("RAY_ADDRESS", f"127.0.0.1:{probe.getsockname()[1]}")
     stores = {}
     for backend in ("local", "ray"):
         url = f"sqlite:///{tmp_path / f'{backend}.db'}"
@@ -382,8 +394,6 @@ def test_a_study_import_missing_on_the_nodes_fails_its_cells_with_the_reason(
 
 def test_an_address_where_nothing_answers_is_refused_at_once(tmp_path: Path) -> None:
     # ray.init retries such an address for many minutes; the run refuses it instead.
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # closed again when the block ends

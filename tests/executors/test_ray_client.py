@@ -24,6 +24,10 @@ from bakeoff.executors import LocalExecutor
 from tests.conftest import cli_env, run_cli, tiny_study
 from tests.helpers import assert_same_numbers, stored_numbers
 
+# With pytest -n, every test that starts a Ray runtime runs on the same worker, one after
+# another, as without -n: runtimes of two workers would fight over the two cores and ports.
+pytestmark = pytest.mark.xdist_group("ray")
+
 
 def free_port() -> int:
     with socket.socket() as probe:

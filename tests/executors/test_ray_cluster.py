@@ -14,6 +14,10 @@ from bakeoff.executors import RayExecutor
 from tests.conftest import tiny_study
 from tests.helpers import assert_same_numbers, stored_numbers
 
+# With pytest -n, every test that starts a Ray runtime runs on the same worker, one after
+# another, as without -n: runtimes of two workers would fight over the two cores and ports.
+pytestmark = pytest.mark.xdist_group("ray")
+
 
 @pytest.mark.slow
 def test_cells_run_on_both_nodes_of_a_two_node_cluster(tmp_path: Path) -> None:

@@ -19,6 +19,10 @@ import bakeoff
 from tests.conftest import cli_env, run_cli, tiny_study
 from tests.executors.test_ray import WITHOUT_RAY
 
+# With pytest -n, every test that starts a Ray runtime runs on the same worker, one after
+# another, as without -n: runtimes of two workers would fight over the two cores and ports.
+pytestmark = pytest.mark.xdist_group("ray")
+
 #: Iris with a small forest: 2 inner folds × 5 checkpoints (trees) = 10 steps a trial.
 FOREST_SPACE = {
     "max_depth": {"type": "int", "low": 1, "high": 8},

@@ -124,6 +124,9 @@ class RayExecutor(Executor):
         private = self.address in (None, "local")
         path = None
         if private:
+            # "local", not None: without an address ray.init joins RAY_ADDRESS or a
+            # cluster `ray start` left on this machine, and the runtime is not private.
+            options["address"] = "local"
             options["num_cpus"] = max(1, math.ceil(self.n_jobs * self.num_cpus_per_cell))
             # Workers on this machine import what this process can, as the local
             # executor's spawned workers do (the study's imports may live beside it).
