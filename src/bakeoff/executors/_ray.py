@@ -344,7 +344,6 @@ class _Driver:
                 return self._fail(task, f"{reason} outside any trial")
             try:
                 _store_crashed_trial(self.store, task, entry.trial, None, reason)
-                self.store.mark_interrupted(task.cell_id, task.owner, error=reason)
             except LeaseLostError:
                 pass  # another runner holds the cell now
             except StoreError:
@@ -352,6 +351,10 @@ class _Driver:
                 # worker's outbox (a trial's end travels with the next event) when the
                 # worker died after it, outside any trial (in the refit, say).
                 return self._fail(task, f"{reason} outside any trial")
+            else:
+                # Outside the try above: a store failing here is not a stored trial.
+                with contextlib.suppress(LeaseLostError):
+                    self.store.mark_interrupted(task.cell_id, task.owner, error=reason)
             self.claims.done(task, "crashed")
             return None
         self.claims.done(task, outcome.status, cpu_seconds=outcome.cpu_seconds)
