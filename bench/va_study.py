@@ -19,20 +19,21 @@ difference (bakeoff − plain, pairs: model, site, budget, seed) and its 95 % t-
 beside the between-seed standard deviation (the noise the goal is measured against).
 Goal: ≥ 3× less wall time at a CSMF accuracy not worse beyond seed noise.
 
-The full study is hours of the two cores (about 5 for the plain script alone), so a run
-may be kept in a folder and continued: ``--workdir DIR`` keeps bakeoff's store, each
-sitting's wall and CPU time (written every few seconds, so a sitting that is killed
-still counts up to its last seconds, the work lost with it included) and the plain
-script's finished cells with their times; the same command goes on where the last
-sitting stopped (bakeoff resumes its own study; the plain script skips the cells it
-finished and redoes the one it was in, which is counted once). The times printed are
-sums over the sittings. The CPU time of a sitting killed without notice counts its main
-process only (its workers' time is known when they are waited for). Run it on a
-machine with nothing else on its cores.
+The full study is hours of the two cores (about 4 on this project's machine), more than
+one working session, and a session's machine does not outlive it. So the study runs in
+**blocks, one per seed**: in a block, bakeoff runs the seed's cells (one study with
+``seeds: [s]``, its store in a temporary folder), then the plain script runs the same
+cells; the block's wall and CPU times of each are written to ``--workdir`` with every
+cell's test score once both halves are done. Both halves of a block run on the same
+machine in the same sitting, so the ratio is fair however machines differ between
+sittings; a block cut off midway is redone whole the next time (its partial work is
+dropped, on both sides). The same command goes on with the next block; the figures
+printed are sums over the finished blocks, with each block's own ratio beside them. Run
+it on a machine with nothing else on its cores.
 
 Run::
 
-    python bench/va_study.py --workdir runs/va-bench   # the full study, over sittings
+    python bench/va_study.py --workdir runs/va-bench   # the full study, block by block
     python bench/va_study.py                        # the full study in one sitting
     python bench/va_study.py --models logistic_regression --trials 10 --seeds 2
     python bench/va_study.py --quick                # checks it runs (a minute)
@@ -44,7 +45,6 @@ import argparse
 import json
 import resource
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,10 @@ from bakeoff.packs.va import SITES, VASimulation, csmf_accuracy, simulate_va
 from bakeoff.packs.va.simulator import register_simulation
 
 MODELS = ["xgboost", "random_forest", "logistic_regression"]
-BUDGETS: list[int | str] = [400, 1200, "full"]
+# The smallest sizes 5-fold inner CV allows on these sites (5 deaths of every cause in
+# the smallest), doubling: small training sets, where tuning matters most, and a study
+# that fits a few sittings of two cores.
+BUDGETS: list[int | str] = [256, 400, 800]
 
 
 def cpu_seconds() -> float:
@@ -75,16 +78,16 @@ def cpu_seconds() -> float:
 
 
 class Ledger:
-    """Wall and CPU seconds per contender over sittings, kept in ``folder/ledger.json``.
+    """The finished blocks' times and test scores, kept in ``folder`` over sittings.
 
-    A sitting's entry is rewritten every ``beat`` seconds while it runs, so a sitting
-    killed without notice still counts up to its last beat.
+    ``ledger.json`` holds the settings and each finished block's wall and CPU seconds per
+    contender; ``scores.csv`` every cell's test CSMF accuracy per contender. A block is
+    written once both halves are done, so an interrupted sitting leaves what was whole.
     """
 
-    def __init__(self, folder: Path, settings: dict[str, Any], beat: float = 5.0) -> None:
-        self.path = folder / "ledger.json"
-        self.beat = beat
-        self.data: dict[str, Any] = {"settings": settings, "sittings": []}
+    def __init__(self, folder: Path, settings: dict[str, Any]) -> None:
+        self.path, self.scores_path = folder / "ledger.json", folder / "scores.csv"
+        self.data: dict[str, Any] = {"settings": settings, "blocks": {}}
         if self.path.exists():
             self.data = json.loads(self.path.read_text())
             if self.data["settings"] != settings:
@@ -92,77 +95,61 @@ class Ledger:
                     f"{folder} holds a run with other settings ({self.data['settings']}); "
                     "use another --workdir, or the same settings to continue it"
                 )
-        self._lock = threading.Lock()
 
-    def totals(self, contender: str) -> tuple[float, float, int]:
-        rows = [s for s in self.data["sittings"] if s["contender"] == contender]
-        return sum(r["wall"] for r in rows), sum(r["cpu"] for r in rows), len(rows)
+    def done(self, block: int) -> bool:
+        return str(block) in self.data["blocks"]
 
-    def done(self, contender: str) -> bool:
-        return contender in self.data.get("finished", [])
+    def record(self, block: int, times: dict[str, dict[str, float]], scores: pd.DataFrame) -> None:
+        scores.assign(block=block).to_csv(
+            self.scores_path, mode="a", header=not self.scores_path.exists(), index=False
+        )
+        self.data["blocks"][str(block)] = times
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.data, indent=1))
+        temporary.replace(self.path)
 
-    def finish(self, contender: str) -> None:
-        self.data.setdefault("finished", []).append(contender)
-        self._write()
+    def times(self) -> pd.DataFrame:
+        rows = [
+            {"block": int(block), "contender": contender, **spent}
+            for block, halves in self.data["blocks"].items()
+            for contender, spent in halves.items()
+        ]
+        return pd.DataFrame(rows, columns=["block", "contender", "wall", "cpu"])
 
-    def sitting(self, contender: str) -> _Sitting:
-        entry = {"contender": contender, "wall": 0.0, "cpu": 0.0}
-        self.data["sittings"].append(entry)
-        return _Sitting(self, entry)
-
-    def _write(self) -> None:
-        with self._lock:
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text(json.dumps(self.data, indent=1))
-            temporary.replace(self.path)
-
-
-class _Sitting:
-    def __init__(self, ledger: Ledger, entry: dict[str, Any]) -> None:
-        self.ledger, self.entry = ledger, entry
-        self._stop = threading.Event()
-
-    def _update(self) -> None:
-        self.entry["wall"] = time.perf_counter() - self._clock
-        self.entry["cpu"] = cpu_seconds() - self._cpu
-        self.ledger._write()
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self.ledger.beat):
-            self._update()
-
-    def __enter__(self) -> _Sitting:
-        self._clock, self._cpu = time.perf_counter(), cpu_seconds()
-        self._thread = threading.Thread(target=self._beat, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self._update()
+    def scores(self) -> pd.DataFrame:
+        if not self.scores_path.exists():
+            return pd.DataFrame()
+        finished = [int(b) for b in self.data["blocks"]]
+        table = pd.read_csv(self.scores_path)
+        return table[table["block"].isin(finished)]
 
 
-def run_bakeoff(args: argparse.Namespace, folder: Path) -> None:
+def timed(work: Any, *args: Any) -> tuple[Any, dict[str, float]]:
+    """``work(*args)`` and the wall and CPU seconds it took (its finished children's too)."""
+    clock, cpu = time.perf_counter(), cpu_seconds()
+    result = work(*args)
+    return result, {"wall": time.perf_counter() - clock, "cpu": cpu_seconds() - cpu}
+
+
+def run_bakeoff(args: argparse.Namespace, seed: int, folder: Path) -> pd.DataFrame:
+    """One block's cells through bakeoff; their test CSMF accuracy."""
     study = bakeoff.Study(
         study="va_bench",
         datasets=["va_bench_sites"],
         models=args.models,
         metrics=["csmf_accuracy", "cod_accuracy"],
         budgets=args.budgets,
-        seeds=args.seeds,
+        seeds=[seed],
         split={"kind": "leave_one_group_out", "group": "site"},
         tuning={"method": "tpe", "n_trials": args.trials, "cv": args.folds, "pruner": "median"},
         execution={"n_jobs": 2},
     )
-    summary = study.run(storage=f"sqlite:///{folder / 'va.db'}", progress=False)
+    url = f"sqlite:///{folder / f'va-seed{seed}.db'}"
+    summary = study.run(storage=url, progress=False)
     if summary.exit_code == 130:
         raise SystemExit("interrupted: run the same command again to go on")
     assert summary.exit_code == 0, summary.describe()
-
-
-def read_bakeoff(folder: Path) -> pd.DataFrame:
-    results = bakeoff.results("va_bench", storage=f"sqlite:///{folder / 'va.db'}")
+    results = bakeoff.results("va_bench", storage=url)
     results["site"] = results["dataset"].str.split(".").str[-1]
     return results[["model", "site", "budget", "seed", "test_csmf_accuracy"]]
 
@@ -222,41 +209,37 @@ def plain_cell(
     return plain_csmf(y_all[test], best.predict(data.iloc[test]), k)
 
 
-def run_plain(args: argparse.Namespace, data: pd.DataFrame, kept: Path) -> pd.DataFrame:
-    """Every cell, one after the other; each finished cell's row is appended to ``kept``
-    (a CSV), and the cells already there are not run again."""
+def run_plain(args: argparse.Namespace, data: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """One block's cells, one after the other; their test CSMF accuracy."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    keys = ["model", "site", "budget", "seed"]
-    finished = pd.read_csv(kept) if kept.exists() else pd.DataFrame(columns=keys)
-    done = set(finished[keys].itertuples(index=False, name=None))
     labels = LabelEncoder().fit(data["cause"])
     y_all = labels.transform(data["cause"])
     k = len(labels.classes_)
+    rows = []
     for name in args.models:
         for site in args.sites:
             train_all = np.flatnonzero(data["site"] != site)
             test = np.flatnonzero(data["site"] == site)
             for budget in args.budgets:
-                for seed in range(args.seeds):
-                    train = train_all
-                    if budget != "full":
-                        train, _ = train_test_split(
-                            train_all,
-                            train_size=int(budget),
-                            random_state=seed,
-                            stratify=y_all[train_all],
-                        )
-                    key = (name, site, np.inf if budget == "full" else float(budget), seed)
-                    if key in done:
-                        continue
-                    clock, cpu = time.perf_counter(), cpu_seconds()
-                    score = plain_cell(name, data, y_all, k, train, test, seed, args)
-                    spent = [time.perf_counter() - clock, cpu_seconds() - cpu]
-                    names = [*keys, "score", "wall", "cpu"]
-                    row = pd.DataFrame([dict(zip(names, [*key, score, *spent], strict=True))])
-                    row.to_csv(kept, mode="a", header=not kept.exists(), index=False)
-    table = pd.read_csv(kept)
-    return table.rename(columns={"score": "test_csmf_accuracy"})
+                train = train_all
+                if budget != "full":
+                    train, _ = train_test_split(
+                        train_all,
+                        train_size=int(budget),
+                        random_state=seed,
+                        stratify=y_all[train_all],
+                    )
+                score = plain_cell(name, data, y_all, k, train, test, seed, args)
+                rows.append(
+                    {
+                        "model": name,
+                        "site": site,
+                        "budget": np.inf if budget == "full" else float(budget),
+                        "seed": seed,
+                        "test_csmf_accuracy": score,
+                    }
+                )
+    return pd.DataFrame(rows)
 
 
 def main() -> None:
@@ -268,8 +251,7 @@ def main() -> None:
     parser.add_argument(
         "--budgets",
         nargs="+",
-        help="training rows per cell, or full (default: 400 1200 full); smaller ones "
-        "make the plain script's half fit one sitting",
+        help="training rows per cell, or full (default: 256 400 800)",
     )
     parser.add_argument("--quick", action="store_true", help="1 model, 2 sites, 4 trials")
     parser.add_argument(
@@ -292,35 +274,57 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         fixed = ["models", "trials", "folds", "seeds", "budgets", "sites"]
         ledger = Ledger(folder, {name: getattr(args, name) for name in fixed})
-        if not ledger.done("bakeoff"):
-            with ledger.sitting("bakeoff"):
-                run_bakeoff(args, folder)
-            ledger.finish("bakeoff")
-        ours = read_bakeoff(folder)
-        plain = run_plain(args, data, folder / "plain.csv")
-        ours_wall, ours_cpu, ours_sittings = ledger.totals("bakeoff")
-        # The plain script's time is its finished cells' (a cell cut off by the end of a
-        # sitting is redone whole and counted once); bakeoff's counts its lost work too.
-        plain_wall, plain_cpu = plain["wall"].sum(), plain["cpu"].sum()
+        for seed in range(args.seeds):
+            if ledger.done(seed):
+                continue
+            print(f"block {seed + 1} of {args.seeds} (seed {seed}): bakeoff", flush=True)
+            # Each attempt at a block starts from an empty store: a block is timed whole,
+            # in one sitting, never partly on another machine.
+            with tempfile.TemporaryDirectory() as stores:
+                ours, ours_time = timed(run_bakeoff, args, seed, Path(stores))
+            print(f"block {seed + 1} of {args.seeds} (seed {seed}): plain optuna", flush=True)
+            plain, plain_time = timed(run_plain, args, data, seed)
+            scores = pd.concat([ours.assign(contender="bakeoff"), plain.assign(contender="plain")])
+            ledger.record(seed, {"bakeoff": ours_time, "plain": plain_time}, scores)
+        report(args, n_sites, ledger)
+
+
+def report(args: argparse.Namespace, n_sites: int, ledger: Ledger) -> None:
+    """Print the times and the paired test CSMF accuracy over the finished blocks."""
     print(
         f"VA study: {len(args.models)} models × {n_sites} sites × {len(args.budgets)} budgets "
         f"× {args.seeds} seeds, TPE {args.trials} trials, {args.folds}-fold inner CV"
     )
+    times = ledger.times().pivot(index="block", columns="contender", values=["wall", "cpu"])
+    per_block = pd.DataFrame(
+        {
+            "bakeoff wall s": times["wall"]["bakeoff"],
+            "plain wall s": times["wall"]["plain"],
+            "ratio": times["wall"]["plain"] / times["wall"]["bakeoff"],
+            "bakeoff CPU s": times["cpu"]["bakeoff"],
+            "plain CPU s": times["cpu"]["plain"],
+        }
+    )
+    print(per_block.round(2).to_string())
+    ours_wall, plain_wall = per_block["bakeoff wall s"].sum(), per_block["plain wall s"].sum()
     timing = pd.DataFrame(
         [
             {"contender": "bakeoff (n_jobs 2, median pruner)", "wall s": ours_wall,
-             "CPU s": ours_cpu},
+             "CPU s": per_block["bakeoff CPU s"].sum()},
             {"contender": "plain optuna (sequential, no pruning)", "wall s": plain_wall,
-             "CPU s": plain_cpu},
+             "CPU s": per_block["plain CPU s"].sum()},
         ]
     ).round(1)  # fmt: skip
     print(timing.to_string(index=False))
-    if ours_sittings > 1:
-        print(f"(bakeoff's times: the sum over its {ours_sittings} sittings)")
     print(f"wall time: plain / bakeoff = {plain_wall / ours_wall:.2f}x")
+    if len(per_block) < args.seeds:
+        print(f"{len(per_block)} of {args.seeds} blocks done: run the same command to go on")
+    scores = ledger.scores()
     # bakeoff names a held-out site's dataset after it (characters outside a name: _).
-    plain["site"] = plain["site"].str.replace(r"[^A-Za-z0-9_.\-]+", "_", regex=True)
+    scores["site"] = scores["site"].str.replace(r"[^A-Za-z0-9_.\-]+", "_", regex=True)
     keys = ["model", "site", "budget", "seed"]
+    ours = scores[scores["contender"] == "bakeoff"].drop(columns=["contender", "block"])
+    plain = scores[scores["contender"] == "plain"].drop(columns=["contender", "block"])
     both = ours.merge(plain, on=keys, suffixes=("_bakeoff", "_plain"))
     rows = []
     for model, part in both.groupby("model"):

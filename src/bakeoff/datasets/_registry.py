@@ -297,9 +297,14 @@ def list_datasets() -> list[DatasetInfo]:
     return [_REGISTRY.get(name) for name in _REGISTRY.names()]
 
 
-def load(name: str) -> Dataset:
-    """Load the registered dataset ``name``."""
-    return _REGISTRY.get(name).load()
+def load(name: str, options: Mapping[str, Any] | None = None) -> Dataset:
+    """Load the registered dataset ``name``.
+
+    Args:
+        name: A registered dataset (``bakeoff datasets list``).
+        options: Settings of a generated dataset, as a study's ``options:`` gives them.
+    """
+    return _REGISTRY.get(name).load(options)
 
 
 def load_file(

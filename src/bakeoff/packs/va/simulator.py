@@ -26,8 +26,11 @@ The registered datasets (``va_sim_<site>`` and ``va_sim_sites``) use the default
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bakeoff.datasets import register_dataset, register_suite
 
@@ -100,6 +103,51 @@ class VASimulation:
     missing_rate: float = 0.05
     seed: int = 2011
 
+    def __post_init__(self) -> None:
+        """Refuse settings the simulator cannot use, naming the field and what it takes."""
+        for name in ("sites", "causes"):
+            names = getattr(self, name)
+            if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+                raise ValueError(f"`{name}` is a list of names, not {names!r}")
+            # Frozen and hashable (the simulated tables are cached by their settings).
+            object.__setattr__(self, name, tuple(names))
+            names = getattr(self, name)
+            if len(set(names)) != len(names) or not names:
+                raise ValueError(f"`{name}` needs distinct names, at least one; got {list(names)}")
+        if len(self.causes) < 2:
+            raise ValueError(
+                f"`causes` needs at least 2 causes to classify; got {list(self.causes)}"
+            )
+        least = {"deaths_per_site": 1, "n_symptoms": 1, "signature_symptoms": 1, "seed": 0}
+        for name, smallest in least.items():
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < smallest:
+                raise ValueError(
+                    f"`{name}` is a whole number of at least {smallest}; got {value!r}"
+                )
+        if self.signature_symptoms > self.n_symptoms:
+            raise ValueError(
+                f"`signature_symptoms` ({self.signature_symptoms}) cannot exceed `n_symptoms` "
+                f"({self.n_symptoms}): each cause's signature is drawn from the symptoms"
+            )
+        bounds = {
+            "signal": (None, None),
+            "site_effect": (0.0, None),
+            "cause_concentration": (0.0, None),
+            "site_concentration": (0.0, None),
+            "missing_rate": (0.0, 1.0),
+        }
+        for name, (low, high) in bounds.items():
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise ValueError(f"`{name}` is a number; got {value!r}")
+            strict = name.endswith("concentration")
+            if low is not None and (value < low or (strict and value == low)):
+                sign = ">" if strict else ">="
+                raise ValueError(f"`{name}` must be {sign} {low:g}; got {value!r}")
+            if high is not None and value >= high:
+                raise ValueError(f"`{name}` must be below {high:g}; got {value!r}")
+
 
 def simulate_va(settings: VASimulation | None = None) -> pd.DataFrame:
     """One row per death.
@@ -145,19 +193,15 @@ def register_simulation(prefix: str, settings: VASimulation, *, replace: bool = 
     """Register a dataset per site, one of every site, and a suite.
 
     Registers ``<prefix>_<site>`` for each site, ``<prefix>_sites`` (every site, with its
-    ``site`` column, for cross-site studies) and the suite ``<prefix>``.
+    ``site`` column, for cross-site studies) and the suite ``<prefix>``. Each dataset
+    takes the fields of :class:`VASimulation` as a study's ``options:`` (the per-site ones
+    all but ``sites``), with ``settings`` as their defaults; a site's rows do not depend
+    on which other sites are simulated.
     """
     description = (
         f"simulated verbal autopsies ({settings.deaths_per_site} deaths, "
         f"{len(settings.causes)} causes, {settings.n_symptoms} symptoms; bakeoff.packs.va)"
     )
-    cache: dict[str, pd.DataFrame] = {}
-
-    def table() -> pd.DataFrame:
-        if "all" not in cache:
-            cache["all"] = simulate_va(settings)
-        return cache["all"]
-
     common = {
         "target": "cause",
         "task": "classification",
@@ -169,31 +213,74 @@ def register_simulation(prefix: str, settings: VASimulation, *, replace: bool = 
         "replace": replace,
     }
     for site in settings.sites:
-
-        def load(site: str = site) -> pd.DataFrame:
-            frame = table()
-            return frame[frame["site"] == site].drop(columns="site").reset_index(drop=True)
-
         register_dataset(
             f"{prefix}_{site}",
             description=f"{description}: site {site}",
             rows=settings.deaths_per_site,
             n_categorical=1,
             **common,  # type: ignore[arg-type]
-        )(load)
+        )(_site_loader(settings, site))
     register_dataset(
         f"{prefix}_sites",
         description=f"{description}: all {len(settings.sites)} sites, with a site column",
         rows=settings.deaths_per_site * len(settings.sites),
         n_categorical=2,
         **common,  # type: ignore[arg-type]
-    )(table)
+    )(_sites_loader(settings))
     register_suite(
         prefix,
         [f"{prefix}_{site}" for site in settings.sites],
         description=f"one dataset per site: {description}",
         replace=replace,
     )
+
+
+def _settings_from_options(defaults: VASimulation, options: dict[str, Any]) -> VASimulation:
+    return dataclasses.replace(defaults, **options)
+
+
+def _with_options_of(defaults: VASimulation, *, leave_out: tuple[str, ...] = ()) -> Any:
+    """Give a loader taking ``**options`` the signature of the settings it accepts.
+
+    The dataset registry reads a loader's signature to list and check a study's
+    ``options:``; the settings are :class:`VASimulation`'s fields, so the signature is
+    built from them rather than written out twice.
+    """
+    parameters = [
+        inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=getattr(defaults, f.name))
+        for f in dataclasses.fields(VASimulation)
+        if f.name not in leave_out
+    ]
+
+    def decorate(loader: Any) -> Any:
+        loader.__signature__ = inspect.Signature(parameters)
+        return loader
+
+    return decorate
+
+
+def _site_loader(defaults: VASimulation, site: str) -> Any:
+    @_with_options_of(defaults, leave_out=("sites",))
+    def load(**options: Any) -> pd.DataFrame:
+        # Only this site is simulated: its rows are the same whatever the other sites.
+        settings = _settings_from_options(defaults, {**options, "sites": (site,)})
+        return _simulated(settings).drop(columns="site")
+
+    return load
+
+
+def _sites_loader(defaults: VASimulation) -> Any:
+    @_with_options_of(defaults)
+    def load(**options: Any) -> pd.DataFrame:
+        # A copy: the cached table must not change under a caller that edits it.
+        return _simulated(_settings_from_options(defaults, options)).copy()
+
+    return load
+
+
+@functools.lru_cache(maxsize=8)
+def _simulated(settings: VASimulation) -> pd.DataFrame:
+    return simulate_va(settings)
 
 
 register_simulation("va_sim", VASimulation())
