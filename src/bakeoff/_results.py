@@ -142,8 +142,10 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
     Columns: the design, cell_key, number, state (COMPLETE, PRUNED or FAIL, as Optuna
     names them), steps (how many steps the trial reported: inner folds, or the model's
     finer resource), value (the first objective), value_<objective> for each objective
-    when there are several, params (JSON), fold_scores, perturbations (PBT under
-    ``method: ray_tune``: JSON, else empty), duration, started_at, finished_at, error.
+    when there are several, params (JSON), warm_start (True for a configuration a warm
+    start enqueued: ``tuning.warm_start``), fold_scores, perturbations
+    (PBT under ``method: ray_tune``: JSON, else empty), duration, started_at,
+    finished_at, error.
     """
     with _open(storage) as store:
         raw = store.trials_frame(name)
@@ -194,6 +196,9 @@ def trials(name: str, *, storage: str | None = None) -> pd.DataFrame:
                 for objective in named
             },
             "params": raw["params_json"],
+            "warm_start": raw["user_attrs_json"].map(
+                lambda v: bool(_json(v, {}).get("warm_start", False))
+            ),
             "fold_scores": raw["user_attrs_json"].map(_fold_scores),
             "perturbations": raw["user_attrs_json"].map(_perturbations),
             "duration": raw["duration"],

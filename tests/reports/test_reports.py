@@ -261,6 +261,24 @@ def test_markdown_summary_names_findings_and_figures(report: Path) -> None:
     assert "## Findings" in text and "![leaderboard](figures/leaderboard.png)" in text
 
 
+def test_figure_captions_say_what_is_drawn_and_at_which_settings(report: Path) -> None:
+    markdown = (report / "report.md").read_text()
+    captions = re.findall(r"^\*Figure (\d+)\. (.+)\*$", markdown, flags=re.MULTILINE)
+    assert [int(n) for n, _ in captions] == list(range(1, len(FIGURE_NAMES) + 1))
+    # Demšar (2006): CD = q_α / √2 · √(k (k + 1) / (6 N)), k models over N datasets,
+    # q_α the studentized range's quantile with infinite degrees of freedom.
+    k, n = 2, 2
+    q = stats.studentized_range.ppf(0.95, k, np.inf) / math.sqrt(2)
+    cd = q * math.sqrt(k * (k + 1) / (6 * n))
+    assert f"critical difference CD = {cd:.2f} of the Nemenyi test at α = 0.05" in markdown
+    assert "Mean test accuracy of each model at budget full (higher is better)" in markdown
+    assert "with error = 1 − accuracy" in markdown  # accuracy: the curves fit its error
+    latex = (report / "report.tex").read_text()
+    assert latex.count(r"\caption{") >= len(FIGURE_NAMES)
+    assert rf"CD = {cd:.2f} of the Nemenyi test at $\alpha$ = 0.05" in latex
+    assert r"$a\,n^{-b} + c$" in latex and r"\caption{leaderboard}" not in latex
+
+
 @pytest.mark.skipif(
     not shutil.which("pdflatex") and not os.environ.get("BAKEOFF_REQUIRE_LATEX"),
     reason="needs pdflatex (.ci/run installs it)",
@@ -285,6 +303,8 @@ def test_the_latex_report_compiles_and_shows_the_numbers(report: Path, tmp_path:
     document = json.loads((report / "statistical_analysis.json").read_text())
     for rank in document["across_datasets"]["average_ranks"].values():
         assert f"{rank:.2f}" in text
+    # The captions' Greek letters and formula compile and read as written.
+    assert "Nemenyi test at α = 0.05" in " ".join(text.split())
     per_model = pd.DataFrame(document["per_model"])
     best = per_model[per_model["budget"] == "full"]["mean"]
     assert any(f"{value:.4f}" in text for value in best)

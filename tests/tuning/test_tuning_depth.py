@@ -523,6 +523,11 @@ def test_warm_start_begins_with_the_smaller_budgets_best_and_ignores_timing(
     }
     distinct = len({results.loc[40.0, "best_params"], results.loc[80.0, "best_params"]})
     assert warm == {"40": 0, "80": 1, "full": distinct}
+    # `bakeoff trials` marks the enqueued configurations, and only those.
+    budgets = {"40": 40.0, "80": 80.0, "full": np.inf}
+    for budget, n_warm in warm.items():
+        cell = trials[trials["budget"] == budgets[budget]]
+        assert cell["warm_start"].tolist() == [number < n_warm for number in cell["number"]]
 
 
 # -- a finer resource ----------------------------------------------------------------

@@ -105,6 +105,8 @@ def trials(
         frame = frame.drop(columns=["cell_key", "error", "started_at", "finished_at"])
         if "perturbations" in frame and frame["perturbations"].isna().all():
             frame = frame.drop(columns=["perturbations"])  # only PBT has any
+        if "warm_start" in frame and not frame["warm_start"].any():
+            frame = frame.drop(columns=["warm_start"])  # only a warm-started study has any
     write_frame(frame, fmt, output, title=f"{study}: trials")
 
 

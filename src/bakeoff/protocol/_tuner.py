@@ -269,6 +269,10 @@ def tune(
         elif grid is not None:
             study.enqueue_trial(grid[n])
         item = _Asked(study.ask(), datetime.now(timezone.utc), time.perf_counter())
+        if n < len(settings.warm_configs):
+            # Marked, so that `bakeoff trials` tells the configurations a warm start
+            # gave from those the sampler chose.
+            item.trial.set_user_attr("warm_start", True)
         try:
             # Now, with this trial's sampler: parameters are drawn as they are
             # suggested, not when the trial is asked.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from bakeoff.reports._captions import figure_captions
 from bakeoff.reports._data import ReportData
 from bakeoff.reports._tables import final_budget_means
 
@@ -25,12 +26,29 @@ _SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # Characters pdflatex's utf8 input does not know (captions and notes use them).
+    "α": r"$\alpha$",
+    "−": r"$-$",
+    "·": r"$\cdot$",
+    "±": r"$\pm$",
+    "×": r"$\times$",
+    "≥": r"$\geq$",
+    "≤": r"$\leq$",
 }
+
+# The learning curves' formula, as the captions write it in plain text.
+_POWER_LAW = "a·n^(−b) + c"
 
 
 def latex_escape(text: object) -> str:
     """``text`` with LaTeX's special characters escaped."""
     return "".join(_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def latex_caption(text: str) -> str:
+    """A figure caption in LaTeX: escaped, with the power law typeset as math."""
+    parts = text.split(_POWER_LAW)
+    return r"$a\,n^{-b} + c$".join(latex_escape(part) for part in parts)
 
 
 def _number(value: float, digits: int = 4) -> str:
@@ -280,11 +298,12 @@ def write_latex(data: ReportData, folder: Path, *, figures: list[str]) -> Path:
             r"\resizebox{\textwidth}{!}{\input{tables/overfitting.tex}}",
             r"\end{table}",
         ]
+    captions = figure_captions(data, figures)
     for name in figures:
         body += [
             r"\begin{figure}[h]\centering",
             rf"\includegraphics[width=\linewidth]{{figures/{name}.pdf}}",
-            rf"\caption{{{latex_escape(name.replace('_', ' '))}}}",
+            rf"\caption{{{latex_caption(captions[name])}}}",
             r"\end{figure}",
         ]
     body.append(r"\end{document}")

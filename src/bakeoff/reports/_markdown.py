@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bakeoff.analysis._insights import write_insights
+from bakeoff.reports._captions import figure_captions
 from bakeoff.reports._data import ReportData
 from bakeoff.reports._figures import leaderboard_rows
 
@@ -57,7 +58,14 @@ def write_markdown(data: ReportData, folder: Path, *, figures: list[str]) -> Pat
     lines += _tuning_gain_lines(data) + _overfitting_lines(data)
     if figures:
         lines += ["", "## Figures", ""]
-        lines += [f"![{name}](figures/{name}.png)" for name in figures]
+        captions = figure_captions(data, figures)
+        for number, name in enumerate(figures, start=1):
+            lines += [
+                f"![{name}](figures/{name}.png)",
+                "",
+                f"*Figure {number}. {captions[name]}*",
+                "",
+            ]
     path = folder / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
