@@ -35,7 +35,11 @@ from typing import TYPE_CHECKING, Any
 from bakeoff.datasets import register_dataset, register_suite
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
+
+    _Loader = Callable[..., pd.DataFrame]
 
 __all__ = ["CAUSES", "SITES", "VASimulation", "register_simulation", "simulate_va"]
 
@@ -239,7 +243,9 @@ def _settings_from_options(defaults: VASimulation, options: dict[str, Any]) -> V
     return dataclasses.replace(defaults, **options)
 
 
-def _with_options_of(defaults: VASimulation, *, leave_out: tuple[str, ...] = ()) -> Any:
+def _with_options_of(
+    defaults: VASimulation, *, leave_out: tuple[str, ...] = ()
+) -> Callable[[_Loader], _Loader]:
     """Give a loader taking ``**options`` the signature of the settings it accepts.
 
     The dataset registry reads a loader's signature to list and check a study's
@@ -252,14 +258,14 @@ def _with_options_of(defaults: VASimulation, *, leave_out: tuple[str, ...] = ())
         if f.name not in leave_out
     ]
 
-    def decorate(loader: Any) -> Any:
-        loader.__signature__ = inspect.Signature(parameters)
+    def decorate(loader: _Loader) -> _Loader:
+        loader.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         return loader
 
     return decorate
 
 
-def _site_loader(defaults: VASimulation, site: str) -> Any:
+def _site_loader(defaults: VASimulation, site: str) -> _Loader:
     @_with_options_of(defaults, leave_out=("sites",))
     def load(**options: Any) -> pd.DataFrame:
         # Only this site is simulated: its rows are the same whatever the other sites.
@@ -269,7 +275,7 @@ def _site_loader(defaults: VASimulation, site: str) -> Any:
     return load
 
 
-def _sites_loader(defaults: VASimulation) -> Any:
+def _sites_loader(defaults: VASimulation) -> _Loader:
     @_with_options_of(defaults)
     def load(**options: Any) -> pd.DataFrame:
         # A copy: the cached table must not change under a caller that edits it.
