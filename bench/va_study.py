@@ -34,6 +34,7 @@ it on a machine with nothing else on its cores.
 Run::
 
     python bench/va_study.py --workdir runs/va-bench   # the full study, block by block
+    python bench/va_study.py --workdir runs/va-bench --blocks 1   # one more block, then stop
     python bench/va_study.py                        # the full study in one sitting
     python bench/va_study.py --models logistic_regression --trials 10 --seeds 2
     python bench/va_study.py --quick                # checks it runs (a minute)
@@ -255,6 +256,12 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="1 model, 2 sites, 4 trials")
     parser.add_argument(
+        "--blocks",
+        type=int,
+        help="run at most this many more blocks in this sitting (0: print the finished "
+        "blocks' figures only); default: every block left",
+    )
+    parser.add_argument(
         "--workdir",
         type=Path,
         help="keep the run in this folder; the same command later goes on where it stopped",
@@ -274,9 +281,8 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         fixed = ["models", "trials", "folds", "seeds", "budgets", "sites"]
         ledger = Ledger(folder, {name: getattr(args, name) for name in fixed})
-        for seed in range(args.seeds):
-            if ledger.done(seed):
-                continue
+        left = [seed for seed in range(args.seeds) if not ledger.done(seed)]
+        for seed in left[: args.blocks]:
             print(f"block {seed + 1} of {args.seeds} (seed {seed}): bakeoff", flush=True)
             # Each attempt at a block starts from an empty store: a block is timed whole,
             # in one sitting, never partly on another machine.
@@ -295,6 +301,9 @@ def report(args: argparse.Namespace, n_sites: int, ledger: Ledger) -> None:
         f"VA study: {len(args.models)} models × {n_sites} sites × {len(args.budgets)} budgets "
         f"× {args.seeds} seeds, TPE {args.trials} trials, {args.folds}-fold inner CV"
     )
+    if not ledger.data["blocks"]:
+        print("no block is finished yet: run without --blocks 0 to run one")
+        return
     times = ledger.times().pivot(index="block", columns="contender", values=["wall", "cpu"])
     per_block = pd.DataFrame(
         {
