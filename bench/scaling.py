@@ -29,26 +29,35 @@ already started, in this process:
   trial at a time) and with bakeoff's own loop (random search, a pruner that never
   prunes, so the same steps are reported); the difference, divided by the trials.
 
-The machine's ceiling is printed before and after: what two pure-CPU processes gain over
-one at that moment (below 2 when other programs share the cores; then no executor can
-reach 2 either).
+The machine's ceiling is printed before each round and after the last: what two
+pure-CPU processes gain over one at that moment (below 2 when other programs share the
+cores; then no executor can reach 2 either). Beside each wall time, the cells' own time
+(the sum of their start-to-finish spans in the store) as a share of the workers × the
+wall time: a low share means workers waited between cells (the executor's cost), a
+high share with a lower speed-up means the cells themselves ran slower there. With
+``--rounds N`` the executors run N times, round after round, and the median speed-ups
+are printed: one round on a noisy machine settles little.
 
 Run::
 
     python bench/scaling.py             # 64 cells x 8 trials; 64 trivial cells; 32 trials
     python bench/scaling.py --quick     # 2 cells x 1 trial; 4 trivial cells; 4 trials
     python bench/scaling.py --no-ray-tune   # the executors alone (a third of the time)
+    python bench/scaling.py --no-ray-tune --rounds 3   # three rounds side by side, medians
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 import bakeoff
 from bakeoff.executors import LocalExecutor, RayExecutor
@@ -136,6 +145,60 @@ def timed(spec: dict[str, Any], url: str, executor: Any) -> float:
     return seconds
 
 
+def cell_seconds(url: str, study_name: str) -> float:
+    """The cells' own time: the sum of each cell's finish less its start, from the store.
+
+    Beside a run's wall time × its workers it shows where a shortfall is: cells that ran
+    slower on an executor, or workers left idle between them.
+    """
+    from bakeoff.store import Store
+
+    with Store(url) as store:
+        cells = store.cells_frame(study_name)
+    spans = pd.to_datetime(cells["finished_at"]) - pd.to_datetime(cells["started_at"])
+    return float(spans.dt.total_seconds().sum())
+
+
+def executor_runs(
+    spec: dict[str, Any], folder: Path, *, ray_tune: bool
+) -> tuple[dict[str, float], dict[str, float]]:
+    """One round: the study on each executor, each into a fresh store.
+
+    Returns each run's wall time and its cells' own time (:func:`cell_seconds`). The
+    local and Ray stores are checked to hold identical numbers.
+    """
+    import ray
+
+    folder.mkdir(parents=True)
+    urls = {name: f"sqlite:///{folder}/{name}.db" for name in ("one", "two", "ray", "tune")}
+    runs = {
+        "local, n_jobs 1": timed(spec, urls["one"], LocalExecutor(1, supervised=True)),
+        "local, n_jobs 2": timed(spec, urls["two"], LocalExecutor(2)),
+        "ray, 2 CPUs": timed(spec, urls["ray"], RayExecutor(n_jobs=2)),
+    }
+    if ray_tune:
+        runs["ray tune, 2 CPUs"] = timed(on_ray_tune(spec), urls["tune"], RayExecutor(n_jobs=2))
+    # As on a cluster that is already up (address: auto): the runtime's start outside
+    # the clock; its workers' first imports still inside, as the local executor's
+    # spawned workers pay theirs.
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        urls["warm"] = f"sqlite:///{folder}/warm_ray.db"
+        runs["ray, 2 CPUs, started"] = timed(spec, urls["warm"], RayExecutor())
+    finally:
+        ray.shutdown()
+    same = stored_numbers("scaling", urls["one"])
+    for name in ("two", "ray", "warm"):
+        assert_same_numbers(same, stored_numbers("scaling", urls[name]))
+    stores = dict(zip(runs, ("one", "two", "ray", "tune"), strict=False))
+    stores["ray, 2 CPUs, started"] = "warm"
+    busy = {
+        name: cell_seconds(urls[key], "scaling_tune" if key == "tune" else "scaling")
+        for name, key in stores.items()
+    }
+    return runs, busy
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cells", type=int, default=64)
@@ -146,6 +209,13 @@ def main() -> None:
         "--quick", action="store_true", help="2 cells x 1 trial; 4 trivial; 4 cheap trials"
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the executors this many times, one after another, each round after its "
+        "own measure of the machine's ceiling; the median speed-ups are printed",
+    )
+    parser.add_argument(
         "--no-ray-tune",
         action="store_true",
         help="leave out the Ray Tune run (most of the time taken): the executors alone",
@@ -154,30 +224,15 @@ def main() -> None:
     if args.quick:
         args.cells, args.trials, args.trivial, args.tune_trials = 2, 1, 4, 4
     spec = study(args.cells, args.trials)
-    before = machine_ceiling()
+    rounds: list[tuple[float, dict[str, float], dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        urls = {name: f"sqlite:///{tmp}/{name}.db" for name in ("one", "two", "ray", "tune")}
-        runs = {
-            "local, n_jobs 1": timed(spec, urls["one"], LocalExecutor(1, supervised=True)),
-            "local, n_jobs 2": timed(spec, urls["two"], LocalExecutor(2)),
-            "ray, 2 CPUs": timed(spec, urls["ray"], RayExecutor(n_jobs=2)),
-        }
-        if not args.no_ray_tune:
-            runs["ray tune, 2 CPUs"] = timed(on_ray_tune(spec), urls["tune"], RayExecutor(n_jobs=2))
+        for number in range(args.rounds):
+            ceiling = machine_ceiling()
+            # Ray Tune once: its search is not the others', so its figure is its own.
+            ray_tune = not args.no_ray_tune and number == 0
+            runs, busy = executor_runs(spec, Path(tmp) / f"round{number}", ray_tune=ray_tune)
+            rounds.append((ceiling, runs, busy))
         import ray
-
-        # As on a cluster that is already up (address: auto): the runtime's start
-        # outside the clock; its workers' first imports still inside, as the local
-        # executor's spawned workers pay theirs.
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-        try:
-            urls["warm"] = f"sqlite:///{tmp}/warm_ray.db"
-            runs["ray, 2 CPUs, started"] = timed(spec, urls["warm"], RayExecutor())
-        finally:
-            ray.shutdown()
-        same = stored_numbers("scaling", urls["one"])
-        for name in ("two", "ray", "warm"):
-            assert_same_numbers(same, stored_numbers("scaling", urls[name]))
 
         # The overhead run: a runtime started once, outside the clock.
         ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
@@ -199,19 +254,34 @@ def main() -> None:
         finally:
             ray.shutdown()
     after = machine_ceiling()
-    base = runs["local, n_jobs 1"]
     load = os.getloadavg()[0]
     print(
         f"{args.cells} cells x {args.trials} trials of a random forest on digits "
         f"({os.cpu_count()} cores, load average {load:.1f} at the end)"
     )
-    for name, seconds in runs.items():
-        print(f"  {name:22s} {seconds:7.2f} s   speed-up {base / seconds:5.2f}x")
+    speedups: dict[str, list[float]] = {}
+    for number, (ceiling, runs, busy) in enumerate(rounds, start=1):
+        print(
+            f"round {number} of {len(rounds)} (machine ceiling, two pure-CPU processes over "
+            f"one: {ceiling:.2f}x before it)"
+        )
+        base = runs["local, n_jobs 1"]
+        for name, seconds in runs.items():
+            speedups.setdefault(name, []).append(base / seconds)
+            line = f"  {name:22s} {seconds:7.2f} s   speed-up {base / seconds:5.2f}x"
+            if not name.startswith("ray tune"):  # its cells run trials two at a time
+                workers = 1 if name == "local, n_jobs 1" else 2
+                share = busy[name] / (workers * seconds)
+                line += f"   cells' own time {busy[name]:7.2f} s, {share:4.0%} of {workers} x wall"
+            print(line)
     print("  numbers: identical in the local and Ray stores (Ray Tune's search differs)")
-    print(
-        f"machine ceiling (two pure-CPU processes over one): {before:.2f}x before, "
-        f"{after:.2f}x after"
-    )
+    print(f"machine ceiling after the last round: {after:.2f}x")
+    if len(rounds) > 1:
+        print(f"median speed-up over {len(rounds)} rounds (each over its own n_jobs 1):")
+        for name, values in speedups.items():
+            if name != "local, n_jobs 1":
+                shown = ", ".join(f"{v:.2f}" for v in values)
+                print(f"  {name:22s} {statistics.median(values):5.2f}x   ({shown})")
     per_cell = (on_ray - in_process) / args.trivial * 1e3
     print(
         f"Ray per-cell overhead ({args.trivial} trivial cells, one CPU, warm runtime): "
