@@ -42,3 +42,14 @@ def test_a_lower_is_better_metric_counts_a_drop_as_a_gain() -> None:
     assert row["relative_gain"] == pytest.approx((60.25 - 50.5) / 60.25)
     assert row["mean_difference"] == pytest.approx(60.25 - 50.5)
     assert row["decision"] == "tuned better"
+
+
+def test_a_difference_the_test_did_not_find_is_undecided_not_no_difference() -> None:
+    # Tuned ahead on average but noisy: the paired t-test does not reject at 0.05, which
+    # says nothing about equality (docs/guide/statistics.md, "undecided").
+    tuned, default = [0.70, 0.62, 0.75, 0.66], [0.65, 0.66, 0.68, 0.64]
+    assert stats.ttest_rel(tuned, default).pvalue > 0.05
+    gain = bakeoff.analysis.tuning_gain(frame("accuracy", tuned, default))
+    assert set(gain["decision"]) == {"undecided"}
+    one_pair = bakeoff.analysis.tuning_gain(frame("accuracy", [0.9], [0.5]))
+    assert set(one_pair["decision"]) == {"undecided"}

@@ -83,8 +83,10 @@ def tuning_gain(
         a positive one is better whatever the metric's direction; ``relative_gain`` is
         the difference of the means over the default mean's absolute value, signed the
         same way; ``decision`` is
-        ``"tuned better"``, ``"default better"`` or ``"no difference"`` from the paired
-        t-test at ``1 - level``. Empty when the study has no tuned/default pair.
+        ``"tuned better"`` or ``"default better"`` when the paired t-test rejects at
+        ``1 - level`` (the direction from the tested mean difference), else
+        ``"undecided"``: a test that did not reject is not evidence of no difference.
+        Empty when the study has no tuned/default pair.
     """
     from bakeoff import metrics as metric_registry
 
@@ -162,7 +164,9 @@ def _compare(
         "ci_high": math.nan,
         "t_p_value": math.nan,
         "wilcoxon_p_value": math.nan,
-        "decision": "no difference",
+        # Not "no difference": a test that did not reject (or could not run: fewer
+        # than two pairs, or identical pairs) says nothing about equality.
+        "decision": "undecided",
     }
     if len(d) < 2 or np.ptp(d) == 0:
         return row
