@@ -90,6 +90,13 @@ def read_with(reader: FileReader, path: Path, options: Mapping[str, Any]) -> pd.
 
     if not path.exists():
         raise DatasetError(f"file '{path}' does not exist (reader '{reader.name}')")
+    unknown, accepted = _unknown_options(reader, options)
+    if unknown:
+        takes = ", ".join(accepted) if accepted else "none"
+        raise DatasetError(
+            f"reader '{reader.name}' does not take reader_options {', '.join(map(repr, unknown))}; "
+            f"the options it takes: {takes}"
+        )
     try:
         frame = reader.read(path, **dict(options))
     except DatasetError:
@@ -103,3 +110,25 @@ def read_with(reader: FileReader, path: Path, options: Mapping[str, Any]) -> pd.
     if not isinstance(frame, pd.DataFrame):
         raise DatasetError(f"reader '{reader.name}' returned {type(frame).__name__}, not a table")
     return frame
+
+
+def _unknown_options(reader: FileReader, options: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """The options ``reader`` has no parameter for, and the ones it has (after the path).
+
+    A reader that takes ``**kwargs`` (pandas' readers pass them on) accepts any name;
+    pandas then says itself which one it does not know.
+    """
+    import inspect
+
+    try:
+        parameters = list(inspect.signature(reader.read).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return [], []
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return [], []
+    accepted = [
+        p.name
+        for p in parameters
+        if p.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    return [name for name in options if name not in accepted], accepted

@@ -72,7 +72,7 @@ def test_the_reader_keeps_symptoms_site_and_the_chosen_cause_list(tmp_path: Path
     [
         ({"module": "elderly"}, "module 'elderly'"),
         ({"causes": 12}, "not a PHMRC cause list"),
-        ({"module": "child"}, "no row of module 'child'"),
+        ({"module": "child"}, "no row of module 'child': its rows are of module 'adult'"),
     ],
 )
 def test_wrong_reader_options_say_what_is_wrong(
@@ -124,5 +124,23 @@ def test_bad_reader_options_in_a_study_are_exit_2(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(spec(tmp_path, colour="red")))
     done = run_cli("validate", str(path))
     assert done.returncode == 2, done.stderr
-    assert "reader 'phmrc' does not take these reader_options" in done.stderr
-    assert "colour" in done.stderr and "Traceback" not in done.stderr
+    assert "reader 'phmrc' does not take reader_options 'colour'" in done.stderr
+    # The fix is in the message: the options the reader does take.
+    assert "the options it takes: module, causes, words" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_age_coded_999_is_missing_and_a_quoted_cause_list_is_read(
+    tmp_path: Path,
+) -> None:
+    path = phmrc_file(tmp_path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw.loc[[1, 2, 3], "g5_04a"] = "999"
+    raw.to_csv(path, index=False)
+    table = read_phmrc(path)
+    assert table.loc[[1, 2, 3], "age"].isna().all()
+    assert table["age"].max() < 90
+    unknown = (raw["g5_04a"] == "Don't Know") | (raw["g5_04a"] == "999")
+    assert table["age"].isna().sum() == unknown.sum()
+    # `causes: "46"` (quoted in YAML) is the list of 46, as `causes: 46` is.
+    pd.testing.assert_frame_equal(read_phmrc(path, causes="46"), read_phmrc(path, causes=46))

@@ -44,10 +44,11 @@ CAUSE_LISTS = {34: "gs_text34", 46: "gs_text46", 55: "gs_text55"}
 _YES_NO = {"yes": 1.0, "no": 0.0}
 _UNKNOWN = {"don't know", "dont know", "refused to answer", "refused", "dk", ""}
 _DEMOGRAPHICS = {"g5_04a": "age", "g5_02": "sex"}
+_UNKNOWN_AGE = 999
 
 
 def read_phmrc(
-    path: Path, *, module: str = "adult", causes: int = 34, words: bool = False
+    path: Path, *, module: str = "adult", causes: int | str = 34, words: bool = False
 ) -> pd.DataFrame:
     """A PHMRC module file as features, ``site`` and ``cause``.
 
@@ -67,6 +68,8 @@ def read_phmrc(
 
     if module not in MODULES:
         raise ValueError(f"module '{module}' is not one of {sorted(MODULES)}")
+    if isinstance(causes, str) and causes.strip().isdigit():
+        causes = int(causes)  # `causes: "46"` in a study file means the list of 46
     if causes not in CAUSE_LISTS:
         raise ValueError(
             f"causes: {causes} is not a PHMRC cause list; use one of {list(CAUSE_LISTS)}"
@@ -80,9 +83,15 @@ def read_phmrc(
             f"file has site, gs_text34, gs_text46, gs_text55 and the a…/c… symptom columns)"
         )
     if "module" in raw.columns:
-        raw = raw[raw["module"].str.strip().str.lower() == module].reset_index(drop=True)
+        modules = raw["module"].str.strip().str.lower()
+        held = sorted(set(modules) - {""})
+        raw = raw[modules == module].reset_index(drop=True)
         if raw.empty:
-            raise DatasetError(f"'{path}' holds no row of module '{module}'")
+            raise DatasetError(
+                f"'{path}' holds no row of module '{module}': its rows are of module "
+                f"{', '.join(map(repr, held)) or 'none'}; set reader_options: {{module: "
+                f"{held[0] if held else 'adult'}}} or give that module's file"
+            )
     section = re.compile(rf"^{MODULES[module]}\d+_")
     symptoms = [c for c in raw.columns if section.match(c)]
     if not symptoms:
@@ -95,6 +104,9 @@ def read_phmrc(
     for column, name in _DEMOGRAPHICS.items():
         if column in raw.columns:
             table[name] = _answers(raw[column])
+    if "age" in table and table["age"].dtype.kind == "f":
+        # PHMRC codes an unknown age in years as 999: missing, not a 999-year-old.
+        table["age"] = table["age"].where(table["age"] < _UNKNOWN_AGE)
     coded = pd.DataFrame({column: _answers(raw[column]) for column in kept})
     table = pd.concat([table, coded], axis=1)
     table["cause"] = raw[cause_column].str.strip()
