@@ -53,3 +53,44 @@ def test_a_difference_the_test_did_not_find_is_undecided_not_no_difference() -> 
     assert set(gain["decision"]) == {"undecided"}
     one_pair = bakeoff.analysis.tuning_gain(frame("accuracy", [0.9], [0.5]))
     assert set(one_pair["decision"]) == {"undecided"}
+
+
+def test_the_overfitting_table_tests_whether_tuning_narrowed_the_gap() -> None:
+    # Hand-made cells: the tuned copy's train - test gap is smaller on every pair but one.
+    rng = np.random.default_rng(3)
+    rows = []
+    for dataset in ("a", "b"):
+        for seed in range(5):
+            test = 0.6 + 0.02 * seed
+            for model, train in (("m", 0.90 + rng.normal(0, 0.01)), ("m_default", 0.99)):
+                rows.append(
+                    {"model": model, "dataset": dataset, "budget": 100.0, "seed": seed,
+                     "status": "complete", "train_accuracy": train, "cv_accuracy": 0.7,
+                     "test_accuracy": test}
+                )  # fmt: skip
+    results = pd.DataFrame(rows)
+    gaps = bakeoff.analysis.overfitting(results)
+    row = gaps[gaps["model"] == "m"].iloc[0]
+    tuned = results[results["model"] == "m"].set_index(["dataset", "seed"])
+    default = results[results["model"] == "m_default"].set_index(["dataset", "seed"])
+    change = (tuned["train_accuracy"] - tuned["test_accuracy"]) - (
+        default["train_accuracy"] - default["test_accuracy"]
+    )
+    assert row["default"] == "m_default" and row["n_pairs"] == 10
+    assert row["gap_change"] == pytest.approx(change.mean())
+    low, high = stats.t.interval(0.95, 9, change.mean(), stats.sem(change))
+    assert (row["gap_change_low"], row["gap_change_high"]) == pytest.approx((low, high))
+    expected_p = stats.ttest_rel(
+        tuned["train_accuracy"] - tuned["test_accuracy"],
+        default["train_accuracy"] - default["test_accuracy"],
+    ).pvalue
+    assert row["gap_change_p_value"] == pytest.approx(expected_p)
+    assert row["gap_change_decision"] == "narrower when tuned"
+    # The default copy's own row has no comparison of its own.
+    assert pd.isna(gaps[gaps["model"] == "m_default"].iloc[0]["gap_change"])
+    # Two pairs that differ by noise only: the test does not decide.
+    noisy = results.copy()
+    noisy.loc[noisy["model"] == "m", "train_accuracy"] = 0.99 + rng.normal(0, 0.01, 10)
+    decided = bakeoff.analysis.overfitting(noisy).query("model == 'm'")["gap_change_decision"]
+    p_noisy = bakeoff.analysis.overfitting(noisy).query("model == 'm'")["gap_change_p_value"]
+    assert (decided == "undecided").all() == bool((p_noisy >= 0.05).all())

@@ -580,6 +580,15 @@ def test_tuned_versus_default_and_overfitting_reach_every_format(tmp_path: Path)
         )
     report_tex = (out / "report.tex").read_text()
     assert "tables/tuning_gain.tex" in report_tex and "tables/overfitting.tex" in report_tex
+    # The tuned model's paired change of the gap, in the CSV and in report.md.
+    paired = gaps.dropna(subset=["default"])
+    assert set(paired["model"]) == {"logistic_regression"}
+    assert set(paired["default"]) == {"lr_default"}
+    markdown = (out / "report.md").read_text()
+    for row in paired.itertuples():
+        assert (
+            f"{row.gap_change:+.4f} [{row.gap_change_low:+.4f}, {row.gap_change_high:+.4f}]"
+        ) in markdown
     if shutil.which("pdflatex"):
         completed = subprocess.run(
             ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],

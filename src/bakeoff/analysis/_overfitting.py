@@ -7,6 +7,12 @@ train − cv is what the model learned about its training rows that did not carr
 to rows it had not seen; train − test adds what did not carry over to the test split
 (another site, with ``split.kind: leave_one_group_out``). Both are summarised per model
 and budget with a Student-t interval over the cells (datasets × seeds).
+
+For a model listed twice, tuned and with ``tune: false`` (the pairs of
+:func:`~bakeoff.analysis.tuning_gain`), the tuned model's rows also answer whether tuning
+changed the train − test gap: the paired difference of the gaps (tuned − default, same
+dataset, budget and seed) with its t-interval, the paired t-test's p-value and the
+decision from it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from bakeoff.analysis._paired import mean_interval
 
@@ -35,6 +42,13 @@ OVERFITTING_COLUMNS = [
     "gap_test",
     "gap_test_low",
     "gap_test_high",
+    "default",
+    "n_pairs",
+    "gap_change",
+    "gap_change_low",
+    "gap_change_high",
+    "gap_change_p_value",
+    "gap_change_decision",
 ]
 
 
@@ -44,6 +58,7 @@ def overfitting(
     storage: str | None = None,
     metric: str | None = None,
     level: float = 0.95,
+    pairs: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """The train − validation gap per model and budget.
 
@@ -51,26 +66,29 @@ def overfitting(
         source: A study name, or a frame from :func:`bakeoff.results`.
         storage: Where the study is stored (with a study name).
         metric: The metric; by default the tuning metric (the one with a ``cv_`` column).
-        level: Confidence level of the intervals.
+        level: Confidence level of the intervals and of the decision.
+        pairs: Tuned label → default label, as in
+            :func:`~bakeoff.analysis.tuning_gain` (by default from the study's
+            ``tune: false`` entries, or labels ``X`` and ``X_default``).
 
     Returns:
         One row per (model, budget) with :data:`OVERFITTING_COLUMNS`: the mean train,
         inner-CV and test scores, and the gaps train − cv and train − test with their
         t-intervals (signed so that a positive gap means a better score on the training
-        rows, whatever the metric's direction). Empty when no cell stored a training
-        score (cells run before bakeoff recorded them).
+        rows, whatever the metric's direction). A tuned model's rows also hold its
+        ``default`` label and the paired change of the train − test gap: ``n_pairs``,
+        ``gap_change`` (tuned − default; negative: tuning narrowed the gap) with its
+        interval, ``gap_change_p_value`` (paired t-test) and ``gap_change_decision``:
+        ``"narrower when tuned"``, ``"wider when tuned"`` or ``"undecided"``. Empty when
+        no cell stored a training score (cells run before bakeoff recorded them).
 
     Raises:
         ValueError: If ``metric`` has no ``train_`` and ``cv_`` columns.
     """
     from bakeoff import metrics as metric_registry
+    from bakeoff.analysis._tuning_gain import _frame_and_pairs
 
-    if isinstance(source, str):
-        from bakeoff import results
-
-        frame = results(source, storage=storage)
-    else:
-        frame = source
+    frame, pairs = _frame_and_pairs(source, storage, pairs)
     if frame.empty:
         return pd.DataFrame(columns=OVERFITTING_COLUMNS)
     if metric is None:
@@ -108,5 +126,52 @@ def overfitting(
                 row[f"{name}_low"], row[f"{name}_high"] = float(low), float(high)
             else:
                 row[f"{name}_low"] = row[f"{name}_high"] = math.nan
+        if model in pairs:
+            row |= _gap_change(done, model, pairs[model], budget, needed, sign, level)
         rows.append(row)
     return pd.DataFrame(rows, columns=OVERFITTING_COLUMNS)
+
+
+def _gap_change(
+    done: pd.DataFrame,
+    tuned: str,
+    default: str,
+    budget: object,
+    needed: list[str],
+    sign: float,
+    level: float = 0.95,
+) -> dict[str, object]:
+    """Tuned − default train − test gap, paired by dataset and seed at one budget."""
+    train, _, test = needed
+    keys = ["dataset", "seed"]
+    at_budget = done[done["budget"] == budget]
+    gaps = {
+        label: (sign * (cells[train] - cells[test])).set_axis(pd.MultiIndex.from_frame(cells[keys]))
+        for label, cells in (
+            (tuned, at_budget[at_budget["model"] == tuned]),
+            (default, at_budget[at_budget["model"] == default]),
+        )
+    }
+    common = gaps[tuned].index.intersection(gaps[default].index)
+    d = (gaps[tuned].loc[common] - gaps[default].loc[common]).to_numpy(dtype=float)
+    change: dict[str, object] = {
+        "default": default,
+        "n_pairs": len(d),
+        "gap_change": float(d.mean()) if len(d) else math.nan,
+        "gap_change_low": math.nan,
+        "gap_change_high": math.nan,
+        "gap_change_p_value": math.nan,
+        # Not "no change": a test that did not reject says nothing about equality.
+        "gap_change_decision": "undecided",
+    }
+    if len(d) < 2 or np.ptp(d) == 0:
+        return change
+    low, high = mean_interval(d, level)
+    p_value = float(stats.ttest_1samp(d, 0.0).pvalue)
+    change.update(gap_change_low=float(low), gap_change_high=float(high))
+    change["gap_change_p_value"] = p_value
+    if p_value < 1 - level:
+        change["gap_change_decision"] = (
+            "narrower when tuned" if d.mean() < 0 else "wider when tuned"
+        )
+    return change

@@ -81,6 +81,7 @@ def collect_from_store(
 
     import bakeoff
     from bakeoff.analysis import optimization, overfitting, tuning_gain
+    from bakeoff.analysis._tuning_gain import default_pairs
     from bakeoff.store import Store
 
     results = bakeoff.results(study, storage=storage)
@@ -118,7 +119,12 @@ def collect_from_store(
         pareto=bakeoff.pareto(study, storage=storage),
         optimization=optimization(study, storage=storage) if searched else None,
         tuning_gain=tuning_gain(study, storage=storage, level=1 - analysis.settings["alpha"]),
-        overfitting=overfitting(results, metric=scores.metric),
+        overfitting=overfitting(
+            results,
+            metric=scores.metric,
+            level=1 - analysis.settings["alpha"],
+            pairs=default_pairs(info["spec"].get("models") or []),
+        ),
     )
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bakeoff.analysis._insights import write_insights
 from bakeoff.reports._captions import figure_captions
 from bakeoff.reports._data import ReportData
 from bakeoff.reports._figures import leaderboard_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["write_markdown"]
 
@@ -119,5 +123,29 @@ def _overfitting_lines(data: ReportData) -> list[str]:
             f"{row.test:.4f} | {row.gap_cv:+.4f} [{row.gap_cv_low:+.4f}, "
             f"{row.gap_cv_high:+.4f}] | {row.gap_test:+.4f} [{row.gap_test_low:+.4f}, "
             f"{row.gap_test_high:+.4f}] |"
+        )
+    return lines + _gap_change_lines(gaps)
+
+
+def _gap_change_lines(gaps: pd.DataFrame) -> list[str]:
+    """Did tuning change the train − test gap: the paired tuned − default difference."""
+    changed = gaps.dropna(subset=["default"]) if "default" in gaps else gaps.iloc[:0]
+    if changed.empty:
+        return []
+    lines = [
+        "",
+        "Tuned against its default copy, paired by dataset and seed: the change of the "
+        "train − test gap (negative: tuning narrowed it), with its 95% t-interval and the "
+        "paired t-test's decision.",
+        "",
+        "| model | budget | pairs | gap change [95% CI] | p | decision |",
+        "|---|---|---:|---|---:|---|",
+    ]
+    for row in changed.itertuples():
+        budget = "full" if row.budget == float("inf") else f"{row.budget:g}"
+        lines.append(
+            f"| {row.model} | {budget} | {int(row.n_pairs)} | {row.gap_change:+.4f} "
+            f"[{row.gap_change_low:+.4f}, {row.gap_change_high:+.4f}] | "
+            f"{row.gap_change_p_value:.3g} | {row.gap_change_decision} |"
         )
     return lines
