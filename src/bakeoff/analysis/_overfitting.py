@@ -21,9 +21,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from bakeoff.analysis._paired import mean_interval
+from bakeoff.analysis._paired import mean_interval, paired_t
 
 __all__ = ["OVERFITTING_COLUMNS", "overfitting"]
 
@@ -164,12 +163,11 @@ def _gap_change(
         # Not "no change": a test that did not reject says nothing about equality.
         "gap_change_decision": "undecided",
     }
-    if len(d) < 2 or np.ptp(d) == 0:
+    tested = paired_t(d, level)
+    if tested is None:
         return change
-    low, high = mean_interval(d, level)
-    p_value = float(stats.ttest_1samp(d, 0.0).pvalue)
-    change.update(gap_change_low=float(low), gap_change_high=float(high))
-    change["gap_change_p_value"] = p_value
+    low, high, p_value = tested
+    change.update(gap_change_low=low, gap_change_high=high, gap_change_p_value=p_value)
     if p_value < 1 - level:
         change["gap_change_decision"] = (
             "narrower when tuned" if d.mean() < 0 else "wider when tuned"

@@ -193,6 +193,18 @@ def mean_interval(x: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.nd
     return mean - half, mean + half
 
 
+def paired_t(d: np.ndarray, level: float = 0.95) -> tuple[float, float, float] | None:
+    """One-sample t-test of paired differences ``d`` against 0: (low, high, p).
+
+    ``None`` when the test cannot run: fewer than two pairs, or all differences equal.
+    """
+    d = np.asarray(d, dtype=float)
+    if len(d) < 2 or np.ptp(d) == 0:
+        return None
+    low, high = mean_interval(d, level)
+    return float(low), float(high), float(stats.ttest_1samp(d, 0.0).pvalue)
+
+
 def bootstrap_intervals(
     d: np.ndarray, *, n_resamples: int, seed: int, level: float = 0.95
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:

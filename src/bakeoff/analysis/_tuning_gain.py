@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from bakeoff.analysis._paired import mean_interval
+from bakeoff.analysis._paired import paired_t
 
 __all__ = ["TUNING_GAIN_COLUMNS", "default_pairs", "tuning_gain"]
 
@@ -168,11 +168,10 @@ def _compare(
         # than two pairs, or identical pairs) says nothing about equality.
         "decision": "undecided",
     }
-    if len(d) < 2 or np.ptp(d) == 0:
+    tested = paired_t(d, level)
+    if tested is None:
         return row
-    low, high = mean_interval(d, level)
-    row["ci_low"], row["ci_high"] = float(low), float(high)
-    row["t_p_value"] = float(stats.ttest_1samp(d, 0.0).pvalue)
+    row["ci_low"], row["ci_high"], row["t_p_value"] = tested
     if np.any(d != 0):
         row["wilcoxon_p_value"] = float(stats.wilcoxon(d).pvalue)
     if row["t_p_value"] < 1 - level:
