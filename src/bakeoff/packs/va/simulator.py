@@ -203,7 +203,7 @@ def register_simulation(prefix: str, settings: VASimulation, *, replace: bool = 
     on which other sites are simulated.
     """
     description = (
-        f"simulated verbal autopsies ({settings.deaths_per_site} deaths, "
+        f"simulated verbal autopsies ({settings.deaths_per_site} deaths a site, "
         f"{len(settings.causes)} causes, {settings.n_symptoms} symptoms; bakeoff.packs.va)"
     )
     common = {
