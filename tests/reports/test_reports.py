@@ -587,6 +587,10 @@ def test_tuned_versus_default_and_overfitting_reach_every_format(tmp_path: Path)
     markdown = (out / "report.md").read_text()
     for row in paired.itertuples():
         assert (
+            f"{row.gap_change:+.4f} [{row.gap_change_low:+.4f}, {row.gap_change_high:+.4f}], "
+            f"{row.gap_change_decision}"
+        ) in latex_gaps
+        assert (
             f"{row.gap_change:+.4f} [{row.gap_change_low:+.4f}, {row.gap_change_high:+.4f}]"
         ) in markdown
     if shutil.which("pdflatex"):

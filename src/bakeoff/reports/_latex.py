@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from bakeoff.reports._captions import figure_captions
 from bakeoff.reports._data import ReportData
@@ -188,12 +189,25 @@ def tuning_gain_table(data: ReportData) -> str:
     return "\n".join(lines)
 
 
+def _gap_change_cell(row: Any) -> str:
+    """Tuned − default change of the train − test gap, with its interval and decision."""
+    if math.isnan(float(row.gap_change)):
+        return "---"
+    return (
+        f"{row.gap_change:+.4f} [{row.gap_change_low:+.4f}, {row.gap_change_high:+.4f}], "
+        f"{latex_escape(str(row.gap_change_decision))}"
+    )
+
+
 def overfitting_table(data: ReportData) -> str:
     """Train − CV and train − test gaps per model and budget, with 95% t-intervals."""
+    paired = "gap_change" in data.overfitting and data.overfitting["gap_change"].notna().any()
     lines = [
-        r"\begin{tabular}{llrrrrll}",
+        r"\begin{tabular}{llrrrrll" + ("l" if paired else "") + "}",
         r"\toprule",
-        r"model & budget & cells & train & CV & test & train $-$ CV & train $-$ test \\",
+        r"model & budget & cells & train & CV & test & train $-$ CV & train $-$ test"
+        + (r" & gap change vs.\ default" if paired else "")
+        + r" \\",
         r"\midrule",
     ]
     for row in data.overfitting.itertuples():
@@ -208,6 +222,8 @@ def overfitting_table(data: ReportData) -> str:
             f"{row.gap_cv:+.4f} [{row.gap_cv_low:+.4f}, {row.gap_cv_high:+.4f}]",
             f"{row.gap_test:+.4f} [{row.gap_test_low:+.4f}, {row.gap_test_high:+.4f}]",
         ]
+        if paired:
+            cells.append(_gap_change_cell(row))
         lines.append(" & ".join(cells) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}"]
     return "\n".join(lines)
