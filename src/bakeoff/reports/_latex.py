@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from bakeoff._budgets import budget_label
 from bakeoff.reports._captions import figure_captions
 from bakeoff.reports._data import ReportData
 from bakeoff.reports._tables import final_budget_means
@@ -211,7 +212,7 @@ def overfitting_table(data: ReportData) -> str:
         r"\midrule",
     ]
     for row in data.overfitting.itertuples():
-        budget = "full" if row.budget == float("inf") else f"{row.budget:g}"
+        budget = budget_label(row.budget)
         cells = [
             latex_escape(row.model),
             budget,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bakeoff._budgets import budget_label
 from bakeoff.analysis._insights import write_insights
 from bakeoff.reports._captions import figure_captions
 from bakeoff.reports._data import ReportData
@@ -117,7 +118,7 @@ def _overfitting_lines(data: ReportData) -> list[str]:
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
     for row in gaps.itertuples():
-        budget = "full" if row.budget == float("inf") else f"{row.budget:g}"
+        budget = budget_label(row.budget)
         lines.append(
             f"| {row.model} | {budget} | {row.n_cells} | {row.train:.4f} | {row.cv:.4f} | "
             f"{row.test:.4f} | {row.gap_cv:+.4f} [{row.gap_cv_low:+.4f}, "
@@ -142,7 +143,7 @@ def _gap_change_lines(gaps: pd.DataFrame) -> list[str]:
         "|---|---|---:|---|---:|---|",
     ]
     for row in changed.itertuples():
-        budget = "full" if row.budget == float("inf") else f"{row.budget:g}"
+        budget = budget_label(row.budget)
         lines.append(
             f"| {row.model} | {budget} | {int(row.n_pairs)} | {row.gap_change:+.4f} "
             f"[{row.gap_change_low:+.4f}, {row.gap_change_high:+.4f}] | "
