@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -105,6 +106,8 @@ class Ledger:
             self.scores_path, mode="a", header=not self.scores_path.exists(), index=False
         )
         self.data["blocks"][str(block)] = times
+        # Which bakeoff each block timed: blocks of one ledger should share it.
+        self.data.setdefault("code", {})[str(block)] = code_version()
         temporary = self.path.with_suffix(".tmp")
         temporary.write_text(json.dumps(self.data, indent=1))
         temporary.replace(self.path)
@@ -123,6 +126,25 @@ class Ledger:
         finished = [int(b) for b in self.data["blocks"]]
         table = pd.read_csv(self.scores_path)
         return table[table["block"].isin(finished)]
+
+
+def code_version() -> str:
+    """The git commit of this checkout (with ``+changes`` if it differs), or bakeoff's version."""
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f"bakeoff {bakeoff.__version__}"
+    return commit + ("+changes" if changed else "")
 
 
 def timed(work: Any, *args: Any) -> tuple[Any, dict[str, float]]:
@@ -315,6 +337,11 @@ def report(args: argparse.Namespace, n_sites: int, ledger: Ledger) -> None:
         }
     )
     print(per_block.round(2).to_string())
+    codes = {int(block): code for block, code in ledger.data.get("code", {}).items()}
+    for block in per_block.index:
+        print(f"block {block} timed {codes.get(block, 'code not recorded')}")
+    if len(set(codes.values())) > 1:
+        print("note: the blocks timed different code; the sums mix them")
     ours_wall, plain_wall = per_block["bakeoff wall s"].sum(), per_block["plain wall s"].sum()
     timing = pd.DataFrame(
         [

@@ -4,6 +4,7 @@ each on real Optuna searches stored in a real SQLite file."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -592,6 +593,15 @@ def test_a_forest_grown_in_checkpoints_equals_one_grown_at_once(task: str) -> No
     np.testing.assert_array_equal(seen[-1][0], whole.predict(X[300:]))
     if task == "classification":
         np.testing.assert_array_equal(stepped.predict_proba(X[300:]), whole.predict_proba(X[300:]))
+    # Each checkpoint predicts what a forest of that many trees predicts (scikit-learn's
+    # own predict / predict_proba on a forest grown at once to that size), exactly.
+    sizes = [math.ceil(23 * (i + 1) / model.steps_per_fit) for i in range(model.steps_per_fit)]
+    for size, (y_pred, proba) in zip(sizes, seen, strict=True):
+        forest = model.build({"n_estimators": size, "n_jobs": 1}, task=task, random_state=4)
+        alone = Pipeline([("pass", FunctionTransformer()), ("model", forest)]).fit(X[:300], y[:300])
+        np.testing.assert_array_equal(y_pred, alone.predict(X[300:]))
+        if task == "classification":
+            np.testing.assert_array_equal(proba, alone.predict_proba(X[300:]))
 
 
 def test_a_random_forest_is_pruned_while_its_trees_grow(tmp_path: Path) -> None:

@@ -10,6 +10,11 @@ Two things hold a cell back: its warm-start siblings (``CellTask.warm_from``) mu
 settled first, so that what it starts from does not depend on timing; and once the run
 has used ``execution.max_cpu_seconds`` of CPU, no further cell is claimed (those left
 stay pending, and :attr:`ClaimLoop.budget_spent` says so).
+
+Cells are claimed largest training budget first (``full`` first), in id order within a
+budget: the longest cells start early and the run ends on short ones, instead of one
+core working through a last long cell while the others idle (the "longest processing
+time first" rule of list scheduling). A cell's result does not depend on when it runs.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import dataclasses
 import threading
 from collections.abc import Iterator, Sequence
 
+from bakeoff._budgets import budget_number
 from bakeoff.protocol import CellTask
 from bakeoff.store import CellStatus, Store
 
@@ -48,9 +54,9 @@ class ClaimLoop:
     ) -> None:
         self._tasks = {t.cell_id: t for t in tasks}
         self._open = set(self._tasks)
-        # The open cells in claiming order (lowest id first); settled ones are dropped
-        # from its front as claims pass them.
-        self._order = collections.deque(sorted(self._tasks))
+        # The open cells in claiming order (see the module's docstring); settled ones
+        # are dropped from its front as claims pass them.
+        self._order = collections.deque(sorted(self._tasks, key=self._rank))
         self._held: set[int] = set()
         self._lock = threading.Lock()
         self.owner = owner
@@ -89,8 +95,11 @@ class ClaimLoop:
             task = dataclasses.replace(task, cpu_seconds_left=self.cpu_budget - self.cpu_spent)
         return task
 
+    def _rank(self, cell_id: int) -> tuple[float, int]:
+        return -_size(self._tasks[cell_id].budget), cell_id
+
     def _claim_first(self) -> int | None:
-        """Claim the lowest open cell that is ready and claimable, a chunk at a time."""
+        """Claim the first open cell in claiming order that is ready and claimable."""
         for chunk in self._chunks():
             cell_id = self._store.claim_next(chunk, self.owner, lease_seconds=self.lease_seconds)
             if cell_id is not None:
@@ -100,7 +109,8 @@ class ClaimLoop:
     def _chunks(self) -> Iterator[list[int]]:
         """The open cells this runner does not hold and that are ready.
 
-        In claiming order, :data:`CLAIM_CHUNK` at a time.
+        In claiming order, at most :data:`CLAIM_CHUNK` at a time, and each chunk of one
+        budget: the store claims the lowest id of a chunk.
 
         Only the claiming thread changes ``_order`` and ``_open``; the renewal thread
         reads ``_held`` only, so membership is read here without copying anything.
@@ -108,14 +118,18 @@ class ClaimLoop:
         while self._order and self._order[0] not in self._open:
             self._order.popleft()
         chunk: list[int] = []
+        size = None
         for cell_id in self._order:
-            if cell_id in self._open and cell_id not in self._held:
-                chunk.append(cell_id)
-            if len(chunk) == CLAIM_CHUNK:
+            if cell_id not in self._open or cell_id in self._held:
+                continue
+            cell_size = _size(self._tasks[cell_id].budget)
+            if chunk and (cell_size != size or len(chunk) == CLAIM_CHUNK):
                 ready = self._ready(chunk)
                 if ready:
                     yield ready
                 chunk = []
+            chunk.append(cell_id)
+            size = cell_size
         ready = self._ready(chunk) if chunk else []
         if ready:
             yield ready
@@ -194,3 +208,10 @@ class ClaimLoop:
                 self._store.renew_leases(held, self.owner, lease_seconds=self.lease_seconds)
             except Exception:  # a missed renewal is retried; the lease has slack
                 continue
+
+
+def _size(budget: int | str) -> float:
+    try:
+        return budget_number(budget)
+    except ValueError:  # not a budget the spec allows; no reason to hold it back
+        return 0.0

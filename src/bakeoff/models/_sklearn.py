@@ -98,20 +98,61 @@ def _grow_forest(
     # Fewer trees than checkpoints: the last size is reported for the steps left.
     repeats = [1] * (len(checkpoints) - 1) + [parts - len(checkpoints) + 1]
     forest.set_params(warm_start=True)
+    running = _RunningForestPrediction(forest, X_check)
     try:
         for size, repeat in zip(checkpoints, repeats, strict=True):
             forest.set_params(n_estimators=size)
             forest.fit(X_fit, y)
-            proba = forest.predict_proba(X_check) if hasattr(forest, "classes_") else None
-            y_pred = (
-                forest.classes_.take(proba.argmax(axis=1))
-                if proba is not None
-                else forest.predict(X_check)
-            )
+            y_pred, proba = running.predict()
             for _ in range(repeat):
                 on_step(y_pred, proba)
     finally:
         forest.set_params(warm_start=False, n_estimators=trees)
+
+
+class _RunningForestPrediction:
+    """A growing forest's predictions for fixed rows, adding only the trees grown since.
+
+    ``forest.predict_proba`` at every checkpoint would predict with all the trees so far
+    each time: three full forests' worth over five checkpoints, a fifth of a trial's
+    time at the VA study's sizes (bench/va_study.py). scikit-learn offers no running
+    prediction, so this keeps the sum of the trees' predictions and adds the new ones in
+    the forest's order, as ``predict_proba`` / ``predict`` do with ``n_jobs=1``; the
+    numbers are the same (tests/tuning/test_tuning_depth.py). Forests with several
+    outputs, or that predict in parallel threads, are predicted whole instead.
+    """
+
+    def __init__(self, forest: Any, X: Any) -> None:
+        self.forest = forest
+        self.X = X
+        self.rows: Any = None
+        self.total: Any = None
+        self.trees = 0
+
+    def predict(self) -> tuple[Any, Any]:
+        forest = self.forest
+        classifier = hasattr(forest, "classes_")
+        if getattr(forest, "n_outputs_", 1) != 1 or forest.n_jobs not in (None, 1):
+            proba = forest.predict_proba(self.X) if classifier else None
+            y_pred = forest.predict(self.X) if proba is None else _top(forest, proba)
+            return y_pred, proba
+        if self.rows is None:
+            self.rows = forest._validate_X_predict(self.X)
+        for tree in forest.estimators_[self.trees :]:
+            # What scikit-learn's _accumulate_prediction adds for each tree.
+            value = (
+                tree.predict_proba(self.rows, check_input=False)
+                if classifier
+                else tree.predict(self.rows, check_input=False)
+            )
+            self.total = value.copy() if self.total is None else self.total + value
+        self.trees = len(forest.estimators_)
+        mean = self.total / self.trees
+        return (_top(forest, mean), mean) if classifier else (mean, None)
+
+
+def _top(forest: Any, proba: Any) -> Any:
+    return forest.classes_.take(proba.argmax(axis=1))
 
 
 register_model(
