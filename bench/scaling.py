@@ -63,6 +63,7 @@ import bakeoff
 from bakeoff.executors import LocalExecutor, RayExecutor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench._process_cpu import ProcessCPU
 from bench.parallel_trials import machine_ceiling
 from tests.helpers import assert_same_numbers, stored_numbers
 
@@ -137,11 +138,18 @@ def cheap_trials(n_trials: int, *, ray_tune: bool) -> dict[str, Any]:
     }
 
 
-def timed(spec: dict[str, Any], url: str, executor: Any) -> float:
-    clock = time.perf_counter()
-    summary = bakeoff.Study(**spec).run(storage=url, executor=executor, progress=False)
-    seconds = time.perf_counter() - clock
+#: CPU seconds per kind of process during each run of :func:`timed` given a ``label``.
+PROCESS_CPU: dict[str, dict[str, float]] = {}
+
+
+def timed(spec: dict[str, Any], url: str, executor: Any, label: str | None = None) -> float:
+    with ProcessCPU(interval=0.5) as processes:
+        clock = time.perf_counter()
+        summary = bakeoff.Study(**spec).run(storage=url, executor=executor, progress=False)
+        seconds = time.perf_counter() - clock
     assert summary.exit_code == 0, summary.describe()
+    if label is not None:
+        PROCESS_CPU[label] = processes.totals()
     return seconds
 
 
@@ -171,10 +179,14 @@ def executor_runs(
 
     folder.mkdir(parents=True)
     urls = {name: f"sqlite:///{folder}/{name}.db" for name in ("one", "two", "ray", "tune")}
+    round_name = folder.name
     runs = {
-        "local, n_jobs 1": timed(spec, urls["one"], LocalExecutor(1, supervised=True)),
-        "local, n_jobs 2": timed(spec, urls["two"], LocalExecutor(2)),
-        "ray, 2 CPUs": timed(spec, urls["ray"], RayExecutor(n_jobs=2)),
+        name: timed(spec, urls[key], executor, f"{round_name}: {name}")
+        for name, key, executor in (
+            ("local, n_jobs 1", "one", LocalExecutor(1, supervised=True)),
+            ("local, n_jobs 2", "two", LocalExecutor(2)),
+            ("ray, 2 CPUs", "ray", RayExecutor(n_jobs=2)),
+        )
     }
     if ray_tune:
         runs["ray tune, 2 CPUs"] = timed(on_ray_tune(spec), urls["tune"], RayExecutor(n_jobs=2))
@@ -184,7 +196,8 @@ def executor_runs(
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         urls["warm"] = f"sqlite:///{folder}/warm_ray.db"
-        runs["ray, 2 CPUs, started"] = timed(spec, urls["warm"], RayExecutor())
+        name = "ray, 2 CPUs, started"
+        runs[name] = timed(spec, urls["warm"], RayExecutor(), f"{round_name}: {name}")
     finally:
         ray.shutdown()
     same = stored_numbers("scaling", urls["one"])
@@ -275,6 +288,10 @@ def main() -> None:
                 line += f"   cells' own time {busy[name]:7.2f} s, {share:4.0%} of {workers} x wall"
             print(line)
     print("  numbers: identical in the local and Ray stores (Ray Tune's search differs)")
+    print("CPU seconds per kind of process during each run (from /proc):")
+    for label, used in PROCESS_CPU.items():
+        shown = ", ".join(f"{kind} {seconds:.1f}" for kind, seconds in used.items())
+        print(f"  {label}: {shown}")
     print(f"machine ceiling after the last round: {after:.2f}x")
     if len(rounds) > 1:
         print(f"median speed-up over {len(rounds)} rounds (each over its own n_jobs 1):")
