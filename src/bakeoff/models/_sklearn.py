@@ -114,8 +114,8 @@ class _RunningForestPrediction:
     """A growing forest's predictions for fixed rows, adding only the trees grown since.
 
     ``forest.predict_proba`` at every checkpoint would predict with all the trees so far
-    each time: three full forests' worth over five checkpoints, a fifth of a trial's
-    time at the VA study's sizes (bench/va_study.py). scikit-learn offers no running
+    each time: three full forests' worth over five checkpoints, about a seventh of a
+    forest trial at the VA study's sizes (docs/performance.md). scikit-learn offers no running
     prediction, so this keeps the sum of the trees' predictions and adds the new ones in
     the forest's order, as ``predict_proba`` / ``predict`` do with ``n_jobs=1``; the
     numbers are the same (tests/tuning/test_tuning_depth.py). Forests with several
