@@ -54,6 +54,7 @@ class ClaimLoop:
     ) -> None:
         self._tasks = {t.cell_id: t for t in tasks}
         self._open = set(self._tasks)
+        self._sizes = {cell_id: _size(task.budget) for cell_id, task in self._tasks.items()}
         # The open cells in claiming order (see the module's docstring); settled ones
         # are dropped from its front as claims pass them.
         self._order = collections.deque(sorted(self._tasks, key=self._rank))
@@ -96,7 +97,7 @@ class ClaimLoop:
         return task
 
     def _rank(self, cell_id: int) -> tuple[float, int]:
-        return -_size(self._tasks[cell_id].budget), cell_id
+        return -self._sizes[cell_id], cell_id
 
     def _claim_first(self) -> int | None:
         """Claim the first open cell in claiming order that is ready and claimable."""
@@ -122,7 +123,7 @@ class ClaimLoop:
         for cell_id in self._order:
             if cell_id not in self._open or cell_id in self._held:
                 continue
-            cell_size = _size(self._tasks[cell_id].budget)
+            cell_size = self._sizes[cell_id]
             if chunk and (cell_size != size or len(chunk) == CLAIM_CHUNK):
                 ready = self._ready(chunk)
                 if ready:
