@@ -309,7 +309,7 @@ def claim_costs(sizes: list[int], folder: Path, *, claims: int = 200) -> None:
             ],
         )
         tasks = [
-            SimpleNamespace(cell_id=cell_id, warm_from=(), max_cpu_seconds=None)
+            SimpleNamespace(cell_id=cell_id, budget="full", warm_from=(), max_cpu_seconds=None)
             for cell_id in sorted(prepared.cell_ids.values())
         ]
         with ClaimLoop(url, tasks, "bench", 60.0) as loop:
