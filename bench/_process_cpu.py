@@ -39,8 +39,8 @@ def _kind(pid: int, command: str) -> str:
     return "other programs"
 
 
-def _read(pid: str) -> tuple[tuple[int, int], str, float] | None:
-    """((pid, start time), command line, CPU seconds) of one process, or None if gone."""
+def _read(pid: str) -> tuple[tuple[int, int], str | None, float] | None:
+    """((pid, start time), command line or None, CPU seconds) of a process; None if gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
         command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -49,11 +49,9 @@ def _read(pid: str) -> tuple[tuple[int, int], str, float] | None:
     # The command name in parentheses may hold spaces: the fields follow its last ")".
     fields = stat[stat.rfind(")") + 2 :].split()
     utime, stime, started = int(fields[11]), int(fields[12]), int(fields[19])
-    return (
-        (int(pid), started),
-        command or stat[stat.find("(") + 1 : stat.rfind(")")],
-        (utime + stime) / _TICKS,
-    )
+    # A process that has exited but is not yet reaped (and a kernel thread) has an empty
+    # command line; None tells the sampler to keep the kind it saw before.
+    return (int(pid), started), command or None, (utime + stime) / _TICKS
 
 
 class ProcessCPU:
@@ -82,7 +80,11 @@ class ProcessCPU:
                 continue
             key, command, seconds = seen
             self._first.setdefault(key, seconds)
-            self._last[key] = (_kind(key[0], command), seconds)
+            if command is not None:
+                kind = _kind(key[0], command)
+            else:
+                kind = self._last[key][0] if key in self._last else "other programs"
+            self._last[key] = (kind, seconds)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
