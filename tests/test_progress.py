@@ -31,9 +31,10 @@ def test_study_run_shows_one_line_per_finished_cell_off_a_terminal(tmp_path: Pat
     completed = run_script(tmp_path, "study.run()")
     assert completed.returncode == 0, completed.stderr
     lines = [line for line in completed.stdout.splitlines() if line.startswith("[")]
-    # The CLI's own lines: "[done/total] model · dataset · budget · seed: complete test ..."
-    assert lines[0].startswith("[1/2] logistic_regression · iris · 40 · seed 0: complete test")
-    assert lines[1].startswith("[2/2] logistic_regression · iris · full · seed 0: complete")
+    # The CLI's own lines: "[done/total] model · dataset · budget · seed: complete test ...",
+    # the largest budget first (the executors' claiming order).
+    assert lines[0].startswith("[1/2] logistic_regression · iris · full · seed 0: complete test")
+    assert lines[1].startswith("[2/2] logistic_regression · iris · 40 · seed 0: complete test")
     assert completed.stdout.rstrip().endswith("exit 0")
 
 
