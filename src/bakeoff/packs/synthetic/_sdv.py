@@ -30,6 +30,10 @@ SDTYPES = {
 _TABLE = "table"
 # Parameters the search space gives as text ("256,256"): SDV takes tuples of widths.
 _WIDTHS = ("generator_dim", "discriminator_dim", "compress_dims", "decompress_dims")
+# Column names SDV's libraries cannot take: ctgan's transformer calls
+# ``DataFrame.assign(**{column: values})``, whose own first parameter is ``self``
+# (Wooldridge's loanapp has a column "self": "self-employed").
+_UNSAFE_NAMES = frozenset({"self"})
 
 
 def _sdv_module(name: str) -> Any:
@@ -112,13 +116,19 @@ class SDVGenerator:
         CopulaGAN).
         """
         single_table = _sdv_module("sdv.single_table")
-        metadata = sdv_metadata(table, kinds, self.params.get("sdtypes"))
+        self.columns_ = list(table.columns)
+        self.names_ = _safe_names(self.columns_)
+        overrides = self.params.get("sdtypes")
+        metadata = sdv_metadata(
+            table.rename(columns=self.names_),
+            {self.names_.get(c, c): k for c, k in kinds.items()},
+            {self.names_.get(c, c): t for c, t in overrides.items()} if overrides else None,
+        )
         model = getattr(single_table, self.synthesizer)(metadata, **_settings(self.params))
         _seed_everything(self.random_state)
         with _epochs_reported(on_epoch):
-            model.fit({_TABLE: table})
+            model.fit({_TABLE: table.rename(columns=self.names_)})
         self.model_ = model
-        self.columns_ = list(table.columns)
         return self
 
     def sample(self, n_rows: int) -> pd.DataFrame:
@@ -126,7 +136,22 @@ class SDVGenerator:
         self.model_._set_random_state(self.random_state)
         sampled = self.model_.sample(n_rows)
         frame = sampled[_TABLE] if isinstance(sampled, dict) else sampled
+        frame = frame.rename(columns={safe: name for name, safe in self.names_.items()})
         return frame[self.columns_].reset_index(drop=True)
+
+
+def _safe_names(columns: list[Any]) -> dict[Any, str]:
+    """A name SDV can take for each column that has one it cannot (see _UNSAFE_NAMES)."""
+    taken = {str(c) for c in columns}
+    names: dict[Any, str] = {}
+    for column in columns:
+        if column in _UNSAFE_NAMES:
+            safe = f"{column}_"
+            while safe in taken:
+                safe += "_"
+            taken.add(safe)
+            names[column] = safe
+    return names
 
 
 def _seed_everything(seed: int) -> None:
