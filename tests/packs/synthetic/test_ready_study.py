@@ -23,7 +23,7 @@ TINY_SPACES = {
 
 def reduced_spec() -> dict[str, object]:
     spec = yaml.safe_load(EXAMPLE.read_text())
-    spec["datasets"] = [d for d in spec["datasets"] if d["name"] in ("penguins", "birthwt")]
+    spec["datasets"] = [d for d in spec["datasets"] if d["name"] in ("penguins", "salaries")]
     spec["seeds"] = 1
     spec["budgets"] = [60, "full"]
     spec["tuning"].update(n_trials=2)
@@ -98,7 +98,7 @@ def test_the_reduced_ready_study_answers_its_questions(tmp_path: Path) -> None:
     # A Gaussian copula keeps the measurements' relation to the penguins' species, which
     # the independent baseline breaks: its train-on-synthetic accuracy is far higher
     # (0.64–0.81 against 0.26–0.54 over four seeds tried by hand; on birthwt, whose
-    # target the features barely predict, the two overlap). With 2 epochs the networks
+    # target the features barely predict, the two overlapped). With 2 epochs the networks
     # are not expected to beat anything.
     full = results[(results["dataset"] == "penguins") & (results["budget"] == float("inf"))]
     tstr = full.set_index("model")["test_tstr"]
