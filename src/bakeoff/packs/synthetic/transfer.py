@@ -29,9 +29,9 @@ def nearest_datasets(properties: pd.DataFrame) -> dict[str, str]:
 
     Each meta-feature is standardised over the datasets (features constant or missing
     everywhere are left out); the distance is the root mean square difference over the
-    features both datasets have (``classes`` exists for a class target only, so a
-    classification table is far from a regression one only through what they share).
-    Ties go to the name first in sorted order.
+    features both datasets have (``classes`` is missing for a numeric target, so a
+    table with a class target and one without are compared on the rest). Ties go to the
+    name first in sorted order.
 
     Args:
         properties: One row per dataset (the index), one numeric column per meta-feature,
@@ -79,7 +79,7 @@ def transfer_params(document: Mapping[str, Any], nearest: Mapping[str, str]) -> 
     """
     by_key = {(e["model"], e["dataset"], str(e["budget"])): e for e in document["params"]}
     entries = []
-    for (model, dataset, budget), _ in sorted(by_key.items()):
+    for model, dataset, budget in sorted(by_key):
         source = by_key.get((model, nearest.get(dataset, ""), budget))
         if source is None:
             continue
