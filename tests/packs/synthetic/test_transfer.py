@@ -11,6 +11,7 @@ from scipy import stats
 
 import bakeoff.packs.synthetic  # noqa: F401  (registers the pack's metrics)
 from bakeoff._params_file import read_params, write_params
+from bakeoff.exceptions import SpecError
 from bakeoff.packs.synthetic.transfer import (
     nearest_datasets,
     transfer_comparison,
@@ -45,7 +46,7 @@ def test_each_dataset_takes_the_closest_other_in_standardised_meta_features() ->
     }
     assert nearest_datasets(properties) == expected
     assert expected == {"a": "b", "b": "d", "c": "d", "d": "c"}
-    with pytest.raises(ValueError, match="at least two"):
+    with pytest.raises(SpecError, match="at least two datasets"):
         nearest_datasets(properties.iloc[:1])
 
 
@@ -157,6 +158,11 @@ def test_a_finished_study_gives_a_transfer_study_that_runs_on_the_same_rows(
     read = read_params(tmp_path / "moved.yaml")
     entries = {key[1]: entry for key, entry in read.entries.items()}
     assert {name: entry["transferred_from"] for name, entry in entries.items()} == nearest
+    # The neighbour's score and cell are named as the source's; the study seed is kept;
+    # entries shared by two datasets are written out in full (no YAML anchors).
+    text = (tmp_path / "moved.yaml").read_text()
+    assert "&id" not in text and "seed: 7" in text
+    assert all("source_cv_score" in e and "cv_score" not in e for e in entries.values())
     second = bakeoff.Study(
         study="second",
         tuning={"method": "none", "params_from": str(tmp_path / "moved.yaml")},
@@ -172,6 +178,17 @@ def test_a_finished_study_gives_a_transfer_study_that_runs_on_the_same_rows(
     table = transfer_comparison(own, moved, metrics=["tstr"])
     assert set(table["against"]) == {"own tuning"}  # no `_default` copies in `first`
     assert (table["n_pairs"][table["budget"] == "all"] == 6).all()
+    # A study with cells not complete would transfer settings tuned on part of the
+    # seeds: refused, naming how many.
+    partial = bakeoff.Study(
+        study="partial", tuning={"n_trials": 2}, execution={"max_cpu_seconds": 0.01}, **common
+    )
+    partial.run(storage=url, progress=False)
+    status = bakeoff.results("partial", storage=url)["status"]
+    assert (status == "complete").any() and (status != "complete").any()
+    with pytest.raises(SpecError, match=r"cells not complete .*Finish it first"):
+        write_transfer_file("partial", tmp_path / "partial.yaml", storage=url)
+    assert not (tmp_path / "partial.yaml").exists()
 
 
 def test_the_transfer_study_file_runs_the_first_studys_cells_without_a_search(

@@ -21,7 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bakeoff.exceptions import SpecError
+
 __all__ = ["nearest_datasets", "transfer_comparison", "transfer_params", "write_transfer_file"]
+
+
+#: Fields of an exported entry that describe the cell the settings came from.
+_SOURCE_FIELDS = ("cv_score", "seed", "cell_key")
 
 
 def nearest_datasets(properties: pd.DataFrame) -> dict[str, str]:
@@ -38,10 +44,14 @@ def nearest_datasets(properties: pd.DataFrame) -> dict[str, str]:
             as :func:`bakeoff.analysis.dataset_properties` gives.
 
     Raises:
-        ValueError: With fewer than two datasets.
+        SpecError: With fewer than two datasets.
     """
     if len(properties) < 2:
-        raise ValueError("nearest_datasets needs at least two datasets")
+        raise SpecError(
+            f"a transfer needs at least two datasets to take settings from one another; "
+            f"got {len(properties)} ({', '.join(map(str, properties.index))}). Run the "
+            f"first study on more datasets"
+        )
     numeric = properties.apply(pd.to_numeric, errors="coerce").astype(float)
     spread = numeric.std(ddof=0)
     usable = spread[spread > 0].index
@@ -83,7 +93,11 @@ def transfer_params(document: Mapping[str, Any], nearest: Mapping[str, str]) -> 
         source = by_key.get((model, nearest.get(dataset, ""), budget))
         if source is None:
             continue
-        entry = {k: v for k, v in source.items() if k not in ("test_scores", "seeds")}
+        entry = {
+            k: v for k, v in source.items() if k not in (*_SOURCE_FIELDS, "test_scores", "seeds")
+        }
+        # The score, seed and cell describe the neighbour's cell, not this dataset's.
+        entry.update({f"source_{k}": source[k] for k in _SOURCE_FIELDS if k in source})
         entries.append({**entry, "dataset": dataset, "transferred_from": source["dataset"]})
     return {**document, "study": f"{document['study']} (transferred)", "params": entries}
 
@@ -99,25 +113,47 @@ def write_transfer_file(
 
     Returns:
         Dataset → the dataset whose settings it was given.
+
+    Raises:
+        SpecError: If a cell of ``study`` is not complete, or it has one dataset.
     """
     import yaml
 
-    from bakeoff import export_params
+    from bakeoff import Store, export_params, results
     from bakeoff.analysis import dataset_properties
+    from bakeoff.store import DEFAULT_STORAGE
 
+    cells = results(study, storage=storage)
+    unfinished = cells[cells["status"] != "complete"]
+    if len(unfinished):
+        raise SpecError(
+            f"study '{study}' has {len(unfinished)} of {len(cells)} cells not complete "
+            f"(e.g. {_cell_name(unfinished.iloc[0])}); settings tuned on part of the "
+            f"seeds would be transferred. Finish it first: bakeoff run STUDY.yaml"
+        )
+    with Store(storage or DEFAULT_STORAGE, must_exist=True) as store:
+        seed = store.study(study)["spec"].get("seed")
     properties = dataset_properties(study, storage)
-    if properties is None:
-        raise ValueError(f"study '{study}' has no stored datasets")
-    nearest = nearest_datasets(properties)
+    nearest = nearest_datasets(properties if properties is not None else pd.DataFrame())
     document = transfer_params(export_params(study, storage=storage), nearest)
     header = (
-        f"# Parameters tuned in study '{study}', each dataset given its nearest other\n"
-        "# dataset's (bakeoff.packs.synthetic.transfer). Run with: tuning: {method: none,\n"
-        "# params_from: <this file>}\n"
+        f"# Parameters tuned in study '{study}' (seed {seed}), each dataset given its\n"
+        "# nearest other dataset's (bakeoff.packs.synthetic.transfer). Run them with\n"
+        f"# tuning: {{method: none, params_from: <this file>}} and seed: {seed}, so that\n"
+        "# each cell meets the rows of the cells it is compared with.\n"
     )
-    target = Path(path)
-    target.write_text(header + yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+
+    class _NoAliases(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML has no stubs here
+        def ignore_aliases(self, data: Any) -> bool:  # shared entries written out in full
+            return True
+
+    text = yaml.dump({**document, "seed": seed}, Dumper=_NoAliases, sort_keys=False)
+    Path(path).write_text(header + text, encoding="utf-8")
     return nearest
+
+
+def _cell_name(cell: pd.Series) -> str:
+    return f"{cell['model']} × {cell['dataset']} × {cell['budget']} × seed {cell['seed']}"
 
 
 def transfer_comparison(
@@ -130,8 +166,10 @@ def transfer_comparison(
 ) -> pd.DataFrame:
     """Transferred settings against the dataset's own tuned settings and the defaults.
 
-    Pairs are cells of the same model label, dataset, budget and seed (the two studies
-    share their seed, so each pair met the same rows). Each comparison is
+    Pairs are cells of the same model label, dataset, budget and seed. With the two
+    studies' ``seed`` the same, each pair met the same rows; their generators' and
+    evaluators' seeds follow the cells' keys and differ, a noise the test includes.
+    Each comparison is
     :func:`bakeoff.analysis.tuning_gain`'s paired test with the transferred cells in
     the place of the tuned ones.
 
@@ -185,6 +223,7 @@ def transfer_comparison(
             )
         )
     columns = {"default": "other", "mean_tuned": "mean_transferred", "mean_default": "mean_other"}
+    parts = [part for part in parts if len(part)] or parts[:1]
     table = pd.concat(parts, ignore_index=True).rename(columns=columns)
     first = ["model", "against", "other"]
     return table[first + [c for c in table.columns if c not in first]]
