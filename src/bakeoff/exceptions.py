@@ -71,7 +71,8 @@ class StoreError(BakeoffError):
         """The error for a SQLite store whose file does not exist."""
         return cls(
             f"no store at '{url}' (file '{database}' does not exist). Run a study first "
-            f"(bakeoff run study.yaml), or pass --storage with the store's URL."
+            f"(bakeoff run study.yaml), or pass --storage (storage= in Python) with the store's "
+            f"URL."
         )
 
 
