@@ -59,6 +59,7 @@ def nearest_datasets(properties: pd.DataFrame) -> dict[str, str]:
     names = sorted(str(name) for name in scaled.index)
     values = scaled.set_axis([str(name) for name in scaled.index]).loc[names].to_numpy()
     nearest = {}
+    # By hand: SciPy's cdist has no form that skips the features one side lacks.
     for i, name in enumerate(names):
         best, best_distance = "", np.inf
         for j, other in enumerate(names):
