@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import sysconfig
+import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from importlib import metadata
+from pathlib import Path
 from typing import Generic, TypeVar
 
-from bakeoff.exceptions import BakeoffWarning, SpecError, UnknownNameError
+from bakeoff.exceptions import BakeoffError, BakeoffWarning, SpecError, UnknownNameError
 
 __all__ = ["Registry", "load_plugins", "suggest"]
 
@@ -56,11 +59,42 @@ def import_named(module: str, where: str) -> None:
     """
     try:
         importlib.import_module(module)
+    except BakeoffError:
+        raise  # raised on purpose by what the module called: it says what to fix
     except ImportError as exc:
         raise SpecError(
             f"{where}: cannot import module '{module}': {exc}. Make sure it is installed or "
             f"on PYTHONPATH."
         ) from None
+    except Exception as exc:
+        # The user's own code failed while it ran (a typo, a wrong call): their bug, not
+        # bakeoff's, so a one-line error that points at their line, and the traceback
+        # chained for --debug.
+        raise SpecError(
+            f"{where}: importing module '{module}' raised {type(exc).__name__}: {exc} "
+            f"({_user_line(exc)}). Fix the module, or run again with --debug for the "
+            f"traceback."
+        ) from exc
+
+
+def _user_line(exc: BaseException) -> str:
+    """Where ``exc`` came from, as ``"file, line N"``.
+
+    The innermost frame in the user's own files (not the standard library, installed
+    packages or bakeoff), else the innermost frame.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    library = tuple(
+        str(sysconfig.get_paths()[key]) for key in ("stdlib", "platstdlib", "purelib", "platlib")
+    )
+    own = str(Path(__file__).resolve().parent)
+    for frame in reversed(frames):
+        name = frame.filename
+        if name.startswith("<") or name.startswith(library) or name.startswith(own):
+            continue
+        return f"{name}, line {frame.lineno}"
+    last = frames[-1] if frames else None
+    return f"{last.filename}, line {last.lineno}" if last else "no traceback"
 
 
 def import_modules(modules: list[str]) -> None:

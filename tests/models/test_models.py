@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_iris
@@ -192,3 +195,38 @@ def test_models_show_and_list_take_a_module_to_import(tmp_path) -> None:  # type
     missing = run_cli("models", "list", "--import", "not_a_module_here", cwd=tmp_path)
     assert missing.returncode == 2
     assert "--import not_a_module_here: cannot import module" in " ".join(missing.stderr.split())
+
+
+def test_a_module_that_fails_while_importing_is_the_users_error_with_its_line(
+    tmp_path: Path, write_study: Callable[..., Path]
+) -> None:
+    # The user's module raising (here a misspelt call, at line 3) is not a bug in
+    # bakeoff: one line naming the module, the error and the user's line, exit 2.
+    (tmp_path / "typo.py").write_text(
+        "import bakeoff\n"
+        "\n"
+        "bakeoff.register_estimater('knn', 'sklearn.neighbors:KNeighborsClassifier')\n"
+    )
+    spec = write_study(
+        {
+            "study": "typo",
+            "imports": ["typo"],
+            "datasets": ["iris"],
+            "models": ["logistic_regression"],
+            "budgets": ["full"],
+            "seeds": 1,
+            "tuning": {"method": "none"},
+        }
+    )
+    for args in (["validate", str(spec)], ["models", "list", "--import", "typo"]):
+        done = run_cli(*args, cwd=tmp_path)
+        message = " ".join(done.stderr.split())
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr and "bug in bakeoff" not in message
+        assert "importing module 'typo' raised AttributeError" in message
+        assert "register_estimater" in message and "typo.py, line 3" in message
+    ran = run_cli("run", str(spec), "--storage", f"sqlite:///{tmp_path}/store.db", cwd=tmp_path)
+    assert ran.returncode == 2 and "imports[0]: importing module 'typo'" in ran.stderr
+    assert not (tmp_path / "store.db").exists()
+    debug = run_cli("--debug", "validate", str(spec), cwd=tmp_path)
+    assert "Traceback" in debug.stderr and 'typo.py", line 3' in debug.stderr
