@@ -113,3 +113,26 @@ def test_numbers_in_a_narrow_terminal_do_not_wrap(bracketed, columns: int) -> No
             checked += 1
     assert checked
     assert all(len(line) <= columns for line in output.splitlines())
+
+
+def test_stored_json_columns_show_their_numbers_to_four_digits() -> None:
+    # Fold scores and parameters are JSON text in the store: the terminal table shortens
+    # their numbers as it does every other number, and keeps a data value that merely
+    # looks like JSON (a closed interval label) as written.
+    from rich.console import Console
+
+    from bakeoff.cli._output import rows_to_table
+
+    console = Console(width=200, record=True)
+    console.print(
+        rows_to_table(
+            ["label", "params", "fold_scores"],
+            [("[0.50, 1.00]", '{"C": 0.0012345678, "kernel": "rbf"}', "[1.0, 0.9130434782608695]")],
+            [False, False, False],
+            n_rows=1,
+        )
+    )
+    shown = console.export_text()
+    assert '{"C": 0.001235, "kernel": "rbf"}' in shown  # 4 significant digits, %g
+    assert "[1, 0.913]" in shown and "0.91304" not in shown
+    assert "[0.50, 1.00]" in shown

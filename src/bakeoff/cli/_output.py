@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from enum import Enum
@@ -100,6 +101,10 @@ def write_rows(
     )
 
 
+#: The store's columns of JSON text, shown with their numbers shortened in a table.
+_JSON_COLUMNS = frozenset({"params", "best_params", "fold_scores", "perturbations"})
+
+
 def rows_to_table(
     columns: Sequence[str],
     values: Sequence[Sequence[object]],
@@ -114,7 +119,7 @@ def rows_to_table(
     budget_at = list(columns).index("budget") if "budget" in columns else -1
     rows = []
     for row in values:
-        cells = [_cell(v) for v in row]
+        cells = [_cell(v, str(c) in _JSON_COLUMNS) for c, v in zip(columns, row, strict=True)]
         if budget_at >= 0 and cells[budget_at]:
             cells[budget_at] = budget_label(row[budget_at])
         rows.append(cells)
@@ -163,9 +168,29 @@ def _columns_that_fit(needed: list[int], width: int | None) -> list[int]:
     return kept
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, stored_json: bool = False) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if stored_json and isinstance(value, str):
+        # The store's JSON columns (parameters, fold scores): their numbers shortened
+        # like every other number here; --format json/csv keep them whole.
+        try:
+            return _short(json.loads(value))
+        except ValueError:
+            return value
+    if isinstance(value, str):
+        return value
+    return _short(value)
+
+
+def _short(value: object) -> str:
+    """``value`` as text, every number in it to 4 significant digits."""
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {_short(v)}" for k, v in value.items()) + "}"
     return str(value)
