@@ -129,6 +129,9 @@ def test_transferred_settings_are_tested_pair_by_pair_against_own_tuning_and_def
     assert pooled.loc["own tuning", "other"] == "ctgan"
     assert pooled.loc["defaults", "decision"] == "transferred better"
     assert pooled.loc["defaults", "other"] == "ctgan_default"
+    # The two studies swapped: one message saying which goes first.
+    with pytest.raises(ValueError, match="Give the tuned study's results first"):
+        transfer_comparison(results("ctgan", moved), own, metrics=["tstr"])
 
 
 def test_a_finished_study_gives_a_transfer_study_that_runs_on_the_same_rows(

@@ -183,6 +183,9 @@ def transfer_comparison(
         metrics: Metrics to compare; by default every ``test_`` column both have.
         level: Confidence level of the intervals and of the decisions.
 
+    Raises:
+        ValueError: ``own`` lacks a model the transfer study ran (the studies swapped).
+
     Returns:
         One row per (model, against, metric, budget): ``against`` (``own tuning`` or
         ``defaults``), ``other`` (the label compared with), ``n_pairs``,
@@ -194,6 +197,15 @@ def transfer_comparison(
     from bakeoff.analysis import tuning_gain
 
     labels = sorted(set(transferred["model"]))
+    missing = [label for label in labels if label not in set(own["model"])]
+    if missing:
+        raise ValueError(
+            f"transfer_comparison: the first study's results (own) have no cells of "
+            f"{', '.join(repr(m) for m in missing)}, which the transfer study ran. Give "
+            f"the tuned study's results first and the transfer study's second: "
+            f"transfer_comparison(bakeoff.results('synthetic'), "
+            f"bakeoff.results('synthetic_transfer'))"
+        )
     defaults = dict(defaults or {label: f"{label}_default" for label in labels})
     moved = transferred.assign(model=transferred["model"] + " (transferred)")
     frame = pd.concat([own, moved], ignore_index=True)
