@@ -127,12 +127,19 @@ def test_stored_json_columns_show_their_numbers_to_four_digits() -> None:
     console.print(
         rows_to_table(
             ["label", "params", "fold_scores"],
-            [("[0.50, 1.00]", '{"C": 0.0012345678, "kernel": "rbf"}', "[1.0, 0.9130434782608695]")],
+            [
+                (
+                    "[0.50, 1.00]",
+                    '{"C": 0.0012345678, "kernel": "rbf", "max_depth": null, "warm": true}',
+                    "[1.0, 0.9130434782608695]",
+                )
+            ],
             [False, False, False],
             n_rows=1,
         )
     )
     shown = console.export_text()
-    assert '{"C": 0.001235, "kernel": "rbf"}' in shown  # 4 significant digits, %g
+    # 4 significant digits (%g); the rest stays JSON as stored.
+    assert '{"C": 0.001235, "kernel": "rbf", "max_depth": null, "warm": true}' in shown
     assert "[1, 0.913]" in shown and "0.91304" not in shown
     assert "[0.50, 1.00]" in shown

@@ -171,26 +171,25 @@ def _columns_that_fit(needed: list[int], width: int | None) -> list[int]:
 def _cell(value: object, stored_json: bool = False) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
     if stored_json and isinstance(value, str):
         # The store's JSON columns (parameters, fold scores): their numbers shortened
         # like every other number here; --format json/csv keep them whole.
         try:
-            return _short(json.loads(value))
+            return _short_json(json.loads(value))
         except ValueError:
             return value
-    if isinstance(value, str):
-        return value
-    return _short(value)
+    return str(value)
 
 
-def _short(value: object) -> str:
-    """``value`` as text, every number in it to 4 significant digits."""
+def _short_json(value: object) -> str:
+    """Parsed JSON written back as JSON, every number in it to 4 significant digits."""
     if isinstance(value, float):
         return f"{value:.4g}"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if isinstance(value, list):
+        return "[" + ", ".join(_short_json(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))}: {_short(v)}" for k, v in value.items()) + "}"
-    return str(value)
+        items = (f"{json.dumps(k)}: {_short_json(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    return json.dumps(value)  # strings, integers, true, false, null as JSON has them
