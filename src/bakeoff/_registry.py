@@ -66,6 +66,14 @@ def import_named(module: str, where: str) -> None:
             f"{where}: cannot import module '{module}': {exc}. Make sure it is installed or "
             f"on PYTHONPATH."
         ) from None
+    except SystemExit as exc:
+        # A script turned module (sys.exit, argparse at the top) would end bakeoff
+        # silently, even with status 0.
+        raise SpecError(
+            f"{where}: importing module '{module}' called sys.exit({exc.code!r}) "
+            f"({_user_line(exc)}). A module a study imports must not exit; put its script "
+            f'part under `if __name__ == "__main__":`.'
+        ) from exc
     except Exception as exc:
         # The user's own code failed while it ran (a typo, a wrong call): their bug, not
         # bakeoff's, so a one-line error that points at their line, and the traceback

@@ -230,3 +230,11 @@ def test_a_module_that_fails_while_importing_is_the_users_error_with_its_line(
     assert not (tmp_path / "store.db").exists()
     debug = run_cli("--debug", "validate", str(spec), cwd=tmp_path)
     assert "Traceback" in debug.stderr and 'typo.py", line 3' in debug.stderr
+    # A module that exits (a script made a module) is the same kind of error, not a
+    # silent exit 0.
+    (tmp_path / "typo.py").write_text("import sys\n\nsys.exit()\n")
+    done = run_cli("validate", str(spec), cwd=tmp_path)
+    message = " ".join(done.stderr.split())
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "importing module 'typo' called sys.exit(None)" in message
+    assert "typo.py, line 3" in message
