@@ -197,7 +197,8 @@ def transfer_comparison(
     from bakeoff.analysis import tuning_gain
 
     labels = sorted(set(transferred["model"]))
-    missing = [label for label in labels if label not in set(own["model"])]
+    own_labels = set(own["model"])
+    missing = [label for label in labels if label not in own_labels]
     if missing:
         raise ValueError(
             f"transfer_comparison: the first study's results (own) have no cells of "
@@ -222,7 +223,7 @@ def transfer_comparison(
             {
                 f"{label} (transferred)": defaults[label]
                 for label in labels
-                if defaults.get(label) in set(own["model"])
+                if defaults.get(label) in own_labels
             },
         ),
     ):
