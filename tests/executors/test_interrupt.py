@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import pickle
 import re
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bakeoff.executors._workers import WorkerPool, _Worker
 from tests.conftest import cli_env, run_cli, tiny_study
 from tests.helpers import assert_same_numbers, stored_numbers
 
@@ -188,3 +194,47 @@ def test_sigterm_to_the_runner_ends_the_run_as_ctrl_c_does(tmp_path: Path) -> No
     resumed = run_cli("run", str(path))
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert set(statuses(db)) == {"complete"}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_in_the_middle_of_a_message_waits_until_it_is_read(signum: int) -> None:
+    # The runner reads a worker's message in two reads when it is long or arrives in
+    # parts. A Ctrl-C (or SIGTERM, which `bakeoff run` turns into one) raised between
+    # them once left the rest in the pipe, and the next read failed to unpickle it
+    # ("invalid load key"). The signal must wait until the message is read and acted on.
+    event = {"event": "progress", "key": "k", "note": "x" * 100_000}
+    payload = pickle.dumps(("event", event))
+    header = struct.pack("!i", len(payload))
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def write_in_two_parts() -> None:
+        os.write(writer.fileno(), header + payload[:1000])
+        time.sleep(1.0)  # margin for the main thread to block in the read of the rest
+        signal.pthread_kill(main, signum)
+        time.sleep(0.3)
+        view = memoryview(payload)[1000:]
+        with contextlib.suppress(BrokenPipeError):  # the reader gave up (the bug)
+            while view:
+                view = view[os.write(writer.fileno(), view) :]
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signum, interrupt)
+    seen: list[dict] = []
+    thread = threading.Thread(target=write_in_two_parts)
+    thread.start()
+    try:
+        pool = WorkerPool(1, storage="sqlite://", datasets={}, imports=[])
+        worker = _Worker(process=None, connection=reader)
+        assert reader.poll(30)
+        with pytest.raises(KeyboardInterrupt):
+            pool._drain(worker, claims=None, on_event=seen.append)  # type: ignore[arg-type]
+    finally:
+        signal.signal(signum, previous)
+        reader.close()  # a writer still blocked on a full pipe gets EPIPE and ends
+        thread.join()
+        writer.close()
+    assert seen == [event]

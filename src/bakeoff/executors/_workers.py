@@ -171,7 +171,7 @@ class WorkerPool:
             # ends every worker, and die_with_parent covers a parent that is killed.
             daemon=False,
         )
-        with _sigint_held():
+        with _stop_signals_held():
             process.start()
             child.close()
             worker = _Worker(process, parent)
@@ -209,27 +209,41 @@ class WorkerPool:
     ) -> CellOutcome | None:
         try:
             while worker.connection.poll():
-                kind, payload = worker.connection.recv()
-                if kind == "event":
-                    if payload["event"] == "trial_started":
-                        worker.trial, worker.trial_since = payload, datetime.now(timezone.utc)
-                        continue
-                    if payload["event"] == "trial":
-                        worker.trial = None
-                    on_event(payload)
-                elif kind == "outcome":
-                    assert worker.task is not None
-                    claims.done(worker.task, payload.status, cpu_seconds=payload.cpu_seconds)
-                    now = time.monotonic()
-                    worker.busy_seconds += now - worker.task_since
-                    worker.cells_run += 1
-                    # The worker starts its queued cell (if any) as soon as it sent this.
-                    worker.task, worker.queued, worker.trial = worker.queued, None, None
-                    worker.task_since = now
-                    return payload  # type: ignore[no-any-return]
+                with _stop_signals_held():
+                    message = self._read_one(worker, claims, on_event)
+                if message is not None:
+                    return message
         except (EOFError, OSError):
             pass  # the worker died; _bury accounts for it
         return None
+
+    def _read_one(
+        self, worker: _Worker, claims: ClaimLoop, on_event: Callable[[Event], None]
+    ) -> CellOutcome | None:
+        """Read and act on one message, an event (None) or the cell's outcome.
+
+        Called with Ctrl-C and SIGTERM held: an interrupt that lands in the middle of
+        ``recv`` would leave the rest of the message in the pipe, and the next read would
+        unpickle it from the wrong byte.
+        """
+        kind, payload = worker.connection.recv()
+        if kind == "event":
+            if payload["event"] == "trial_started":
+                worker.trial, worker.trial_since = payload, datetime.now(timezone.utc)
+                return None
+            if payload["event"] == "trial":
+                worker.trial = None
+            on_event(payload)
+            return None
+        assert kind == "outcome" and worker.task is not None
+        claims.done(worker.task, payload.status, cpu_seconds=payload.cpu_seconds)
+        now = time.monotonic()
+        worker.busy_seconds += now - worker.task_since
+        worker.cells_run += 1
+        # The worker starts its queued cell (if any) as soon as it sent this.
+        worker.task, worker.queued, worker.trial = worker.queued, None, None
+        worker.task_since = now
+        return payload  # type: ignore[no-any-return]
 
     def _bury(
         self,
@@ -348,30 +362,36 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 @contextlib.contextmanager
-def _sigint_held() -> Iterator[None]:
-    """Start a worker without a Ctrl-C tearing its start apart.
+def _stop_signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM over a step that must not be torn apart.
+
+    Starting a worker, or reading one message from it: an interrupt raised halfway
+    would leave a worker half-started, or the rest of a message in the pipe to be
+    unpickled from the wrong byte by the next read. A signal that comes meanwhile is
+    recorded, and sent again on leaving, to whatever handler was there before.
 
     The worker itself ignores SIGINT until it has imported its modules
     (:class:`~bakeoff.executors._spawn.QuietStartProcess`); then it installs its handler
     and reads the pool's stop event, which this process sets on a Ctrl-C that reached
     the worker while it could not yet act on it.
-
-    This process meanwhile blocks SIGINT in this thread, so a Ctrl-C here is held
-    pending, and raised on leaving, so that no worker is left half-started.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, lambda s, f: received.append(s)) for signum in held}
+    # Blocked too: a worker started meanwhile inherits the mask, and so takes no Ctrl-C
+    # while it starts; it unblocks SIGINT once its own handler is in place.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        signal.signal(signal.SIGINT, previous)
-    if received:
-        raise KeyboardInterrupt
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    for number in dict.fromkeys(received):
+        signal.raise_signal(number)
 
 
 _STATE: dict[str, Any] = {"running": False, "stopping": False}
