@@ -238,3 +238,45 @@ def test_a_signal_in_the_middle_of_a_message_waits_until_it_is_read(signum: int)
         thread.join()
         writer.close()
     assert seen == [event]
+
+
+def test_a_worker_interrupted_while_it_sends_finishes_the_message_first() -> None:
+    # The other end: a worker's Ctrl-C (the runner forwards one on SIGTERM) that lands
+    # while a long event is half written must wait until the event is whole.
+    from bakeoff.executors import _workers
+
+    event = {"event": "progress", "key": "k", "note": "x" * 300_000}
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    main = threading.main_thread().ident
+    assert main is not None
+    received: list[object] = []
+
+    def read_in_two_parts() -> None:
+        first = os.read(reader.fileno(), 1000)  # the writer now blocks on a full pipe
+        time.sleep(0.5)
+        signal.pthread_kill(main, signal.SIGINT)
+        time.sleep(0.3)
+        (size,) = struct.unpack("!i", first[:4])
+        rest = bytearray(first[4:])
+        while len(rest) < size:
+            chunk = os.read(reader.fileno(), size - len(rest))
+            if not chunk:
+                break
+            rest += chunk
+        received.append(pickle.loads(bytes(rest)) if len(rest) == size else None)
+
+    previous = signal.signal(signal.SIGINT, _workers._on_sigint)
+    state = dict(_workers._STATE)
+    _workers._STATE.update(running=True, stopping=False, sending=False, owed=False)
+    thread = threading.Thread(target=read_in_two_parts)
+    thread.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _workers._send_whole(writer, ("event", event))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _workers._STATE.update(state)
+        writer.close()  # a reader still waiting for the rest gets end-of-file
+        thread.join()
+        reader.close()
+    assert received == [("event", event)]

@@ -394,7 +394,7 @@ def _stop_signals_held() -> Iterator[None]:
         signal.raise_signal(number)
 
 
-_STATE: dict[str, Any] = {"running": False, "stopping": False}
+_STATE: dict[str, Any] = {"running": False, "stopping": False, "sending": False, "owed": False}
 
 
 def _on_sigint(signum: int, frame: Any) -> None:
@@ -403,6 +403,25 @@ def _on_sigint(signum: int, frame: Any) -> None:
     already = _STATE["stopping"]
     _STATE["stopping"] = True
     if _STATE["running"] and not already:
+        if _STATE["sending"]:
+            _STATE["owed"] = True  # raised by _send_whole once the message is out
+        else:
+            raise KeyboardInterrupt
+
+
+def _send_whole(connection: Connection, message: Any) -> None:
+    """Send ``message``; a Ctrl-C meanwhile is raised after it, not halfway through.
+
+    A message cut off in the pipe would make the runner unpickle the next one from the
+    wrong byte.
+    """
+    _STATE["sending"] = True
+    try:
+        connection.send(message)
+    finally:
+        _STATE["sending"] = False
+    if _STATE["owed"]:
+        _STATE["owed"] = False
         raise KeyboardInterrupt
 
 
@@ -434,7 +453,7 @@ def _worker_main(
     store = Store(storage, migrate_schema=False)
 
     def emit(event: Event) -> None:
-        connection.send(("event", event))
+        _send_whole(connection, ("event", event))
 
     try:
         while True:
