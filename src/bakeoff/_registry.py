@@ -7,7 +7,7 @@ import importlib
 import sysconfig
 import traceback
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -51,8 +51,14 @@ def load_plugins() -> None:
             )
 
 
-def import_named(module: str, where: str) -> None:
+def import_named(module: str, where: str, *, look_in: Sequence[Path] = ()) -> None:
     """Import ``module`` (it registers components), or say what to do about it.
+
+    Args:
+        module: The module's dotted name.
+        where: Where it was asked for, for messages (``imports[0]``, ``--import``).
+        look_in: Folders where a file of that name, not importable from there, gets a
+            hint (the study file's folder, the working directory).
 
     Raises:
         SpecError: Naming ``where`` it was asked for (``imports[0]``, ``--import``).
@@ -63,8 +69,7 @@ def import_named(module: str, where: str) -> None:
         raise  # raised on purpose by what the module called: it says what to fix
     except ImportError as exc:
         raise SpecError(
-            f"{where}: cannot import module '{module}': {exc}. Make sure it is installed or "
-            f"on PYTHONPATH."
+            f"{where}: cannot import module '{module}': {exc}. {_import_hint(module, exc, look_in)}"
         ) from None
     except SystemExit as exc:
         # A script turned module (sys.exit, argparse at the top) would end bakeoff
@@ -83,6 +88,25 @@ def import_named(module: str, where: str) -> None:
             f"({_user_line(exc)}). Fix the module, or run again with --debug for the "
             f"traceback."
         ) from exc
+
+
+def _import_hint(module: str, exc: ImportError, look_in: Sequence[Path]) -> str:
+    """What to do about a module that is not found, from the files that are there."""
+    stem = module.removesuffix(".py")
+    if module.endswith(".py") and "/" not in stem:
+        return f"Name the module, not its file: '{stem}'."
+    top = stem.split(".")[0]
+    if isinstance(exc, ModuleNotFoundError) and exc.name == top:
+        for folder in dict.fromkeys(path.resolve() for path in look_in):
+            found = folder / f"{top}.py"
+            if not found.is_file() and (folder / top).is_dir():
+                found = folder / top
+            if found.exists():
+                return (
+                    f"{found} is there, but its folder is not on Python's path: run with "
+                    f"PYTHONPATH={folder} (or install it as a package)."
+                )
+    return "Make sure it is installed or on PYTHONPATH."
 
 
 def _user_line(exc: BaseException) -> str:

@@ -73,9 +73,13 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         SpecError: With the field path, the bad value and the fix.
     """
     problems = Problems()
+    failed_imports: list[str] = []
     for i, module in enumerate(spec.imports):
+        before = len(problems.errors)
         with problems.check():
-            import_named(module, f"imports[{i}]")
+            import_named(module, f"imports[{i}]", look_in=[base_dir, Path.cwd()])
+        if len(problems.errors) > before:
+            failed_imports.append(f"imports[{i}]")
     with problems.check():
         _check_sampler(spec)
     with problems.check():
@@ -120,6 +124,8 @@ def resolve(spec: StudySpec, *, base_dir: Path) -> Resolution:
         metrics = _with_objectives(spec, metrics, datasets)
     for message in budget_problems(spec, datasets, test_rows, groups):
         problems.add(message)
+    if failed_imports:
+        _blame_failed_imports(problems, failed_imports)
     problems.raise_if_any()
     skipped = [
         (m.label, d.name)
@@ -348,6 +354,16 @@ def _with_params(
         return model
     entry = next(m for m in spec.models if m.display_name == model.label)
     return replace(model, fixed_params={**model.fixed_params, **params, **entry.params})
+
+
+def _blame_failed_imports(problems: Problems, failed: list[str]) -> None:
+    """Say of each unknown name that a module which failed to import may register it."""
+    named = " and ".join(failed)
+    for i, error in enumerate(problems.errors):
+        if isinstance(error, UnknownNameError):
+            problems.errors[i] = UnknownNameError(
+                f"{error} ({named} failed above, and may be what registers it.)"
+            )
 
 
 def _check_sampler(spec: StudySpec) -> None:

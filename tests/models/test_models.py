@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from sklearn.datasets import load_iris
 from sklearn.neighbors import KNeighborsClassifier
 
 import bakeoff
 from bakeoff import models
 from bakeoff.exceptions import MissingExtraError, UnknownNameError
-from tests.conftest import run_cli
+from tests.conftest import cli_env, run_cli
 
 
 def test_shipped_models_are_listed_sorted() -> None:
@@ -238,3 +242,53 @@ def test_a_module_that_fails_while_importing_is_the_users_error_with_its_line(
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert "importing module 'typo' called sys.exit(None)" in message
     assert "typo.py, line 3" in message
+
+
+def test_a_module_beside_the_study_but_off_the_path_gets_the_fix(tmp_path: Path) -> None:
+    # The newcomer's case: mymodels.py written next to study.yaml, `imports: [mymodels]`,
+    # and the folder not on Python's path. The error names the file and the PYTHONPATH
+    # that fixes it; the model it would have registered is not reported as a typo.
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "mymodels.py").write_text(
+        "import bakeoff\n\n"
+        "bakeoff.register_estimator(\n"
+        "    'my_knn', 'sklearn.neighbors:KNeighborsClassifier', task='classification'\n"
+        ")\n"
+    )
+    study = {
+        "study": "beside",
+        "imports": ["mymodels"],
+        "datasets": ["iris"],
+        "models": ["my_knn"],
+        "budgets": ["full"],
+        "seeds": 1,
+        "tuning": {"method": "none"},
+    }
+    spec = folder / "study.yaml"
+    spec.write_text(yaml.safe_dump(study))
+    done = run_cli("validate", str(spec), cwd=tmp_path)
+    message = " ".join(done.stderr.split())
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"{folder.resolve() / 'mymodels.py'} is there" in message
+    assert f"PYTHONPATH={folder.resolve()}" in message
+    assert "Model 'my_knn' is not registered" in message
+    assert "imports[0] failed above, and may be what registers it" in message
+    # Following the message fixes it.
+    env = cli_env()
+    env["PYTHONPATH"] = os.pathsep.join([str(folder.resolve()), env["PYTHONPATH"]])
+    fixed = subprocess.run(
+        [sys.executable, "-m", "bakeoff", "validate", str(spec)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    # A file name where a module name belongs.
+    spec.write_text(yaml.safe_dump({**study, "imports": ["mymodels.py"]}))
+    done = run_cli("validate", str(spec), cwd=folder)
+    assert done.returncode == 2, done.stderr
+    assert "Name the module, not its file: 'mymodels'" in " ".join(done.stderr.split())

@@ -31,10 +31,12 @@ IMPORTS = typer.Option(
 
 
 def _import(modules: list[str]) -> None:
+    from pathlib import Path
+
     from bakeoff._registry import import_named
 
     for module in modules:
-        import_named(module, f"--import {module}")
+        import_named(module, f"--import {module}", look_in=[Path.cwd()])
 
 
 @models_app.command("list")
