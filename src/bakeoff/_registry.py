@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import shlex
 import sysconfig
 import traceback
 import warnings
@@ -96,15 +97,19 @@ def _import_hint(module: str, exc: ImportError, look_in: Sequence[Path]) -> str:
     if module.endswith(".py") and "/" not in stem:
         return f"Name the module, not its file: '{stem}'."
     top = stem.split(".")[0]
-    if isinstance(exc, ModuleNotFoundError) and exc.name == top:
+    missing = exc.name if isinstance(exc, ModuleNotFoundError) else None
+    if missing and missing.split(".")[0] != top:
+        return f"The module was found; '{missing}', which it imports, is not installed here."
+    if missing == top:
         for folder in dict.fromkeys(path.resolve() for path in look_in):
             found = folder / f"{top}.py"
-            if not found.is_file() and (folder / top).is_dir():
-                found = folder / top
+            if not found.is_file() and (folder / top / "__init__.py").is_file():
+                found = folder / top  # a package, not any folder of that name
             if found.exists():
                 return (
                     f"{found} is there, but its folder is not on Python's path: run with "
-                    f"PYTHONPATH={folder} (or install it as a package)."
+                    f"PYTHONPATH={shlex.quote(str(folder))} (added to any PYTHONPATH you "
+                    f"have), or install it as a package."
                 )
     return "Make sure it is installed or on PYTHONPATH."
 

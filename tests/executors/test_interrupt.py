@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import array
 import contextlib
+import fcntl
 import multiprocessing
 import os
 import pickle
@@ -12,14 +14,16 @@ import sqlite3
 import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bakeoff.executors._workers import WorkerPool, _Worker
+from bakeoff.executors._workers import WorkerPool, _StopSignals, _Worker
 from tests.conftest import cli_env, run_cli, tiny_study
 from tests.helpers import assert_same_numbers, stored_numbers
 
@@ -196,22 +200,36 @@ def test_sigterm_to_the_runner_ends_the_run_as_ctrl_c_does(tmp_path: Path) -> No
     assert set(statuses(db)) == {"complete"}
 
 
+def unread_bytes(connection: Connection) -> int:
+    buffer = array.array("i", [0])
+    fcntl.ioctl(connection.fileno(), termios.FIONREAD, buffer)
+    return buffer[0]
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_in_the_middle_of_a_message_waits_until_it_is_read(signum: int) -> None:
     # The runner reads a worker's message in two reads when it is long or arrives in
     # parts. A Ctrl-C (or SIGTERM, which `bakeoff run` turns into one) raised between
     # them once left the rest in the pipe, and the next read failed to unpickle it
-    # ("invalid load key"). The signal must wait until the message is read and acted on.
+    # ("invalid load key"). While the pool runs, the signal is held until the message
+    # is read and acted on, then handed to the handler that was there before.
     event = {"event": "progress", "key": "k", "note": "x" * 100_000}
     payload = pickle.dumps(("event", event))
     header = struct.pack("!i", len(payload))
     reader, writer = multiprocessing.Pipe(duplex=False)
     main = threading.main_thread().ident
     assert main is not None
+    pool = WorkerPool(1, storage="sqlite://", datasets={}, imports=[])
+    worker = _Worker(process=None, connection=reader)
 
     def write_in_two_parts() -> None:
         os.write(writer.fileno(), header + payload[:1000])
-        time.sleep(1.0)  # margin for the main thread to block in the read of the rest
+        # Once the pipe is empty the runner has read the first part and is blocked in
+        # the read of the rest: the signal lands there.
+        deadline = time.monotonic() + 60
+        while unread_bytes(reader) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)
         signal.pthread_kill(main, signum)
         time.sleep(0.3)
         view = memoryview(payload)[1000:]
@@ -225,19 +243,40 @@ def test_a_signal_in_the_middle_of_a_message_waits_until_it_is_read(signum: int)
     previous = signal.signal(signum, interrupt)
     seen: list[dict] = []
     thread = threading.Thread(target=write_in_two_parts)
-    thread.start()
     try:
-        pool = WorkerPool(1, storage="sqlite://", datasets={}, imports=[])
-        worker = _Worker(process=None, connection=reader)
-        assert reader.poll(30)
-        with pytest.raises(KeyboardInterrupt):
-            pool._drain(worker, claims=None, on_event=seen.append)  # type: ignore[arg-type]
+        with _StopSignals() as signals:
+            thread.start()
+            assert reader.poll(60)
+            try:
+                outcome = pool._drain(worker, claims=None, on_event=seen.append)  # type: ignore[arg-type]
+            except KeyboardInterrupt:
+                pytest.fail("the signal was raised in the middle of reading the message")
+            assert outcome is None and seen == [event]
+            with pytest.raises(KeyboardInterrupt):
+                signals.deliver()  # the held signal, to the handler that was there
+        assert signal.getsignal(signum) is interrupt
     finally:
         signal.signal(signum, previous)
         reader.close()  # a writer still blocked on a full pipe gets EPIPE and ends
-        thread.join()
+        if thread.is_alive() or thread.ident is not None:
+            thread.join()
         writer.close()
-    assert seen == [event]
+
+
+def test_a_signal_while_the_pool_only_waits_acts_at_once() -> None:
+    main = threading.main_thread().ident
+    assert main is not None
+    # While it waits (for workers' messages, or for cells held elsewhere) nothing is
+    # half done, so Ctrl-C acts at once: inside the sleep, not after it (held, it would
+    # come out only when leaving `_StopSignals`, outside pytest.raises).
+    sender = threading.Timer(0.2, signal.pthread_kill, args=(main, signal.SIGINT))
+    with _StopSignals() as signals:
+        with pytest.raises(KeyboardInterrupt), signals.acting_at_once():
+            sender.start()
+            time.sleep(60)
+        assert signal.getsignal(signal.SIGINT) == signals._record
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    sender.join()
 
 
 def test_a_worker_interrupted_while_it_sends_finishes_the_message_first() -> None:

@@ -287,6 +287,21 @@ def test_a_module_beside_the_study_but_off_the_path_gets_the_fix(tmp_path: Path)
         timeout=600,
     )
     assert fixed.returncode == 0, fixed.stderr
+    # A module that is found but misses a dependency is not the module missing.
+    (folder / "mymodels.py").write_text("import surely_not_installed_dependency\n")
+    missing = subprocess.run(
+        [sys.executable, "-m", "bakeoff", "validate", str(spec)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    message = " ".join(missing.stderr.split())
+    assert missing.returncode == 2, missing.stderr
+    assert "No module named 'surely_not_installed_dependency'" in message
+    assert "is there, but" not in message
+    assert "'surely_not_installed_dependency', which it imports, is not installed" in message
     # A file name where a module name belongs.
     spec.write_text(yaml.safe_dump({**study, "imports": ["mymodels.py"]}))
     done = run_cli("validate", str(spec), cwd=folder)

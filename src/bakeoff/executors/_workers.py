@@ -87,6 +87,7 @@ class WorkerPool:
         # Set on Ctrl-C: a worker that was still starting (and so ignored the signal)
         # reads it once it can stop cleanly, and gives its first cell back.
         self._stop = self._context.Event()
+        self._signals = _StopSignals()
 
     def run(
         self, claims: ClaimLoop, on_event: Callable[[Event], None]
@@ -96,36 +97,43 @@ class WorkerPool:
         interrupted = False
         waiting = False
         store = Store(self.storage, migrate_schema=False)
+        signals = self._signals
         try:
-            while True:
-                try:
-                    if not interrupted:
-                        self._hand_out(claims)
-                    busy = [w for w in self._workers if w.task is not None]
-                    if not busy:
-                        if interrupted or not claims.remaining():
-                            break
-                        if not waiting:
-                            owners = sorted(set(claims.held_elsewhere()))
-                            on_event({"event": "waiting", "key": "", "owners": owners})
-                            waiting = True
-                        time.sleep(claims.poll_seconds)
-                        continue
-                    waiting = False
-                    ended = self._step(busy, claims, store, on_event, interrupted)
-                    outcomes += ended
-                    # A cell given back pending means its worker was told to stop.
-                    stopped = (CellStatus.INTERRUPTED, CellStatus.PENDING)
-                    interrupted |= any(o.status in stopped for o in ended)
-                except KeyboardInterrupt:
-                    interrupted = True
-                    self._stop.set()
-                    # Workers share the terminal's process group and usually got the
-                    # signal too; tell them anyway in case only the parent was signalled.
-                    for worker in self._workers:
-                        if worker.task is not None and worker.process.pid:
-                            with contextlib.suppress(ProcessLookupError):
-                                os.kill(worker.process.pid, signal.SIGINT)
+            with signals:
+                while True:
+                    try:
+                        signals.deliver()
+                        if not interrupted:
+                            self._hand_out(claims)
+                        busy = [w for w in self._workers if w.task is not None]
+                        if not busy:
+                            if interrupted or not claims.remaining():
+                                break
+                            if not waiting:
+                                owners = sorted(set(claims.held_elsewhere()))
+                                on_event({"event": "waiting", "key": "", "owners": owners})
+                                waiting = True
+                            with signals.acting_at_once():
+                                time.sleep(claims.poll_seconds)
+                            continue
+                        waiting = False
+                        ended = self._step(busy, claims, store, on_event, interrupted)
+                        outcomes += ended
+                        # A cell given back pending means its worker was told to stop.
+                        stopped = (CellStatus.INTERRUPTED, CellStatus.PENDING)
+                        interrupted |= any(o.status in stopped for o in ended)
+                    except KeyboardInterrupt:
+                        interrupted = True
+                        self._stop.set()
+                        # Workers share the terminal's process group and usually got the
+                        # signal too; tell them anyway in case only the parent was
+                        # signalled.
+                        for worker in self._workers:
+                            if worker.task is not None and worker.process.pid:
+                                with contextlib.suppress(ProcessLookupError):
+                                    os.kill(worker.process.pid, signal.SIGINT)
+                if interrupted:
+                    signals.forget()  # a second Ctrl-C while stopping asks nothing more
         finally:
             self._shutdown()
             store.close()
@@ -133,6 +141,8 @@ class WorkerPool:
 
     def _hand_out(self, claims: ClaimLoop) -> None:
         while True:
+            # Between hand-outs, not during one: a claimed cell is always sent.
+            self._signals.deliver()
             worker = next((w for w in self._workers if w.task is None), None)
             if worker is None:
                 if len(self._workers) >= self.size:
@@ -171,7 +181,7 @@ class WorkerPool:
             # ends every worker, and die_with_parent covers a parent that is killed.
             daemon=False,
         )
-        with _stop_signals_held():
+        with _sigint_blocked():
             process.start()
             child.close()
             worker = _Worker(process, parent)
@@ -187,7 +197,8 @@ class WorkerPool:
         interrupted: bool,
     ) -> list[CellOutcome]:
         handles: list[Any] = [w.connection for w in busy] + [w.process.sentinel for w in busy]
-        ready = set(wait(handles, timeout=claims.poll_seconds))
+        with self._signals.acting_at_once():
+            ready = set(wait(handles, timeout=claims.poll_seconds))
         ended: list[CellOutcome] = []
         for worker in busy:
             if worker.connection in ready or worker.process.sentinel in ready:
@@ -209,8 +220,7 @@ class WorkerPool:
     ) -> CellOutcome | None:
         try:
             while worker.connection.poll():
-                with _stop_signals_held():
-                    message = self._read_one(worker, claims, on_event)
+                message = self._read_one(worker, claims, on_event)
                 if message is not None:
                     return message
         except (EOFError, OSError):
@@ -220,12 +230,7 @@ class WorkerPool:
     def _read_one(
         self, worker: _Worker, claims: ClaimLoop, on_event: Callable[[Event], None]
     ) -> CellOutcome | None:
-        """Read and act on one message, an event (None) or the cell's outcome.
-
-        Called with Ctrl-C and SIGTERM held: an interrupt that lands in the middle of
-        ``recv`` would leave the rest of the message in the pipe, and the next read would
-        unpickle it from the wrong byte.
-        """
+        """Read and act on one message: an event (None) or the cell's outcome."""
         kind, payload = worker.connection.recv()
         if kind == "event":
             if payload["event"] == "trial_started":
@@ -361,37 +366,104 @@ def die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="bakeoff-parent-watch").start()
 
 
+class _StopSignals:
+    """Ctrl-C and SIGTERM in the pool's loop: acted on at once while it waits, else held.
+
+    A signal raised anywhere would tear a step apart: halfway through reading a worker's
+    message (the rest stays in the pipe, and the next read unpickles it from the wrong
+    byte: "invalid load key"), between claiming a cell and sending it, or after a cell's
+    outcome was counted but before it was kept. So, while the pool runs, both signals are
+    only recorded; :meth:`deliver`, called between steps, hands each to the handler that
+    was there before (the CLI's turns SIGTERM into KeyboardInterrupt; Python's default
+    SIGINT handler raises it; a default SIGTERM still ends the process), and while the
+    loop only waits (:meth:`acting_at_once`) they go through at once.
+    """
+
+    _HELD = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self._previous: dict[int, Any] = {}
+        self._pending: list[int] = []
+        self._at_once = False
+
+    def __enter__(self) -> _StopSignals:
+        if threading.current_thread() is not threading.main_thread():
+            return self  # only the main thread may set handlers; signals reach it alone
+        try:
+            for signum in self._HELD:
+                previous = signal.getsignal(signum)
+                if previous is not None:  # None: set outside Python, cannot be restored
+                    self._previous[signum] = signal.signal(signum, self._record)
+        except BaseException:
+            self._restore()  # a signal that came between the two: leave nothing swapped
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._restore()
+        pending, self._pending = self._pending, []
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)  # now to the restored handler
+
+    def _restore(self) -> None:
+        previous, self._previous = self._previous, {}
+        try:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        finally:
+            self._at_once = False
+
+    def _record(self, signum: int, frame: Any) -> None:
+        self._pending.append(signum)
+        if self._at_once:
+            self.deliver()
+
+    def deliver(self) -> None:
+        """Hand each signal held so far to its previous handler (which may raise)."""
+        while self._pending:
+            # SIGTERM first: under a default handler it ends the process, whatever
+            # a Ctrl-C raises.
+            signum = max(self._pending, key=lambda number: number == signal.SIGTERM)
+            self._pending = [number for number in self._pending if number != signum]
+            handler = self._previous.get(signum)
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                self._restore()
+                signal.raise_signal(signum)
+
+    def forget(self) -> None:
+        """Drop the signals held: the pool is already stopping."""
+        self._pending = []
+
+    @contextlib.contextmanager
+    def acting_at_once(self) -> Iterator[None]:
+        """While only waiting (nothing half-read or half-sent), let signals act at once."""
+        self._at_once = True
+        try:
+            self.deliver()
+            yield
+        finally:
+            self._at_once = False
+
+
 @contextlib.contextmanager
-def _stop_signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM over a step that must not be torn apart.
+def _sigint_blocked() -> Iterator[None]:
+    """Start a worker with SIGINT blocked, so that the worker inherits the mask.
 
-    Starting a worker, or reading one message from it: an interrupt raised halfway
-    would leave a worker half-started, or the rest of a message in the pipe to be
-    unpickled from the wrong byte by the next read. A signal that comes meanwhile is
-    recorded, and sent again on leaving, to whatever handler was there before.
-
-    The worker itself ignores SIGINT until it has imported its modules
-    (:class:`~bakeoff.executors._spawn.QuietStartProcess`); then it installs its handler
-    and reads the pool's stop event, which this process sets on a Ctrl-C that reached
-    the worker while it could not yet act on it.
+    The worker ignores SIGINT until it has imported its modules
+    (:class:`~bakeoff.executors._spawn.QuietStartProcess`); then it installs its handler,
+    unblocks SIGINT and reads the pool's stop event, which this process sets on a Ctrl-C
+    that reached the worker while it could not yet act on it.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    received: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {signum: signal.signal(signum, lambda s, f: received.append(s)) for signum in held}
-    # Blocked too: a worker started meanwhile inherits the mask, and so takes no Ctrl-C
-    # while it starts; it unblocks SIGINT once its own handler is in place.
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    for number in dict.fromkeys(received):
-        signal.raise_signal(number)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 _STATE: dict[str, Any] = {"running": False, "stopping": False, "sending": False, "owed": False}
