@@ -51,7 +51,11 @@ def _evaluator(tables: SynthesisTables, X: pd.DataFrame, y: np.ndarray) -> Any:
         [
             (
                 "categorical",
-                OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=20),
+                # Dense: with many levels the encoding is mostly zeros, and a sparse
+                # matrix is refused by the gradient boosting below.
+                OneHotEncoder(
+                    handle_unknown="infrequent_if_exist", max_categories=20, sparse_output=False
+                ),
                 categorical,
             )
         ],
