@@ -279,6 +279,18 @@ def test_a_signal_while_the_pool_only_waits_acts_at_once() -> None:
     sender.join()
 
 
+def test_a_signal_at_the_very_end_marks_the_run_interrupted_and_raises_nothing() -> None:
+    # After the last check and before the pool returns (its workers shutting down): the
+    # finished cells must still be returned, with the run marked interrupted, not lost
+    # to a KeyboardInterrupt out of `run`.
+    with _StopSignals() as signals:
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        time.sleep(0.05)  # the handler runs at the next bytecode; give it a moment anyway
+        assert signals.settle() is True
+        assert signals.settle() is False
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_a_worker_interrupted_while_it_sends_finishes_the_message_first() -> None:
     # The other end: a worker's Ctrl-C (the runner forwards one on SIGTERM) that lands
     # while a long event is half written must wait until the event is whole.

@@ -98,8 +98,8 @@ class WorkerPool:
         waiting = False
         store = Store(self.storage, migrate_schema=False)
         signals = self._signals
-        try:
-            with signals:
+        with signals:
+            try:
                 while True:
                     try:
                         signals.deliver()
@@ -108,6 +108,7 @@ class WorkerPool:
                         busy = [w for w in self._workers if w.task is not None]
                         if not busy:
                             if interrupted or not claims.remaining():
+                                signals.deliver()  # one that came meanwhile still counts
                                 break
                             if not waiting:
                                 owners = sorted(set(claims.held_elsewhere()))
@@ -132,11 +133,12 @@ class WorkerPool:
                             if worker.task is not None and worker.process.pid:
                                 with contextlib.suppress(ProcessLookupError):
                                     os.kill(worker.process.pid, signal.SIGINT)
-                if interrupted:
-                    signals.forget()  # a second Ctrl-C while stopping asks nothing more
-        finally:
-            self._shutdown()
-            store.close()
+            finally:
+                # Still held: a second Ctrl-C must not cut the workers' shutdown short.
+                self._shutdown()
+                store.close()
+            # One that came at the very end asks to stop, as one a moment earlier would.
+            interrupted |= signals.settle()
         return outcomes, interrupted
 
     def _hand_out(self, claims: ClaimLoop) -> None:
@@ -392,7 +394,9 @@ class _StopSignals:
         try:
             for signum in self._HELD:
                 previous = signal.getsignal(signum)
-                if previous is not None:  # None: set outside Python, cannot be restored
+                # None: set outside Python, cannot be restored; SIG_IGN: nothing to hold
+                # (and workers started meanwhile inherit it).
+                if previous not in (None, signal.SIG_IGN):
                     self._previous[signum] = signal.signal(signum, self._record)
         except BaseException:
             self._restore()  # a signal that came between the two: leave nothing swapped
@@ -400,10 +404,8 @@ class _StopSignals:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._pending = []  # settle() has dealt with them, or an error is on its way
         self._restore()
-        pending, self._pending = self._pending, []
-        for signum in dict.fromkeys(pending):
-            signal.raise_signal(signum)  # now to the restored handler
 
     def _restore(self) -> None:
         previous, self._previous = self._previous, {}
@@ -429,12 +431,24 @@ class _StopSignals:
             if callable(handler):
                 handler(signum, None)
             elif handler == signal.SIG_DFL:
-                self._restore()
+                # Only this one: a Ctrl-C now must not get in before the process ends.
+                del self._previous[signum]
+                signal.signal(signum, signal.SIG_DFL)
                 signal.raise_signal(signum)
 
-    def forget(self) -> None:
-        """Drop the signals held: the pool is already stopping."""
-        self._pending = []
+    def settle(self) -> bool:
+        """At the end of the run: whether a signal held asks to stop; drop them.
+
+        A default SIGTERM still ends the process; a Python handler is not called, as
+        the run ends anyway and its caller reports it interrupted.
+        """
+        pending, self._pending = self._pending, []
+        for signum in dict.fromkeys(pending):
+            if self._previous.get(signum) == signal.SIG_DFL:
+                del self._previous[signum]
+                signal.signal(signum, signal.SIG_DFL)
+                signal.raise_signal(signum)
+        return bool(pending)
 
     @contextlib.contextmanager
     def acting_at_once(self) -> Iterator[None]:
