@@ -278,25 +278,22 @@ def test_a_module_beside_the_study_but_off_the_path_gets_the_fix(tmp_path: Path)
     # Following the message fixes it.
     env = cli_env()
     env["PYTHONPATH"] = os.pathsep.join([str(folder.resolve()), env["PYTHONPATH"]])
-    fixed = subprocess.run(
-        [sys.executable, "-m", "bakeoff", "validate", str(spec)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+
+    def validate_on_path() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bakeoff", "validate", str(spec)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    fixed = validate_on_path()
     assert fixed.returncode == 0, fixed.stderr
     # A module that is found but misses a dependency is not the module missing.
     (folder / "mymodels.py").write_text("import surely_not_installed_dependency\n")
-    missing = subprocess.run(
-        [sys.executable, "-m", "bakeoff", "validate", str(spec)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    missing = validate_on_path()
     message = " ".join(missing.stderr.split())
     assert missing.returncode == 2, missing.stderr
     assert "No module named 'surely_not_installed_dependency'" in message
